@@ -1,0 +1,98 @@
+"""Stored reports turned into `ReportSnapshot`s for the diff, and the report sequence."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import and_, select
+
+from db.models import DeclinedRow, Document, PolicyRow, Report, TopRow
+from db.records import DeclinedDetainer, JurisdictionCount, Policy, ReportSnapshot, TopJurisdiction
+from db.session import Database
+
+
+def load_snapshot(db: Database, report_id: int) -> ReportSnapshot:
+    with db.session() as session:
+        report = session.get(Report, report_id)
+        if report is None:
+            raise LookupError(f"no report {report_id}")
+        document = session.get(Document, report.document_id)
+        top = tuple(
+            TopJurisdiction(t.rank, t.jurisdiction, t.state, t.county_fips, t.detainers_issued, t.page,
+                            tuple(t.bbox) if t.bbox else None)  # type: ignore[arg-type]
+            for t in session.scalars(select(TopRow).where(TopRow.report_id == report_id).order_by(TopRow.rank)))
+        rows = list(session.scalars(select(DeclinedRow).where(DeclinedRow.report_id == report_id)
+                                    .order_by(DeclinedRow.row_index)))
+        counts: dict[str, list] = {}
+        for r in rows:
+            entry = counts.setdefault(r.jurisdiction_key, [r.state, r.county or "?", r.county_fips, 0, r.page])
+            entry[3] += 1
+        jurisdictions = tuple(JurisdictionCount(k, v[0], v[1], v[2], v[3], v[4]) for k, v in counts.items())
+        declined = tuple(
+            DeclinedDetainer(r.state, r.county, r.county_fips, r.city, r.facility, r.citizenship,
+                             r.detainer_issued_date, r.declined_date, tuple(r.notable_criminal_activity), r.page)
+            for r in rows)
+        policies = tuple(
+            Policy(p.state, p.jurisdiction, p.county_fips, p.policy_type, p.description, p.page)
+            for p in session.scalars(select(PolicyRow).where(PolicyRow.report_id == report_id)
+                                     .order_by(PolicyRow.row_index)))
+        before = set()
+        if report.period_end is not None:
+            earlier = select(DeclinedRow.jurisdiction_key).join(Report, Report.id == DeclinedRow.report_id).where(
+                Report.period_end < report.period_end).distinct()
+            before = set(session.scalars(earlier))
+        return ReportSnapshot(
+            report_id=report.id, period_start=report.period_start, period_end=report.period_end,
+            revision=report.revision, sha256=document.sha256 if document else "",
+            source_url=document.url if document else None,
+            detainers_issued_total=report.detainers_issued_total, declined_total=len(rows),
+            top_jurisdictions=top, jurisdictions=jurisdictions, policies=policies, declined_detainers=declined,
+            listed_before=frozenset(before), warnings=tuple(report.warnings or ()), backfill=report.backfill,
+            data_fidelity=report.data_fidelity,
+        )
+
+
+def previous_report_id(db: Database, report_id: int) -> int | None:
+    """The report a diff compares against: the previous revision of the same period, else the
+    newest revision of the latest earlier period."""
+    with db.session() as session:
+        report = session.get(Report, report_id)
+        if report is None:
+            raise LookupError(f"no report {report_id}")
+        if report.revision > 1:
+            return session.scalar(select(Report.id).where(
+                Report.period_start == report.period_start, Report.period_end == report.period_end,
+                Report.revision == report.revision - 1))
+        if report.period_end is None:
+            return None
+        earlier = session.scalar(select(Report.period_end).where(Report.period_end < report.period_end)
+                                 .order_by(Report.period_end.desc()).limit(1))
+        if earlier is None:
+            return None
+        return session.scalar(select(Report.id).where(Report.period_end == earlier)
+                              .order_by(Report.revision.desc()).limit(1))
+
+
+def report_for_period(db: Database, period_end: dt.date | None = None) -> int | None:
+    """Newest revision for a period end (default: the latest period)."""
+    with db.session() as session:
+        query = select(Report.id)
+        if period_end is not None:
+            query = query.where(Report.period_end == period_end)
+        return session.scalar(query.order_by(Report.period_end.desc(), Report.revision.desc()).limit(1))
+
+
+def report_ids_in_order(db: Database) -> list[int]:
+    with db.session() as session:
+        return list(session.scalars(select(Report.id).order_by(Report.period_end, Report.revision)))
+
+
+def is_first_report(db: Database, report_id: int) -> bool:
+    """True when no other report has an earlier period (the history's baseline)."""
+    with db.session() as session:
+        report = session.get(Report, report_id)
+        if report is None or report.period_end is None:
+            return False
+        other = session.scalar(select(Report.id).where(and_(Report.id != report_id,
+                                                            Report.period_end < report.period_end)).limit(1))
+        return other is None and report.revision == 1

@@ -1,0 +1,35 @@
+"""One plain sentence per change, for maintainers reading `ddor diff` and alerts."""
+
+from __future__ import annotations
+
+from db.records import Change
+
+
+def _place(c: Change) -> str:
+    name = c.jurisdiction or "?"
+    return f"{name}, {c.state}" if c.state else name
+
+
+def describe_change(c: Change) -> str:
+    page = f" (p. {c.page})" if c.page else ""
+    place = _place(c)
+    return {
+        "first_report": f"first report stored: {c.count} declined detainers in {c.after} jurisdictions (baseline)",
+        "correction": f"correction: {c.detail}; sha256 {str(c.before)[:12]} -> {str(c.after)[:12]}",
+        "nationwide_total_changed": f"nationwide detainers issued: {c.before} -> {c.after}",
+        "declined_total_changed": f"declined detainers listed: {c.before} -> {c.after}",
+        "entered_top_ten": f"{place} entered the top ten at rank {c.after} ({c.count} detainers issued){page}",
+        "left_top_ten": f"{place} left the top ten (was rank {c.before})",
+        "rank_moved": f"{place} moved from rank {c.before} to {c.after}{page}",
+        "top_ten_count_changed": f"{place} detainers issued: {c.before} -> {c.after}{page}",
+        "newly_listed": f"{place} newly listed: {c.count} declined detainers, first time in any report{page}",
+        "listed_again": f"{place} listed again after a gap: {c.count} declined detainers{page}",
+        "no_longer_listed": f"{place} no longer listed (had {c.before} declined detainers)",
+        "declined_count_changed": f"{place} declined detainers: {c.before} -> {c.after}{page}",
+        "policy_added": f"{place} policy added ({c.after}){page}",
+        "policy_removed": f"{place} policy removed (was {c.before})",
+        "policy_type_changed": f"{place} policy type: {c.before} -> {c.after}{page}",
+        "policy_description_changed": f"{place} policy description changed{page}",
+        "row_removed": f"row removed{page}: {c.before}",
+        "row_added": f"row added{page}: {c.after}",
+    }.get(c.kind, f"{c.kind}: {place} {c.before} -> {c.after}")

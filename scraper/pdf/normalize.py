@@ -1,0 +1,158 @@
+"""Normalise the values a report prints: states, dates, counties, offence lists, numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from functools import lru_cache
+
+_STATES = {
+    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
+    "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware", "DC": "District of Columbia",
+    "FL": "Florida", "GA": "Georgia", "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois",
+    "IN": "Indiana", "IA": "Iowa", "KS": "Kansas", "KY": "Kentucky", "LA": "Louisiana",
+    "ME": "Maine", "MD": "Maryland", "MA": "Massachusetts", "MI": "Michigan", "MN": "Minnesota",
+    "MS": "Mississippi", "MO": "Missouri", "MT": "Montana", "NE": "Nebraska", "NV": "Nevada",
+    "NH": "New Hampshire", "NJ": "New Jersey", "NM": "New Mexico", "NY": "New York",
+    "NC": "North Carolina", "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma", "OR": "Oregon",
+    "PA": "Pennsylvania", "RI": "Rhode Island", "SC": "South Carolina", "SD": "South Dakota",
+    "TN": "Tennessee", "TX": "Texas", "UT": "Utah", "VT": "Vermont", "VA": "Virginia",
+    "WA": "Washington", "WV": "West Virginia", "WI": "Wisconsin", "WY": "Wyoming",
+    "PR": "Puerto Rico", "GU": "Guam", "VI": "U.S. Virgin Islands", "AS": "American Samoa",
+    "MP": "Northern Mariana Islands",
+}
+STATE_NAMES: dict[str, str] = dict(_STATES)
+
+# AP-style and other abbreviations seen in government tables.
+_ABBREVIATIONS = {
+    "ALA": "AL", "ARIZ": "AZ", "ARK": "AR", "CALIF": "CA", "CAL": "CA", "COLO": "CO", "CONN": "CT",
+    "DEL": "DE", "FLA": "FL", "GA": "GA", "ILL": "IL", "IND": "IN", "KAN": "KS", "KANS": "KS",
+    "KY": "KY", "LA": "LA", "MD": "MD", "MASS": "MA", "MICH": "MI", "MINN": "MN", "MISS": "MS",
+    "MO": "MO", "MONT": "MT", "NEB": "NE", "NEBR": "NE", "NEV": "NV", "NH": "NH", "NJ": "NJ",
+    "NM": "NM", "NY": "NY", "NC": "NC", "ND": "ND", "OKLA": "OK", "ORE": "OR", "OREG": "OR",
+    "PA": "PA", "PENN": "PA", "RI": "RI", "SC": "SC", "SD": "SD", "TENN": "TN", "TEX": "TX",
+    "VT": "VT", "VA": "VA", "WASH": "WA", "WVA": "WV", "WIS": "WI", "WISC": "WI", "WYO": "WY",
+    "DIST OF COLUMBIA": "DC", "WASHINGTON DC": "DC", "WASHINGTON D C": "DC",
+}
+
+
+def fold(text: str) -> str:
+    """Upper-case ASCII with punctuation turned to spaces: for matching, never for display."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return " ".join(re.sub(r"[^A-Za-z0-9]+", " ", ascii_text).upper().split())
+
+
+_BY_NAME = {fold(name): code for code, name in _STATES.items()}
+
+
+def state_code(text: str | None) -> str | None:
+    """USPS code for a state written as a code, a name or an abbreviation; None if unknown."""
+    if not text:
+        return None
+    key = fold(text)
+    if key.replace(" ", "") in _STATES and len(key.replace(" ", "")) == 2:
+        return key.replace(" ", "")
+    if key in _BY_NAME:
+        return _BY_NAME[key]
+    if key.startswith("STATE OF "):
+        return _BY_NAME.get(key[9:])
+    return _ABBREVIATIONS.get(key) or _ABBREVIATIONS.get(key.replace(" ", ""))
+
+
+_MONTHS = {
+    "JAN": 1, "FEB": 2, "MAR": 3, "APR": 4, "MAY": 5, "JUN": 6, "JUL": 7, "AUG": 8,
+    "SEP": 9, "SEPT": 9, "OCT": 10, "NOV": 11, "DEC": 12,
+}
+MONTH_PATTERN = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+                 r"|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
+_NUMERIC_DATE = re.compile(r"^(\d{1,2})[/-](\d{1,2})[/-](\d{2}|\d{4})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_WORD_DATE = re.compile(rf"^({MONTH_PATTERN})\s*(\d{{1,2}}),?\s*(\d{{4}})$", re.IGNORECASE)
+_DAY_FIRST_WORD_DATE = re.compile(rf"^(\d{{1,2}})\s+({MONTH_PATTERN}),?\s*(\d{{4}})$", re.IGNORECASE)
+
+
+def month_number(text: str) -> int:
+    return _MONTHS[text.rstrip(".").upper()[:4] if text.upper().startswith("SEPT") else
+                   text.rstrip(".").upper()[:3]]
+
+
+def parse_date(text: str | None) -> dt.date | None:
+    """2/1/2017, 02/01/2017, 2017-02-01, Feb. 1, 2017 and 1 Feb 2017; None if blank.
+
+    Raises ValueError for text that is present but not a date, so callers can warn.
+    """
+    if text is None or not text.strip():
+        return None
+    value = " ".join(text.split())
+    if m := _NUMERIC_DATE.match(value):
+        month, day, year = int(m[1]), int(m[2]), int(m[3])
+        year += 2000 if year < 100 else 0
+        return dt.date(year, month, day)
+    if m := _ISO_DATE.match(value):
+        return dt.date(int(m[1]), int(m[2]), int(m[3]))
+    if m := _WORD_DATE.match(value):
+        return dt.date(int(m[3]), month_number(m[1]), int(m[2]))
+    if m := _DAY_FIRST_WORD_DATE.match(value):
+        return dt.date(int(m[3]), month_number(m[2]), int(m[1]))
+    raise ValueError(f"not a date: {value!r}")
+
+
+def looks_like_date(text: str) -> bool:
+    try:
+        return parse_date(text) is not None
+    except ValueError:
+        return False
+
+
+def parse_int(text: str | None) -> int | None:
+    if text is None:
+        return None
+    digits = text.replace(",", "").replace(" ", "").strip()
+    return int(digits) if digits.isdigit() else None
+
+
+def clean(text: str | None) -> str | None:
+    """Whitespace folded; None for blank cells and the dashes some tables print for blank."""
+    if text is None:
+        return None
+    value = " ".join(text.split())
+    return value if value and value not in {"-", "--", "\u2013", "\u2014", "N/A"} else None
+
+
+def split_offences(text: str | None) -> tuple[str, ...]:
+    """An offence cell lists categories separated by semicolons (or commas / new lines)."""
+    if not text or not text.strip():
+        return ()
+    separator = ";" if ";" in text else ","
+    return tuple(part for part in (" ".join(p.split()) for p in text.split(separator)) if part)
+
+
+@lru_cache(maxsize=1)
+def _addfips():  # type: ignore[no-untyped-def]
+    import addfips
+
+    return addfips.AddFIPS()
+
+
+# Names addfips misses or gets wrong (ECOSYSTEM.md §9): (state, folded name) -> FIPS.
+_FIPS_OVERRIDES = {
+    ("GA", "DE KALB"): "13089", ("GA", "DE KALB COUNTY"): "13089",
+    ("FL", "DADE"): "12086", ("FL", "DADE COUNTY"): "12086",
+    ("VA", "RICHMOND COUNTY"): "51159",
+}
+
+
+@lru_cache(maxsize=4096)
+def county_fips(name: str | None, state: str | None) -> str | None:
+    """5-digit county FIPS for a county name in a state, or None when it does not resolve."""
+    if not name or not state:
+        return None
+    folded = fold(name)
+    if (state, folded) in _FIPS_OVERRIDES:
+        return _FIPS_OVERRIDES[(state, folded)]
+    # A bare "Richmond" in Virginia is the independent city (51760); addfips agrees.
+    try:
+        return _addfips().get_county_fips(name, state=state)
+    except (KeyError, ValueError):
+        return None

@@ -1,0 +1,224 @@
+"""`parse_report(path) -> ParsedReport`: a DDOR PDF read by its structure and header text.
+
+Validation findings go into `warnings`; rows are never dropped silently. Raises NotAPdf,
+UnreadablePdf or NotADdorReport (all `BadInput`) for files we cannot take.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from pathlib import Path
+
+import pdfplumber
+
+from db.errors import BadInput, NotADdorReport, NotAPdf, UnreadablePdf
+from db.records import DeclinedDetainer, ParsedReport, Policy, TopJurisdiction
+from scraper.pdf import specs
+from scraper.pdf.layout import Line, PageText, boilerplate_keys, is_boilerplate, iter_pages
+from scraper.pdf.normalize import clean, county_fips, fold, parse_date, parse_int, split_offences, state_code
+from scraper.pdf.sections import (
+    find_declined_total,
+    find_issued_total,
+    find_period,
+    split_sections,
+    stated_page_count,
+)
+from scraper.pdf.tables import Record, _header_candidate, extract_table
+from scraper.pdf.validate import validate
+
+logger = logging.getLogger(__name__)
+
+
+def check_pdf_file(path: Path) -> str:
+    """Cheap checks before pdfminer sees the file; returns its sha256."""
+    if not path.exists():
+        raise BadInput(f"{path}: no such file")
+    if not path.is_file():
+        raise BadInput(f"{path}: not a file")
+    size = path.stat().st_size
+    if size == 0:
+        raise NotAPdf(f"{path}: empty file")
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        head = handle.read(1024)
+        digest.update(head)
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+        handle.seek(max(0, size - 2048))
+        tail = handle.read()
+    if b"%PDF-" not in head:
+        raise NotAPdf(f"{path}: not a PDF (no %PDF- header)")
+    if b"%%EOF" not in tail:
+        raise UnreadablePdf(f"{path}: truncated PDF (no %%EOF marker at the end)")
+    return digest.hexdigest()
+
+
+def parse_report_bytes(data: bytes, name: str = "<bytes>") -> ParsedReport:
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(data)
+        handle.flush()
+        return parse_report(handle.name, display_name=name)
+
+
+def parse_report(path: str | Path, display_name: str | None = None) -> ParsedReport:
+    path = Path(path)
+    label = display_name or str(path)
+    sha256 = check_pdf_file(path)
+    try:
+        with pdfplumber.open(path) as pdf:
+            pages = list(iter_pages(pdf))
+    except BadInput:
+        raise
+    except Exception as error:  # pdfminer raises many unrelated types for broken files
+        raise UnreadablePdf(f"{label}: {_describe_pdf_error(error)}") from error
+    if not pages:
+        raise UnreadablePdf(f"{label}: PDF has no pages")
+    try:
+        return _parse_pages(sha256, pages)
+    except NotADdorReport as error:
+        raise NotADdorReport(f"{label}: {error}") from None
+
+
+def _describe_pdf_error(error: Exception) -> str:
+    # pdfplumber wraps pdfminer's error (PdfminerException(PDFPasswordIncorrect())), often with
+    # an empty message: look through the arguments and the cause chain for the real one.
+    chain: list[BaseException] = []
+    current: BaseException | None = error
+    while current is not None and len(chain) < 5:
+        chain.append(current)
+        current = next((a for a in getattr(current, "args", ()) if isinstance(a, BaseException)), None) \
+            or current.__cause__
+    text = " / ".join(f"{type(e).__name__}: {e}".strip().rstrip(":") for e in chain)
+    if "password" in text.lower() or "encrypt" in text.lower():
+        return "encrypted PDF (a password is required to read it)"
+    return f"corrupt or unreadable PDF ({text[:160]})"
+
+
+def _is_table_header(line: Line) -> bool:
+    return any(_header_candidate(line, spec.vocabulary) for spec in specs.ALL)
+
+
+def _parse_pages(sha256: str, pages: list[PageText]) -> ParsedReport:
+    keys = boilerplate_keys(pages, _is_table_header)
+    stated_pages = stated_page_count([ln for p in pages for ln in p.lines])
+    lines = [ln for p in pages for ln in p.lines if not is_boilerplate(ln, keys, p.height)]
+    if not lines:
+        raise NotADdorReport("no text found (a scanned image, or not a DDOR)")
+    sections = split_sections(lines)
+    if 2 not in sections:
+        raise NotADdorReport("no Section II (declined detainers) table found; not a DDOR")
+    by_number = {p.number: p for p in pages}
+    warnings: list[str] = []
+
+    front = " ".join(ln.text for ln in lines[: sections.get(1, sections[2])[0]])
+    period = find_period(front) or find_period(" ".join(ln.text for ln in lines[:80]))
+    if period is None:
+        warnings.append("reporting period not found on the first page")
+    title = next((clean(ln.text) for ln in lines[:40]
+                  if "DECLINED DETAINER" in fold(ln.text) and not fold(ln.text).startswith("FOR ")), None)
+
+    def section_pages(number: int) -> list[tuple[PageText, list[Line]]]:
+        start, end = sections[number]
+        grouped: dict[int, list[Line]] = {}
+        for line in lines[start:end]:
+            grouped.setdefault(line.page, []).append(line)
+        return [(by_number[n], grouped[n]) for n in sorted(grouped)]
+
+    issued_total = None
+    top: list[TopJurisdiction] = []
+    if 1 in sections:
+        start, end = sections[1]
+        issued_total = find_issued_total(" ".join(ln.text for ln in lines[start:end]))
+        top = _top_ten(extract_table(specs.TOP_TEN, section_pages(1)), warnings)
+    else:
+        warnings.append("Section I (top ten) not found")
+    if issued_total is None:
+        issued_total = find_issued_total(front)
+    declined_records = extract_table(specs.DECLINED, section_pages(2))
+    if not declined_records:
+        raise NotADdorReport("Section II table has no rows")
+    declined = _declined(declined_records, warnings)
+    policies: list[Policy] = []
+    if 3 in sections:
+        policies = _policies(extract_table(specs.POLICIES, section_pages(3)), warnings)
+    else:
+        warnings.append("Section III (policies) not found")
+    caveat = None
+    if 4 in sections:
+        start, end = sections[4]
+        caveat = clean(" ".join(ln.text for ln in lines[start:end]))
+    report = ParsedReport(
+        sha256=sha256, pages=len(pages), title=title,
+        period_start=period[0] if period else None, period_end=period[1] if period else None,
+        detainers_issued_total=issued_total, top_jurisdictions=tuple(top),
+        declined_detainers=tuple(declined), policies=tuple(policies), warnings=(),
+        declined_total_stated=find_declined_total(front), data_fidelity=caveat,
+    )
+    warnings.extend(validate(report, stated_pages))
+    return ParsedReport(**{**report.__dict__, "warnings": tuple(warnings)})
+
+
+def _bbox(record: Record) -> tuple[float, float, float, float]:
+    x0, top, x1, bottom = record.bbox
+    return (round(x0, 1), round(top, 1), round(x1, 1), round(bottom, 1))
+
+
+def _top_ten(records: list[Record], warnings: list[str]) -> list[TopJurisdiction]:
+    rows = []
+    for index, record in enumerate(records):
+        name = clean(record.text("jurisdiction")) or ""
+        state = state_code(record.text("state"))
+        issued = parse_int(record.text("issued"))
+        rank = parse_int(record.text("rank")) or index + 1
+        if issued is None or not name or state is None:
+            warnings.append(f"Section I row on p. {record.page} unreadable: "
+                            f"{name!r} {record.text('state')!r} {record.text('issued')!r}")
+        rows.append(TopJurisdiction(rank, name, state, county_fips(name, state), issued or 0,
+                                    record.page, _bbox(record)))
+    return rows
+
+
+def _date(record: Record, key: str, warnings: list[str]) -> object:
+    text = record.text(key)
+    try:
+        return parse_date(text)
+    except ValueError:
+        warnings.append(f"Section II row on p. {record.page}: unreadable {key} date {text!r}")
+        return None
+
+
+def _declined(records: list[Record], warnings: list[str]) -> list[DeclinedDetainer]:
+    rows = []
+    for record in records:
+        state_text = record.text("state")
+        state = state_code(state_text)
+        county = clean(record.text("county"))
+        if state is None or county is None:
+            warnings.append(f"Section II row on p. {record.page} unreadable: state {state_text!r}, "
+                            f"county {county!r}")
+        rows.append(DeclinedDetainer(
+            state=state, county=county, county_fips=county_fips(county, state),
+            city=clean(record.text("city")), facility=clean(record.text("facility")),
+            citizenship=clean(record.text("citizenship")),
+            detainer_issued_date=_date(record, "issued", warnings),  # type: ignore[arg-type]
+            declined_date=_date(record, "declined", warnings),  # type: ignore[arg-type]
+            notable_criminal_activity=split_offences(record.text("offences")),
+            page=record.page, bbox=_bbox(record),
+        ))
+    return rows
+
+
+def _policies(records: list[Record], warnings: list[str]) -> list[Policy]:
+    rows = []
+    for record in records:
+        state = state_code(record.text("state"))
+        name = clean(record.text("jurisdiction")) or ""
+        if state is None or not name:
+            warnings.append(f"Section III row on p. {record.page} unreadable: "
+                            f"{record.text('state')!r} {name!r}")
+        rows.append(Policy(state, name, county_fips(name, state), clean(record.text("policy_type")),
+                           clean(record.text("description")) or "", record.page, _bbox(record)))
+    return rows

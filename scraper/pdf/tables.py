@@ -1,0 +1,307 @@
+"""Tables that run over many pages, found by their header text, ruled or not.
+
+Columns are mapped by header text, never by position. Rows come from ruling lines when the
+table has them (word processors, browsers with borders) and otherwise from "anchor" columns
+that never wrap (dates, counts): a text line with an anchor value starts a new row, any
+other line continues the row above, including across a page break.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from db.errors import NotADdorReport
+from scraper.pdf.layout import Line, PageText, Word
+from scraper.pdf.normalize import fold
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    key: str
+    synonyms: tuple[str, ...]
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str
+    columns: tuple[ColumnSpec, ...]
+    # Columns whose values never wrap: a line with text here starts a new row (unruled tables).
+    anchors: tuple[str, ...]
+    # Columns that are blank only on a row's continuation after a page break (ruled tables).
+    keys: tuple[str, ...]
+    # Per anchor column: does this text already hold a whole value? (blank counts as no)
+    complete_checks: tuple[tuple[str, Callable[[str], bool]], ...] = ()
+
+    def complete(self, key: str, text: str | None) -> bool:
+        if not text:
+            return False
+        for check_key, check in self.complete_checks:
+            if check_key == key:
+                return check(text)
+        return True
+
+    @property
+    def vocabulary(self) -> set[str]:
+        return {word for c in self.columns for s in c.synonyms for word in fold(s).split()}
+
+    def match(self, text: str) -> str | None:
+        """The column key whose header synonym equals `text` (folded), if any."""
+        return _synonym_index(self).get(fold(text))
+
+
+def _synonym_index(spec: TableSpec) -> dict[str, str]:
+    cached = _SYNONYMS.get(spec.name)
+    if cached is None:
+        cached = _SYNONYMS[spec.name] = {fold(s): c.key for c in spec.columns for s in c.synonyms}
+    return cached
+
+
+_SYNONYMS: dict[str, dict[str, str]] = {}
+
+
+@dataclass
+class Record:
+    cells: dict[str, list[str]]
+    page: int
+    bbox: list[float]
+    lines: int = 0
+
+    def text(self, key: str) -> str | None:
+        parts = self.cells.get(key)
+        return " ".join(parts) if parts else None
+
+    def add(self, key: str, text: str) -> None:
+        self.cells.setdefault(key, []).append(text)
+
+
+@dataclass
+class _Columns:
+    keys: list[str]
+    lefts: list[float]          # left boundary of each column, ascending
+    header_lines: set[int] = field(default_factory=set)
+    header_bottom: float = 0.0
+    x0: float = 0.0
+    x1: float = 0.0
+
+    def column_of(self, word: Word) -> str:
+        index = 0
+        for i, left in enumerate(self.lefts):
+            if word.x0 + 1.0 >= left:
+                index = i
+        return self.keys[index]
+
+
+def _header_candidate(line: Line, vocabulary: set[str]) -> bool:
+    words = [fold(w.text) for w in line.words]
+    words = [w for w in words if w]
+    hits = sum(1 for w in words if w in vocabulary)
+    return len(words) >= 2 and hits >= 2 and hits >= 0.75 * len(words)
+
+
+def _vocabulary_only(line: Line, vocabulary: set[str]) -> bool:
+    words = [fold(w.text) for w in line.words]
+    return all(w in vocabulary for w in words if w)
+
+
+def _rules_around(page: PageText, top: float, bottom: float, x0: float, x1: float) -> tuple[float, float] | None:
+    """The horizontal rules just above and below a text band, when the table is ruled."""
+    width = x1 - x0
+    ys = sorted({round(y, 1) for rx0, rx1, y in page.hrules if rx1 - rx0 >= 0.6 * width
+                 and rx0 <= x0 + 5 and rx1 >= x1 - 5})
+    above = [y for y in ys if y <= top + 1.5]
+    below = [y for y in ys if y >= bottom - 1.5]
+    if above and below and below[0] - above[-1] < 6 * (bottom - top + 1):
+        return above[-1], below[0]
+    return None
+
+
+def _cluster_header(words: list[Word], gap: float) -> list[list[Word]]:
+    clusters: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: w.x0):
+        if clusters:
+            right = max(w.x1 for w in clusters[-1])
+            if word.x0 - right < gap:
+                clusters[-1].append(word)
+                continue
+        clusters.append([word])
+    return clusters
+
+
+def _segment(spec: TableSpec, words: list[Word]) -> list[tuple[str, list[Word]]] | None:
+    """Split a run of header words that ran together into known header phrases, greedily."""
+    ordered = sorted(words, key=lambda w: (round(w.top), w.x0))
+    result: list[tuple[str, list[Word]]] = []
+    i = 0
+    while i < len(ordered):
+        for j in range(len(ordered), i, -1):
+            key = spec.match(" ".join(w.text for w in ordered[i:j]))
+            if key:
+                result.append((key, ordered[i:j]))
+                i = j
+                break
+        else:
+            return None
+    return result
+
+
+def _find_header(spec: TableSpec, page: PageText, lines: list[Line]) -> _Columns | None:
+    vocabulary = spec.vocabulary
+    for index, line in enumerate(lines):
+        if not _header_candidate(line, vocabulary):
+            continue
+        rules = _rules_around(page, line.top, line.bottom, line.x0, line.x1)
+        if rules:
+            band = [i for i, ln in enumerate(lines) if rules[0] - 1 <= ln.top and ln.bottom <= rules[1] + 1]
+            bottom = rules[1]
+        else:
+            band = [index]
+            height = line.bottom - line.top
+            for j in range(index + 1, len(lines)):
+                if lines[j].top - lines[band[-1]].bottom > 0.9 * height or not _vocabulary_only(lines[j], vocabulary):
+                    break
+                band.append(j)
+            for j in range(index - 1, -1, -1):
+                if lines[band[0]].top - lines[j].bottom > 0.9 * height or not _vocabulary_only(lines[j], vocabulary):
+                    break
+                band.insert(0, j)
+            bottom = max(lines[j].bottom for j in band)
+        words = [w for j in band for w in lines[j].words]
+        columns = _columns_from_header(spec, page, words, ruled=rules is not None)
+        if columns is None:
+            continue
+        columns.header_lines = {id(lines[j]) for j in band}
+        columns.header_bottom = bottom
+        return columns
+    return None
+
+
+def _columns_from_header(spec: TableSpec, page: PageText, words: list[Word], ruled: bool) -> _Columns | None:
+    top = min(w.top for w in words)
+    bottom = max(w.bottom for w in words)
+    x0, x1 = min(w.x0 for w in words), max(w.x1 for w in words)
+    named: list[tuple[str, float, float]] = []
+    xs = sorted({round(x, 1) for x, vt, vb in page.vrules if vt <= top + 1 and vb >= bottom - 1})
+    edges: list[float] = []
+    for x in xs:
+        if not edges or x - edges[-1] > 2:
+            edges.append(x)
+    if ruled and len(edges) >= 3:
+        groups = [[w for w in words if left <= (w.x0 + w.x1) / 2 < right]
+                  for left, right in zip(edges, edges[1:], strict=False)]
+        bounds = list(zip(edges, edges[1:], strict=False))
+        for (left, right), group in zip(bounds, groups, strict=True):
+            if not group:
+                continue
+            key = spec.match(" ".join(w.text for w in sorted(group, key=lambda w: (round(w.top), w.x0))))
+            if key:
+                named.append((key, left, right))
+        x0, x1 = edges[0], edges[-1]
+    else:
+        height = statistics.median(w.bottom - w.top for w in words)
+        for cluster in _cluster_header(words, 0.5 * height):
+            key = spec.match(" ".join(w.text for w in sorted(cluster, key=lambda w: (round(w.top), w.x0))))
+            pieces = [(key, cluster)] if key else (_segment(spec, cluster) or [])
+            for piece_key, piece in pieces:
+                named.append((piece_key, min(w.x0 for w in piece) - 2.0, max(w.x1 for w in piece)))
+    found = {key for key, _, _ in named}
+    if any(c.required and c.key not in found for c in spec.columns) or len(found) != len(named):
+        return None
+    named.sort(key=lambda item: item[1])
+    lefts = [float("-inf")] + [left for _, left, _ in named[1:]]
+    return _Columns([key for key, _, _ in named], lefts, x0=x0, x1=x1)
+
+
+def header_words_found(spec: TableSpec, lines: list[Line]) -> list[str]:
+    """For error messages: the header-looking lines we saw but could not map."""
+    return [line.text for line in lines if _header_candidate(line, spec.vocabulary)][:2]
+
+
+def extract_table(spec: TableSpec, pages: list[tuple[PageText, list[Line]]]) -> list[Record]:
+    """Rows of one table spread over `pages` (each page with the section's lines on it)."""
+    records: list[Record] = []
+    columns: _Columns | None = None
+    for page, lines in pages:
+        header = _find_header(spec, page, lines)
+        if header is not None:
+            columns = header
+        if columns is None:
+            continue
+        start = columns.header_bottom if header is not None else -1.0
+        body = [ln for ln in lines if id(ln) not in columns.header_lines and ln.top >= start - 1]
+        if not body:
+            continue
+        bands = _row_bands(page, columns, start)
+        if bands:
+            _rows_from_bands(spec, columns, page, body, bands, records)
+        else:
+            _rows_from_anchors(spec, columns, body, records)
+    if columns is None:
+        seen = header_words_found(spec, [ln for _, lines in pages for ln in lines])
+        detail = f" (header seen: {seen[0]!r})" if seen else ""
+        raise NotADdorReport(f"no {spec.name} table header found{detail}")
+    return records
+
+
+def _row_bands(page: PageText, columns: _Columns, start: float) -> list[tuple[float, float]]:
+    width = columns.x1 - columns.x0
+    ys: list[float] = []
+    for rx0, rx1, y in sorted(page.hrules, key=lambda r: r[2]):
+        if y >= start - 1.5 and rx1 - rx0 >= 0.6 * width and rx0 <= columns.x0 + 5 and rx1 >= columns.x1 - 5:
+            if not ys or y - ys[-1] > 1.0:
+                ys.append(y)
+    if len(ys) < 3:
+        return []
+    return list(zip(ys, ys[1:], strict=False))
+
+
+def _new_record(line: Line) -> Record:
+    return Record({}, line.page, [line.x0, line.top, line.x1, line.bottom])
+
+
+def _add_line(columns: _Columns, record: Record, line: Line) -> None:
+    by_column: dict[str, list[str]] = {}
+    for word in line.words:
+        by_column.setdefault(columns.column_of(word), []).append(word.text)
+    for key, texts in by_column.items():
+        record.add(key, " ".join(texts))
+    if line.page == record.page:
+        record.bbox = [min(record.bbox[0], line.x0), min(record.bbox[1], line.top),
+                       max(record.bbox[2], line.x1), max(record.bbox[3], line.bottom)]
+    record.lines += 1
+
+
+def _rows_from_bands(spec: TableSpec, columns: _Columns, page: PageText, body: list[Line],
+                     bands: list[tuple[float, float]], records: list[Record]) -> None:
+    first = True
+    for top, bottom in bands:
+        inside = [ln for ln in body if top - 1 <= (ln.top + ln.bottom) / 2 <= bottom + 1]
+        if not inside:
+            continue
+        record = _new_record(inside[0])
+        for line in inside:
+            _add_line(columns, record, line)
+        is_continuation = first and records and not any(record.cells.get(k) for k in spec.keys)
+        first = False
+        if is_continuation:
+            for key, parts in record.cells.items():
+                records[-1].cells.setdefault(key, []).extend(parts)
+        else:
+            records.append(record)
+
+
+def _rows_from_anchors(spec: TableSpec, columns: _Columns, body: list[Line], records: list[Record]) -> None:
+    """A line starts a new row when an anchor cell of the row above is already complete.
+
+    "Complete" means the anchor's value parses (a date, a count, a state): a date that
+    wrapped ("Jan. 20," then "2017") keeps its second line in the same row.
+    """
+    for line in body:
+        keys = {columns.column_of(w) for w in line.words}
+        starts = not records or any(
+            key in keys and spec.complete(key, records[-1].text(key)) for key in spec.anchors)
+        if starts:
+            records.append(_new_record(line))
+        _add_line(columns, records[-1], line)
