@@ -122,19 +122,20 @@ def _declined_row(rng: random.Random, county: tuple[str, str, str], start: dt.da
 def make_truth(seed: int, *, rows: int | None = None, policies: int | None = None,
                period_start: dt.date = dt.date(2017, 1, 28),
                counties: tuple[tuple[str, str, str], ...] | None = None) -> ReportTruth:
-    """A random but plausible report. `rows` declined detainers (default 5 to 120)."""
+    """A random but plausible report. `rows` declined detainers (default 5 to 120), listed
+    from `counties` (default: all); the top ten and policies always draw from all."""
     rng = random.Random(seed)
     end = period_start + dt.timedelta(days=6)
     pool = list(counties or COUNTIES)
     n_rows = rows if rows is not None else rng.randrange(5, 120)
     listed = rng.sample(pool, min(len(pool), rng.randrange(3, 15)))
     declined = tuple(_declined_row(rng, rng.choice(listed), period_start, end) for _ in range(n_rows))
-    top_places = rng.sample(pool, 10)
+    top_places = rng.sample(COUNTIES, 10)
     counts = sorted(rng.sample(range(8, 120), 10), reverse=True)
     top = tuple(TopRow(n, s, f, c) for (n, s, f), c in zip(top_places, counts, strict=True))
     n_policies = policies if policies is not None else rng.randrange(1, 12)
     policy_rows = []
-    for name, state, fips in rng.sample(pool, min(n_policies, len(pool))):
+    for name, state, fips in rng.sample(COUNTIES, min(n_policies, len(COUNTIES))):
         sentences = rng.sample(POLICY_SENTENCES, rng.randrange(1, len(POLICY_SENTENCES) + 1))
         policy_rows.append(PolicyRow(state, name, fips, rng.choice(POLICY_TYPES), " ".join(sentences)))
     return ReportTruth(
