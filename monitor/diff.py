@@ -39,6 +39,8 @@ def diff(previous: ReportSnapshot | None, current: ReportSnapshot) -> list[Chang
         return [Change("first_report", count=current.declined_total, after=len(current.jurisdictions),
                        detail="first report stored: a baseline, not a change")]
     revision = is_revision(previous, current)
+    if revision and previous.sha256 == current.sha256:
+        return []  # the very same document
     changes: list[Change] = []
     if revision:
         changes.append(Change("correction", before=previous.sha256, after=current.sha256,
