@@ -152,3 +152,30 @@ class Message:
     image_path: str | None = None
     alt_text: str | None = None
     link: str | None = None
+
+
+@dataclass(frozen=True)
+class UrlState:
+    """What a crawl learned about one URL: validators for the next conditional request."""
+
+    url: str
+    kind: str                # listing | landing | release | pdf | robots
+    status: int | None
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True)
+class CrawlResult:
+    links: tuple[ReportLink, ...]
+    documents: tuple[FetchedDocument, ...]
+    url_states: tuple[UrlState, ...]
+    pages_fetched: int
+    pdfs_found: int
+    not_modified: int
+    errors: tuple[str, ...]
+    requests: int = 0
+    # Landing pages that answered but linked no report: the layout canary.
+    empty_landing_pages: tuple[str, ...] = ()
+    # Links we did not follow because robots.txt forbids them (not an error).
+    forbidden: tuple[str, ...] = ()

@@ -28,9 +28,10 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("data_dir", "DDOR_DATA_DIR", "./data", "Folder for the SQLite file, the PDF archive, maps and the outbox."),
     Setting("database_url", "DDOR_DATABASE_URL", "", "SQLAlchemy URL; empty means SQLite at <data_dir>/ddor.sqlite3."),
-    Setting("start_urls", "DDOR_START_URLS",
-            "https://www.ice.gov/news/releases,https://www.ice.gov/declined-detainer-outcome-report",
-            "Comma-separated pages where the spider starts (newsroom listing, report landing page)."),
+    Setting("start_urls", "DDOR_START_URLS", "https://www.ice.gov/news/releases",
+            "Comma-separated newsroom listings where the spider starts (paginated with ?page=N)."),
+    Setting("landing_urls", "DDOR_LANDING_URLS", "https://www.ice.gov/declined-detainer-outcome-report",
+            "Comma-separated report landing pages; one that links no report raises a layout-drift alert."),
     Setting("link_patterns", "DDOR_LINK_PATTERNS", r"/doclib/ddor/,ddor[^/]*\.pdf$,declined[-_]detainer[^/]*\.pdf$",
             "Comma-separated regular expressions; a link whose URL matches one is a report."),
     Setting("link_text_pattern", "DDOR_LINK_TEXT_PATTERN", r"declined\s+detainer",
@@ -42,6 +43,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("download_max_bytes", "DDOR_DOWNLOAD_MAX_BYTES", 50 * 2**20, "Largest PDF we download, in bytes."),
     Setting("download_timeout", "DDOR_DOWNLOAD_TIMEOUT", 60, "Seconds before one request times out."),
     Setting("download_delay", "DDOR_DOWNLOAD_DELAY", 2.0, "Seconds between requests to one site (AutoThrottle start)."),
+    Setting("retry_backoff", "DDOR_RETRY_BACKOFF", 5.0,
+            "First wait in seconds before retrying a 429, 5xx or timeout (doubles each time)."),
     Setting("crawl_timeout", "DDOR_CRAWL_TIMEOUT", 900, "Seconds a whole crawl (child process) may take."),
     Setting("schedule", "DDOR_SCHEDULE", "0 8-20 * * mon-fri", "Cron expression for `ddor run`."),
     Setting("timezone", "DDOR_TIMEZONE", "America/New_York", "Time zone of the schedule."),
@@ -84,6 +87,7 @@ class Config:
     data_dir: str = "./data"
     database_url: str = ""
     start_urls: str = ""
+    landing_urls: str = ""
     link_patterns: str = ""
     link_text_pattern: str = ""
     max_listing_pages: int = 3
@@ -91,6 +95,7 @@ class Config:
     download_max_bytes: int = 0
     download_timeout: int = 60
     download_delay: float = 2.0
+    retry_backoff: float = 5.0
     crawl_timeout: int = 900
     schedule: str = ""
     timezone: str = ""

@@ -1,0 +1,78 @@
+"""The run log, and the per-URL validators the crawler needs for conditional requests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select
+
+from db.models import Run, Source, utcnow
+from db.records import UrlState
+from db.session import Database
+
+
+def start_run(db: Database, kind: str) -> int:
+    with db.session() as session:
+        run = Run(kind=kind, status="running", detail={})
+        session.add(run)
+        session.flush()
+        return run.id
+
+
+def finish_run(db: Database, run_id: int, status: str, *, error: str | None = None,
+               pages_fetched: int = 0, pdfs_found: int = 0, new_documents: int = 0, errors: int = 0,
+               detail: dict[str, Any] | None = None) -> None:
+    with db.session() as session:
+        run = session.get(Run, run_id)
+        if run is None:
+            return
+        run.status, run.error, run.finished_at = status, error, utcnow()
+        run.pages_fetched, run.pdfs_found, run.new_documents, run.errors = pages_fetched, pdfs_found, new_documents, errors
+        run.detail = detail or {}
+
+
+def abandon_stale_runs(db: Database) -> int:
+    """Runs left 'running' by a process that died: marked failed so status tells the truth."""
+    with db.session() as session:
+        stale = list(session.scalars(select(Run).where(Run.status == "running")))
+        for run in stale:
+            run.status, run.error, run.finished_at = "failed", "process ended before the run finished", utcnow()
+        return len(stale)
+
+
+def known_urls(db: Database) -> tuple[UrlState, ...]:
+    with db.session() as session:
+        return tuple(UrlState(s.url, s.kind, s.last_status, s.etag, s.last_modified)
+                     for s in session.scalars(select(Source)))
+
+
+def save_url_states(db: Database, states: tuple[UrlState, ...]) -> None:
+    now = utcnow()
+    with db.session() as session:
+        existing = {s.url: s for s in session.scalars(select(Source).where(Source.url.in_([s.url for s in states])))}
+        for state in states:
+            row = existing.get(state.url)
+            if row is None:
+                row = Source(url=state.url, kind=state.kind, first_seen_at=now)
+                session.add(row)
+                existing[state.url] = row
+            row.kind, row.last_status, row.last_checked_at = state.kind, state.status, now
+            if state.status == 200:
+                row.etag, row.last_modified = state.etag, state.last_modified
+
+
+def recent_runs(db: Database, limit: int = 10, kind: str | None = None) -> list[Run]:
+    with db.session() as session:
+        query = select(Run).order_by(Run.id.desc()).limit(limit)
+        if kind:
+            query = query.where(Run.kind == kind)
+        runs = list(session.scalars(query))
+        session.expunge_all()
+        return runs
+
+
+def last_successful_run(db: Database, kind: str = "check") -> dt.datetime | None:
+    with db.session() as session:
+        return session.scalar(select(Run.finished_at).where(Run.kind == kind, Run.status == "ok")
+                              .order_by(Run.finished_at.desc()).limit(1))

@@ -1,0 +1,101 @@
+"""One cycle: crawl ▸ ingest ▸ diff ▸ enqueue ▸ publish, recorded as a run.
+
+The only place that wires rooms together. A failed crawl is a recorded run with its error
+(and an alert when failures repeat), never a crash of the daemon.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from db.records import CrawlResult
+from db.runs import finish_run, known_urls, save_url_states, start_run
+from db.session import Database
+from db.store import StoreResult, count_reports
+from monitor.alerts import alert
+from monitor.config import Config
+from monitor.ingest import ingest_fetched
+from monitor.lock import cycle_lock
+from scraper.crawl import run_crawl
+from scraper.job import CrawlJob
+
+logger = logging.getLogger(__name__)
+
+# How many failed checks in a row before maintainers hear about it.
+CRAWL_FAILURES_BEFORE_ALERT = 3
+
+
+@dataclass
+class CheckSummary:
+    run_id: int
+    crawl: CrawlResult
+    stored: list[StoreResult] = field(default_factory=list)
+    published: list[str] = field(default_factory=list)
+    status: str = "ok"
+
+    @property
+    def new_reports(self) -> list[StoreResult]:
+        return [s for s in self.stored if s.status in {"stored", "revision"}]
+
+
+def crawl_job(config: Config, sources: list[str] | None, db: Database, retry_backoff: float | None = None) -> CrawlJob:
+    # `--source URL` replaces both lists: each source is read as a listing (report links on it
+    # are found all the same), without the landing-page canary.
+    listing = sources or config.list_of("start_urls")
+    landing = [] if sources else config.list_of("landing_urls")
+    return CrawlJob(
+        start_urls=tuple(listing), landing_urls=tuple(landing),
+        link_patterns=tuple(config.list_of("link_patterns")), link_text_pattern=config.link_text_pattern,
+        data_dir=str(config.data_path), max_listing_pages=config.max_listing_pages, user_agent=config.user_agent,
+        download_max_bytes=config.download_max_bytes, download_timeout=config.download_timeout,
+        download_delay=config.download_delay, retry_backoff=config.retry_backoff if retry_backoff is None
+        else retry_backoff, known=known_urls(db))
+
+
+def _consecutive_failures(db: Database) -> int:
+    from db.runs import recent_runs
+
+    count = 0
+    for run in recent_runs(db, CRAWL_FAILURES_BEFORE_ALERT + 1, kind="check"):
+        if run.status != "failed":
+            break
+        count += 1
+    return count
+
+
+def run_check(config: Config, db: Database, sources: list[str] | None = None, publish: bool = True,
+              dry_run: bool | None = None) -> CheckSummary:
+    with cycle_lock(config.data_path):
+        run_id = start_run(db, "check")
+        backfill = count_reports(db) == 0
+        crawl = run_crawl(crawl_job(config, sources, db), timeout=config.crawl_timeout)
+        save_url_states(db, crawl.url_states)
+        summary = CheckSummary(run_id, crawl)
+        errors = list(crawl.errors)
+        for document in crawl.documents:
+            result = ingest_fetched(db, document, backfill=backfill)
+            summary.stored.append(result)
+            if result.status == "quarantined":
+                errors.append(f"{document.url}: quarantined: {result.message}")
+                alert(db, config, f"quarantined:{result.sha256[:16]}",
+                      f"A document from {document.url} was quarantined: {result.message}")
+        for page in crawl.empty_landing_pages:
+            alert(db, config, f"layout:{page}", f"Layout drift: the landing page {page} links no report any more.")
+        if publish and summary.new_reports:
+            from monitor.publishing import publish_new_reports
+
+            summary.published = publish_new_reports(config, db, [s.report_id for s in summary.new_reports
+                                                                 if s.report_id], dry_run=dry_run)
+        status = "failed" if crawl.errors else "ok"
+        summary.status = status
+        finish_run(db, run_id, status, error="; ".join(errors)[:4000] or None, pages_fetched=crawl.pages_fetched,
+                   pdfs_found=crawl.pdfs_found, new_documents=len(summary.new_reports), errors=len(errors),
+                   detail={"requests": crawl.requests, "not_modified": crawl.not_modified,
+                           "forbidden": list(crawl.forbidden), "backfill": backfill})
+        if status == "failed" and _consecutive_failures(db) >= CRAWL_FAILURES_BEFORE_ALERT:
+            alert(db, config, "crawl-failing", f"The last {CRAWL_FAILURES_BEFORE_ALERT} checks failed: {errors[:3]}")
+        from monitor.health import check_overdue
+
+        check_overdue(config, db)
+        return summary

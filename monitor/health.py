@@ -1,0 +1,78 @@
+"""Health for `ddor status` and the "overdue, possibly suspended" alert."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from db.models import Delivery, Document, MessageRow, Report
+from db.runs import last_successful_run, recent_runs
+from db.session import Database
+from monitor.config import Config
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value
+
+
+def latest_report_seen(db: Database) -> dt.datetime | None:
+    """When the newest report document was first stored (not its period: ICE publishes late)."""
+    with db.session() as session:
+        return _aware(session.scalar(select(func.max(Document.fetched_at)).join(
+            Report, Report.document_id == Document.id)))
+
+
+def check_overdue(config: Config, db: Database, now: dt.datetime | None = None) -> bool:
+    """One alert when no new report appeared for overdue_factor × cadence (distinct from crawl errors)."""
+    from monitor.alerts import alert
+
+    now = now or dt.datetime.now(dt.UTC)
+    seen = latest_report_seen(db)
+    if seen is None:
+        return False
+    limit = dt.timedelta(days=config.expected_cadence_days * config.overdue_factor)
+    if now - seen <= limit:
+        return False
+    alert(db, config, f"overdue:{seen.date().isoformat()}",
+          f"Overdue — possibly suspended: no new report since {seen.date().isoformat()} "
+          f"({(now - seen).days} days; expected every {config.expected_cadence_days} days). "
+          "ICE suspended the weekly series once before (April 2017).", today=now.date())
+    return True
+
+
+@dataclass(frozen=True)
+class Health:
+    healthy: bool
+    reasons: tuple[str, ...]
+    last_success: dt.datetime | None
+    pending: int
+    failed: int
+    held: int
+    quarantined: int
+
+
+def health(config: Config, db: Database, now: dt.datetime | None = None) -> Health:
+    now = now or dt.datetime.now(dt.UTC)
+    last = _aware(last_successful_run(db))
+    reasons = []
+    runs = recent_runs(db, 1, kind="check")
+    if last is None:
+        reasons.append("no successful check yet")
+    elif now - last > dt.timedelta(hours=config.unhealthy_after_hours):
+        reasons.append(f"no successful check for {(now - last).total_seconds() / 3600:.0f} hours")
+    if runs and runs[0].status == "failed" and last is not None:
+        reasons.append(f"last check failed: {(runs[0].error or '')[:200]}")
+    with db.session() as session:
+        pending = session.scalar(select(func.count(Delivery.id)).where(Delivery.state.in_(["pending", "sending"])))
+        failed = session.scalar(select(func.count(Delivery.id)).where(Delivery.state == "failed"))
+        held = session.scalar(select(func.count(MessageRow.id)).where(MessageRow.status == "held"))
+        quarantined = session.scalar(select(func.count(Document.id)).where(Document.status == "quarantined"))
+    if failed:
+        reasons.append(f"{failed} failed deliveries")
+    healthy = not any(r.startswith(("no successful", "failed")) or "hours" in r or "failed deliveries" in r
+                      for r in reasons)
+    return Health(healthy, tuple(reasons), last, pending or 0, failed or 0, held or 0, quarantined or 0)

@@ -1,0 +1,67 @@
+"""Run one crawl in a child process and read its result.
+
+Twisted's reactor cannot be restarted, so the long-lived scheduler never runs Scrapy itself:
+each crawl is `python -m scraper.crawl JOB OUT` in a fresh process with a timeout. That also
+contains memory and crashes (ECOSYSTEM.md §1); it costs under a second per crawl.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from db.records import CrawlResult
+from scraper.job import CrawlJob, result_from_json, result_to_json
+
+
+def _failed(message: str) -> CrawlResult:
+    return CrawlResult((), (), (), 0, 0, 0, (message,))
+
+
+def run_crawl(job: CrawlJob, timeout: float = 900.0) -> CrawlResult:
+    with tempfile.TemporaryDirectory(prefix="ddor-crawl-") as tmp:
+        job_path, out_path = Path(tmp) / "job.json", Path(tmp) / "result.json"
+        job.dump(job_path)
+        try:
+            child = subprocess.run([sys.executable, "-m", "scraper.crawl", str(job_path), str(out_path)],
+                                   capture_output=True, text=True, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return _failed(f"crawl timed out after {timeout:.0f} s")
+        if not out_path.exists():
+            tail = (child.stderr or "").strip().splitlines()[-1:] or ["no output"]
+            return _failed(f"crawl process failed (exit {child.returncode}): {tail[0]}")
+        return result_from_json(out_path.read_text())
+
+
+def crawl_in_this_process(job: CrawlJob) -> CrawlResult:
+    from scrapy.crawler import CrawlerProcess
+
+    from scraper.settings import scrapy_settings
+    from scraper.spiders.newsroom import NewsroomSpider
+
+    process = CrawlerProcess(scrapy_settings(job), install_root_handler=False)
+    crawler = process.create_crawler(NewsroomSpider)
+    process.crawl(crawler, job=job)
+    process.start()
+    spider = crawler.spider
+    stats = crawler.stats.get_stats()
+    return CrawlResult(
+        links=tuple(spider.links), documents=tuple(spider.documents), url_states=tuple(spider.states),
+        pages_fetched=int(stats.get("downloader/response_count", 0)), pdfs_found=len(spider.pdfs_found),
+        not_modified=spider.not_modified, errors=tuple(spider.errors),
+        requests=int(stats.get("downloader/request_count", 0)), empty_landing_pages=tuple(spider.empty_landing),
+        forbidden=tuple(spider.forbidden),
+    )
+
+
+def main(argv: list[str]) -> int:
+    job_path, out_path = Path(argv[0]), Path(argv[1])
+    result = crawl_in_this_process(CrawlJob.load(job_path))
+    out_path.write_text(result_to_json(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,64 @@
+"""Recognise report links, release links and pagination on any newsroom markup.
+
+Discovery goes by URL patterns, link text and `rel="next"`, never by CSS classes, so a
+redesign of the listing does not blind the bot.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlparse
+
+_SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "data:")
+_NEXT_TEXT = re.compile(r"^\s*(next(\s+page)?|›|»|>|older)\s*[›»>]?\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class LinkRules:
+    url_patterns: tuple[re.Pattern[str], ...]
+    text_pattern: re.Pattern[str]
+    allowed_hosts: frozenset[str]
+
+    @classmethod
+    def build(cls, url_patterns: list[str], text_pattern: str, start_urls: list[str]) -> LinkRules:
+        return cls(tuple(re.compile(p, re.IGNORECASE) for p in url_patterns),
+                   re.compile(text_pattern, re.IGNORECASE),
+                   frozenset(urlparse(u).hostname or "" for u in start_urls))
+
+
+def absolute(base: str, href: str | None) -> str | None:
+    """The absolute URL of a link worth considering, or None (scripts, mail, fragments)."""
+    if not href:
+        return None
+    href = href.strip()
+    if not href or href.startswith("#") or href.lower().startswith(_SKIP_SCHEMES):
+        return None
+    url = urljoin(base, href).split("#", 1)[0]
+    return url if urlparse(url).scheme in {"http", "https"} else None
+
+
+def on_site(url: str, rules: LinkRules) -> bool:
+    host = urlparse(url).hostname or ""
+    return any(host == allowed or host.endswith("." + allowed) for allowed in rules.allowed_hosts)
+
+
+def is_pdf_url(url: str) -> bool:
+    return urlparse(url).path.lower().endswith(".pdf")
+
+
+def is_report_link(url: str, text: str, rules: LinkRules) -> bool:
+    if not on_site(url, rules):
+        return False
+    if any(p.search(url) for p in rules.url_patterns):
+        return True
+    return is_pdf_url(url) and bool(rules.text_pattern.search(text))
+
+
+def is_release_link(url: str, text: str, rules: LinkRules) -> bool:
+    """A press release (not a PDF) whose link text mentions the report."""
+    return on_site(url, rules) and not is_pdf_url(url) and bool(rules.text_pattern.search(text))
+
+
+def is_next_link(text: str, rel: str | None) -> bool:
+    return "next" in (rel or "").lower().split() or bool(_NEXT_TEXT.match(text or ""))

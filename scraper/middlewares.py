@@ -1,0 +1,61 @@
+"""Retries with exponential backoff (honouring Retry-After) for 429, 5xx and timeouts.
+
+Scrapy's RetryMiddleware retries at once; a struggling government server deserves a pause.
+The wait is an asyncio sleep inside the download, so nothing else blocks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from scrapy.exceptions import IgnoreRequest
+from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
+
+logger = logging.getLogger(__name__)
+
+RETRY_CODES = {408, 429, 500, 502, 503, 504, 522, 524}
+RETRY_EXCEPTIONS = (TimeoutError, TCPTimedOutError, ConnectionRefusedError, DNSLookupError, ConnectionError)
+
+
+class BackoffRetryMiddleware:
+    def __init__(self, retries: int, base: float, cap: float, stats) -> None:  # type: ignore[no-untyped-def]
+        self.retries, self.base, self.cap, self.stats = retries, base, cap, stats
+
+    @classmethod
+    def from_crawler(cls, crawler):  # type: ignore[no-untyped-def]
+        s = crawler.settings
+        return cls(s.getint("DDOR_RETRIES", 3), s.getfloat("DDOR_RETRY_BACKOFF", 5.0),
+                   s.getfloat("DDOR_RETRY_BACKOFF_CAP", 300.0), crawler.stats)
+
+    def _delay(self, attempt: int, retry_after: str | None) -> float:
+        if retry_after and retry_after.strip().isdigit():
+            return min(float(retry_after), self.cap)
+        return min(self.base * 2 ** attempt, self.cap)
+
+    async def _again(self, request, reason: str, retry_after: str | None = None):  # type: ignore[no-untyped-def]
+        attempt = request.meta.get("ddor_retry", 0)
+        if attempt >= self.retries:
+            self.stats.inc_value("ddor/retry/gave_up")
+            return None
+        delay = self._delay(attempt, retry_after)
+        logger.info("retrying %s in %.1fs (%s)", request.url, delay, reason)
+        self.stats.inc_value("ddor/retry/count")
+        await asyncio.sleep(delay)
+        retry = request.replace(dont_filter=True)
+        retry.meta["ddor_retry"] = attempt + 1
+        return retry
+
+    async def process_response(self, request, response, spider=None):  # type: ignore[no-untyped-def]
+        if response.status in RETRY_CODES:
+            retry_after = response.headers.get(b"Retry-After")
+            again = await self._again(request, f"HTTP {response.status}",
+                                      retry_after.decode("latin-1") if retry_after else None)
+            if again is not None:
+                return again
+        return response
+
+    async def process_exception(self, request, exception, spider=None):  # type: ignore[no-untyped-def]
+        if isinstance(exception, RETRY_EXCEPTIONS) and not isinstance(exception, IgnoreRequest):
+            return await self._again(request, type(exception).__name__)
+        return None

@@ -1,0 +1,35 @@
+"""Polite Scrapy settings for one crawl, from a CrawlJob."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scraper.job import CrawlJob
+
+
+def scrapy_settings(job: CrawlJob) -> dict[str, Any]:
+    return {
+        "BOT_NAME": "ddor-watch",
+        "USER_AGENT": job.user_agent,
+        "ROBOTSTXT_OBEY": True,
+        "AUTOTHROTTLE_ENABLED": True,
+        "AUTOTHROTTLE_START_DELAY": max(job.download_delay, 0.01),
+        "AUTOTHROTTLE_MAX_DELAY": 60.0,
+        "AUTOTHROTTLE_TARGET_CONCURRENCY": 1.0,
+        "DOWNLOAD_DELAY": job.download_delay,
+        "CONCURRENT_REQUESTS": 4,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
+        "DOWNLOAD_TIMEOUT": job.download_timeout,
+        "DOWNLOAD_MAXSIZE": job.download_max_bytes,
+        "DOWNLOAD_WARNSIZE": max(1, job.download_max_bytes // 2),
+        "RETRY_ENABLED": False,
+        "DDOR_RETRIES": job.retries,
+        "DDOR_RETRY_BACKOFF": job.retry_backoff,
+        "DOWNLOADER_MIDDLEWARES": {"scraper.middlewares.BackoffRetryMiddleware": 550},
+        "ITEM_PIPELINES": {"scraper.pipelines.ArchivePipeline": 100},
+        "COOKIES_ENABLED": False,
+        "TELNETCONSOLE_ENABLED": False,
+        "LOG_LEVEL": "WARNING",
+        "LOG_ENABLED": True,
+        "REDIRECT_MAX_TIMES": 5,
+    }

@@ -1,0 +1,175 @@
+"""The spider: newsroom listing ▸ release pages ▸ report PDFs, and the report landing page.
+
+It only finds and downloads; the pipeline archives the bytes. Every request to a URL seen
+before carries If-None-Match / If-Modified-Since, so an idle check is mostly 304s.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import scrapy
+from scrapy.exceptions import IgnoreRequest
+
+from db.records import FetchedDocument, ReportLink, UrlState
+from scraper.job import CrawlJob
+from scraper.links import LinkRules, absolute, is_next_link, is_release_link, is_report_link
+
+
+@dataclass(frozen=True)
+class PdfDownload:
+    url: str
+    body: bytes
+    etag: str | None
+    last_modified: str | None
+    title: str | None
+
+
+def _header(response, name: str) -> str | None:  # type: ignore[no-untyped-def]
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
+class NewsroomSpider(scrapy.Spider):
+    name = "ddor_newsroom"
+
+    def __init__(self, job: CrawlJob, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(**kwargs)
+        self.job = job
+        self.rules = LinkRules.build(list(job.link_patterns), job.link_text_pattern,
+                                     list(job.start_urls) + list(job.landing_urls))
+        self.allowed_domains = sorted(self.rules.allowed_hosts)
+        self.known = {k.url: k for k in job.known}
+        self.links: list[ReportLink] = []
+        self.documents: list[FetchedDocument] = []
+        self.states: list[UrlState] = []
+        self.errors: list[str] = []
+        self.not_modified = 0
+        self.pdfs_found: set[str] = set()
+        self.empty_landing: list[str] = []
+        self.forbidden: list[str] = []
+
+    # -- requests ---------------------------------------------------------------------------
+    def _request(self, url: str, callback, kind: str, **meta) -> scrapy.Request:  # type: ignore[no-untyped-def]
+        headers = {}
+        if (known := self.known.get(url)) is not None:
+            if known.etag:
+                headers["If-None-Match"] = known.etag
+            if known.last_modified:
+                headers["If-Modified-Since"] = known.last_modified
+        return scrapy.Request(url, callback=callback, errback=self.on_error, headers=headers,
+                              meta={"kind": kind, "handle_httpstatus_all": True, **meta})
+
+    async def start(self):  # type: ignore[no-untyped-def]
+        for request in self.start_requests():
+            yield request
+
+    def start_requests(self):  # type: ignore[no-untyped-def]
+        for url in self.job.landing_urls:
+            yield self._request(url, self.parse_landing, "landing", start=True)
+        for url in self.job.start_urls:
+            yield self._request(url, self.parse_listing, "listing", depth=1, start=True)
+        # Known PDFs are re-checked with a conditional request even when no page changed:
+        # a corrected report may replace the file at the same URL (a 304 costs nothing).
+        for known in self.job.known:
+            if known.kind == "pdf" and known.url not in self.pdfs_found:
+                self.pdfs_found.add(known.url)
+                yield self._request(known.url, self.save_pdf, "pdf", title=None)
+
+    # -- bookkeeping --------------------------------------------------------------------------
+    def _answered(self, response) -> bool:  # type: ignore[no-untyped-def]
+        """Record the URL's state; False when there is nothing to read (304 or an error)."""
+        kind = response.meta["kind"]
+        status = response.status
+        if status == 304:
+            self.not_modified += 1
+            known = self.known.get(response.url)
+            self.states.append(UrlState(response.url, kind, 304, known.etag if known else None,
+                                        known.last_modified if known else None))
+            return False
+        self.states.append(UrlState(response.url, kind, status, _header(response, "ETag"),
+                                    _header(response, "Last-Modified")))
+        if status >= 400:
+            self.errors.append(f"{response.url}: HTTP {status}")
+            return False
+        return True
+
+    def on_error(self, failure) -> None:  # type: ignore[no-untyped-def]
+        request = failure.request
+        if failure.check(IgnoreRequest) and "robots" in str(failure.value).lower():
+            if request.meta.get("start"):
+                self.errors.append(f"{request.url}: forbidden by robots.txt")
+            else:
+                self.forbidden.append(request.url)
+            return
+        message = str(failure.value) or type(failure.value).__name__
+        if any(word in message.lower() for word in ("maxsize", "max size", "cancelled")):
+            message = f"larger than the {self.job.download_max_bytes} byte limit ({message})"
+        self.errors.append(f"{request.url}: {type(failure.value).__name__}: {message}")
+
+    def _anchors(self, response):  # type: ignore[no-untyped-def]
+        if not hasattr(response, "css"):
+            return
+        for anchor in response.css("a[href]"):
+            url = absolute(response.url, anchor.attrib.get("href"))
+            if url is None:
+                continue
+            text = " ".join(" ".join(anchor.css("::text").getall()).split())
+            yield url, text, anchor.attrib.get("rel")
+
+    def _report_requests(self, response, title: str | None):  # type: ignore[no-untyped-def]
+        found = 0
+        for url, text, _rel in self._anchors(response):
+            if is_report_link(url, text, self.rules):
+                found += 1
+                self.links.append(ReportLink(url, text or title or "", response.url))
+                if url not in self.pdfs_found:
+                    self.pdfs_found.add(url)
+                    yield self._request(url, self.save_pdf, "pdf", title=text or title)
+        response.meta["reports_found"] = found
+
+    # -- callbacks ------------------------------------------------------------------------------
+    def parse_landing(self, response):  # type: ignore[no-untyped-def]
+        if not self._answered(response):
+            return
+        yield from self._report_requests(response, None)
+        if response.meta.get("reports_found", 0) == 0:
+            self.empty_landing.append(response.url)
+
+    def parse_listing(self, response):  # type: ignore[no-untyped-def]
+        if not self._answered(response):
+            return  # 304: the listing has not changed since the last check
+        yield from self._report_requests(response, None)
+        seen_release = False
+        next_url = None
+        for url, text, rel in self._anchors(response):
+            if is_release_link(url, text, self.rules):
+                if url in self.known:
+                    seen_release = True
+                yield self._request(url, self.parse_release, "release", title=text)
+            elif next_url is None and is_next_link(text, rel) and url != response.url:
+                next_url = url
+        depth = response.meta.get("depth", 1)
+        # Stop paging once this page shows a release we already know: older pages hold nothing new.
+        if next_url and depth < self.job.max_listing_pages and not seen_release:
+            yield self._request(next_url, self.parse_listing, "listing", depth=depth + 1)
+
+    def parse_release(self, response):  # type: ignore[no-untyped-def]
+        if not self._answered(response):
+            return
+        yield from self._report_requests(response, response.meta.get("title"))
+
+    def save_pdf(self, response):  # type: ignore[no-untyped-def]
+        if not self._answered(response):
+            return
+        if b"%PDF-" not in response.body[:1024]:
+            kind = _header(response, "Content-Type") or "unknown type"
+            self.errors.append(f"{response.url}: not a PDF ({kind}, {len(response.body)} bytes); not stored")
+            return
+        yield PdfDownload(response.url, response.body, _header(response, "ETag"),
+                          _header(response, "Last-Modified"), response.meta.get("title"))
+
+    def fetched(self, download: PdfDownload, sha256: str, path: str) -> None:
+        self.documents.append(FetchedDocument(download.url, sha256, path, download.etag, download.last_modified,
+                                              dt.datetime.now(dt.UTC), len(download.body), download.title))

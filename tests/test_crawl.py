@@ -1,0 +1,164 @@
+"""The spider against the replica newsroom on 127.0.0.1: real Scrapy crawls in child processes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+import pytest
+from sqlalchemy import func, select
+
+from db.models import Document, Report, Run
+from ddor_factories import render_report
+from ddor_factories.newsroom import ReplicaServer, ReplicaSite
+from ddor_factories.series import series
+from monitor.cycle import crawl_job, run_check
+from scraper.crawl import run_crawl
+
+REPORTS = [(name, render_report(truth)[0]) for name, truth in series()]
+
+
+def _site(weeks: int = 2, markup: str = "drupal") -> ReplicaSite:
+    site = ReplicaSite(markup=markup)
+    for i, (name, data) in enumerate(REPORTS[:weeks]):
+        site.add_report(name, data, f"week {i + 1}", dt.date(2017, 3, 20) + dt.timedelta(days=7 * i))
+    return site
+
+
+@pytest.fixture
+def check_config(config):  # type: ignore[no-untyped-def]
+    return replace(config, download_delay=0.0, retry_backoff=0.05, download_timeout=3, crawl_timeout=120,
+                   max_listing_pages=5)
+
+
+def _configure(config, server: ReplicaServer):  # type: ignore[no-untyped-def]
+    return replace(config, start_urls=",".join(server.start_urls), landing_urls=",".join(server.landing_urls))
+
+
+def _count(db, model) -> int:  # type: ignore[no-untyped-def]
+    with db.session() as session:
+        return session.scalar(select(func.count()).select_from(model)) or 0
+
+
+@pytest.mark.parametrize("markup", ["drupal", "plain"])
+def test_crawl_finds_exactly_the_report_pdfs(markup: str, check_config, db) -> None:  # type: ignore[no-untyped-def]
+    site = _site(2, markup)
+    with ReplicaServer(site) as server:
+        result = run_crawl(crawl_job(_configure(check_config, server), None, db, retry_backoff=0.05))
+    assert result.errors == ()
+    assert sorted(d.url.rsplit("/", 1)[1] for d in result.documents) == sorted(n for n, _ in REPORTS[:2])
+    paths = [s.path for s in site.log]
+    assert "/robots.txt" == paths[0]
+    assert not any(p.startswith("/private/") for p in paths), "robots.txt must be obeyed"
+    assert result.forbidden and result.forbidden[0].endswith("/private/ddor2017_internal.pdf")
+    assert all(s.headers.get("User-Agent", "").startswith("ddor-watch/") for s in site.log)
+    # unrelated releases are never fetched: only DDOR release pages are followed
+    assert all("declined-detainer" in p for p in paths if p.startswith("/news/releases/"))
+
+
+def test_second_check_downloads_nothing_and_sends_conditional_requests(check_config, db) -> None:  # type: ignore[no-untyped-def]
+    site = _site(2)
+    with ReplicaServer(site) as server:
+        config = _configure(check_config, server)
+        first = run_check(config, db, publish=False)
+        assert len(first.new_reports) == 2
+        site.log.clear()
+        second = run_check(config, db, publish=False)
+    assert second.new_reports == [] and second.crawl.errors == ()
+    pdf_requests = site.requests_to("/doclib/")
+    assert pdf_requests and all(r.status == 304 for r in pdf_requests)
+    assert all("If-None-Match" in r.headers for r in pdf_requests)
+    assert sum(r.status == 200 for r in site.log if r.path != "/robots.txt") == 0
+
+
+def test_a_report_added_between_checks_is_found_next_time(check_config, db) -> None:  # type: ignore[no-untyped-def]
+    site = _site(2)
+    with ReplicaServer(site) as server:
+        config = _configure(check_config, server)
+        run_check(config, db, publish=False)
+        name, data = REPORTS[2]
+        site.add_report(name, data, "week 3", dt.date(2017, 4, 3))
+        summary = run_check(config, db, publish=False)
+    assert [s.status for s in summary.new_reports] == ["stored"]
+    assert _count(db, Report) == 3
+
+
+def test_a_changed_pdf_at_the_same_url_becomes_a_revision(check_config, db) -> None:  # type: ignore[no-untyped-def]
+    site = _site(1)
+    with ReplicaServer(site) as server:
+        config = _configure(check_config, server)
+        run_check(config, db, publish=False)
+        name, corrected = REPORTS[3]
+        site.put_pdf(name, corrected)
+        summary = run_check(config, db, publish=False)
+    assert [(s.status, s.revision) for s in summary.new_reports] == [("revision", 2)]
+
+
+def test_two_crawls_in_one_process(check_config, db) -> None:  # type: ignore[no-untyped-def]
+    """The daemon runs many crawls; each is a child process, so the reactor is never restarted."""
+    with ReplicaServer(_site(1)) as server:
+        job = crawl_job(_configure(check_config, server), None, db, retry_backoff=0.05)
+        first, second = run_crawl(job), run_crawl(job)
+    assert len(first.documents) == len(second.documents) == 1
+
+
+def _failing_check(check_config, db, site, mutate=None, stop=False):  # type: ignore[no-untyped-def]
+    with ReplicaServer(site) as server:
+        config = _configure(check_config, server)
+        if mutate:
+            mutate(site)
+        if stop:
+            server.stop()
+        summary = run_check(config, db, publish=False)
+    with db.session() as session:
+        run = session.scalar(select(Run).order_by(Run.id.desc()))
+        return summary, run.status, run.error or ""
+
+
+def test_server_down_is_a_recorded_failed_run(check_config, db) -> None:  # type: ignore[no-untyped-def]
+    summary, status, error = _failing_check(check_config, db, _site(1), stop=True)
+    assert status == "failed" and "Connection" in error or "refused" in error.lower()
+    assert _count(db, Document) == 0
+
+
+def test_http_500_is_retried_then_recorded(check_config, db) -> None:  # type: ignore[no-untyped-def]
+    site = _site(1)
+    summary, status, error = _failing_check(check_config, db, site,
+                                            mutate=lambda s: s.faults.update({"/news/releases": "500"}))
+    assert status == "failed" and "HTTP 500" in error
+    assert len([r for r in site.log if r.path == "/news/releases"]) == 4  # first try + 3 retries
+
+
+def test_timeouts_are_recorded(check_config, db) -> None:  # type: ignore[no-untyped-def]
+    site = _site(1)
+    summary, status, error = _failing_check(replace(check_config, download_timeout=1), db, site,
+                                            mutate=lambda s: s.faults.update({"/doclib/": "slow:3"}))
+    assert status == "failed" and "TimeoutError" in error
+    assert _count(db, Document) == 0
+
+
+def test_an_oversized_pdf_is_refused(check_config, db) -> None:  # type: ignore[no-untyped-def]
+    site = _site(1)
+    summary, status, error = _failing_check(replace(check_config, download_max_bytes=5 * 2**20), db, site,
+                                            mutate=lambda s: s.faults.update({"/doclib/": "huge"}))
+    assert status == "failed" and "byte limit" in error
+    assert _count(db, Document) == 0
+
+
+def test_html_served_as_pdf_is_not_stored(check_config, db) -> None:  # type: ignore[no-untyped-def]
+    site = _site(1)
+    summary, status, error = _failing_check(check_config, db, site,
+                                            mutate=lambda s: s.faults.update({"/doclib/": "html"}))
+    assert status == "failed" and "not a PDF" in error
+    assert _count(db, Document) == 0
+
+
+def test_a_landing_page_without_report_links_raises_a_layout_alert(check_config, db) -> None:  # type: ignore[no-untyped-def]
+    from db.models import Alert
+
+    site = _site(1)
+    site.landing_links = False
+    _failing_check(check_config, db, site)
+    with db.session() as session:
+        problems = [a.problem for a in session.scalars(select(Alert))]
+    assert any(p.startswith("layout:") for p in problems)
