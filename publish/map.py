@@ -1,0 +1,179 @@
+"""The county map snapshot: declined detainers per county, top ten outlined and numbered,
+newly listed places marked, insets for Alaska, Hawaii and Puerto Rico. Deterministic PNG
+about 1600×1000 and under Bluesky's 976 KB blob limit, with alt text written from the data.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.collections import LineCollection, PolyCollection  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
+
+from db.records import ReportSnapshot  # noqa: E402
+from db.store import jurisdiction_key  # noqa: E402
+from publish.context import period_text  # noqa: E402
+from publish.geometry import EXTENT, INSET_BOXES, interior_point, load_geometry  # noqa: E402
+
+MAX_BYTES = 976_560
+WIDTH, HEIGHT, DPI = 16.0, 10.0, 100
+BINS = ((1, 1, "1"), (2, 4, "2–4"), (5, 9, "5–9"), (10, 24, "10–24"), (25, 10**9, "25 or more"))
+COLOURS = ("#fdd49e", "#fc8d59", "#e34a33", "#b30000", "#7f0000")
+EMPTY, BORDER, BACKGROUND = "#eeeeee", "#ffffff", "#ffffff"
+
+
+@dataclass(frozen=True)
+class MapData:
+    period: str
+    counts: dict[str, int]
+    top: list[tuple[int, str, str]]            # (rank, fips, label)
+    newly_listed: set[str]
+    unresolved: list[str]
+    total_declined: int = 0
+    names: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class MapResult:
+    path: Path
+    alt_text: str
+    width: int
+    height: int
+    size: int
+    pixels: dict[str, tuple[int, int]]     # fips -> (x, y) of its interior point in the PNG
+
+
+def colour_for(count: int) -> str:
+    for (low, high, _label), colour in zip(BINS, COLOURS, strict=True):
+        if low <= count <= high:
+            return colour
+    return EMPTY
+
+
+def map_data(snapshot: ReportSnapshot, newly_listed_keys: set[str] | None = None) -> MapData:
+    counts: dict[str, int] = {}
+    names: dict[str, str] = {}
+    unresolved = []
+    for j in snapshot.jurisdictions:
+        if j.county_fips:
+            counts[j.county_fips] = counts.get(j.county_fips, 0) + j.declined
+            names[j.county_fips] = f"{j.name}, {j.state}"
+        else:
+            unresolved.append(f"{j.name}, {j.state or '?'} ({j.declined})")
+    top = [(t.rank, t.county_fips, f"{t.jurisdiction}, {t.state}") for t in snapshot.top_jurisdictions
+           if t.county_fips]
+    unresolved += [f"{t.jurisdiction}, {t.state or '?'} (top ten #{t.rank})" for t in snapshot.top_jurisdictions
+                   if not t.county_fips]
+    new = {j.county_fips for j in snapshot.jurisdictions if j.county_fips and j.key in (newly_listed_keys or set())}
+    return MapData(period_text(snapshot.period_start, snapshot.period_end), counts, top, new, unresolved,
+                   snapshot.declined_total, names)
+
+
+def newly_listed_keys(changes) -> set[str]:  # type: ignore[no-untyped-def]
+    return {jurisdiction_key(c.state, c.jurisdiction, c.county_fips) for c in changes if c.kind == "newly_listed"}
+
+
+def alt_text(data: MapData) -> str:
+    leading = sorted(data.counts.items(), key=lambda kv: (-kv[1], data.names.get(kv[0], kv[0])))[:5]
+    lead_text = "; ".join(f"{data.names.get(f, f)} {n}" for f, n in leading)
+    parts = [f"Map of US counties shaded by the number of declined detainers listed in ICE's Declined "
+             f"Detainer Outcome Report for {data.period}: {data.total_declined} declined detainers, "
+             f"{len(data.counts)} counties shaded."]
+    if lead_text:
+        parts.append(f"Most: {lead_text}.")
+    if data.top:
+        parts.append(f"The ten counties with the most detainers issued are outlined and numbered; "
+                     f"first is {data.top[0][2]}.")
+    if data.newly_listed:
+        names = ", ".join(sorted(data.names.get(f, f) for f in data.newly_listed))
+        parts.append(f"Newly listed, marked with a star: {names}.")
+    if data.unresolved:
+        parts.append(f"Not on the map (no county match): {'; '.join(data.unresolved)}.")
+    return " ".join(parts)[:1000]
+
+
+def render_map(data: MapData, output: Path, cache_dir: Path | None = None) -> MapResult:
+    counties, states = load_geometry(cache_dir)
+    fig = plt.figure(figsize=(WIDTH, HEIGHT), dpi=DPI, facecolor=BACKGROUND)
+    ax = fig.add_axes((0.01, 0.06, 0.98, 0.84))
+    ax.set_axis_off()
+    ax.set_aspect("equal")
+    polygons, faces = [], []
+    by_fips = {c.geoid: c for c in counties}
+    for county in counties:
+        colour = colour_for(data.counts.get(county.geoid, 0))
+        for ring in county.rings:
+            polygons.append(ring)
+            faces.append(colour)
+    ax.add_collection(PolyCollection(polygons, facecolors=faces, edgecolors=BORDER, linewidths=0.15,
+                                     antialiaseds=False))
+    ax.add_collection(LineCollection([r for s in states for r in s.rings], colors="#555555", linewidths=0.5))
+    ax.set_xlim(EXTENT[0], EXTENT[2])
+    ax.set_ylim(EXTENT[1], EXTENT[3])
+    outlines = [ring for _, fips, _ in data.top if fips in by_fips for ring in by_fips[fips].rings]
+    ax.add_collection(PolyCollection(outlines, facecolors="none", edgecolors="#000000", linewidths=1.6))
+    for rank, fips, _label in data.top:
+        if fips in by_fips:
+            x, y = interior_point(by_fips[fips])
+            ax.annotate(str(rank), (x, y), xytext=(9, 9), textcoords="offset points", fontsize=13,
+                        fontweight="bold", color="#000000", ha="center", va="center",
+                        bbox={"boxstyle": "circle,pad=0.18", "fc": "#ffffff", "ec": "#000000", "lw": 1})
+    for fips in sorted(data.newly_listed):
+        if fips in by_fips:
+            x, y = interior_point(by_fips[fips])
+            ax.plot([x], [y], marker="*", markersize=20, markerfacecolor="#1f78b4", markeredgecolor="#ffffff",
+                    markeredgewidth=1.0, linestyle="none")
+    for area, (x0, y0, x1, y1) in INSET_BOXES.items():
+        label = {"AK": "Alaska", "HI": "Hawaii", "PR": "Puerto Rico"}[area]
+        ax.plot([x0, x1, x1, x0, x0], [y0, y0, y1, y1, y0], color="#999999", linewidth=0.6)
+        ax.text(x0 + 15_000, y1 - 20_000, label, fontsize=11, color="#555555", va="top")
+    fig.text(0.5, 0.955, f"Declined detainers by county, {data.period}", ha="center", fontsize=24,
+             fontweight="bold")
+    fig.text(0.5, 0.915, f"{data.total_declined} declined detainers listed; the ten counties with the most "
+             "detainers issued are outlined and numbered", ha="center", fontsize=14, color="#333333")
+    handles = [Patch(facecolor=c, edgecolor="#999999", label=label) for (_, _, label), c in zip(BINS, COLOURS,
+                                                                                                 strict=True)]
+    handles.append(Patch(facecolor=EMPTY, edgecolor="#999999", label="none listed"))
+    if data.newly_listed:
+        handles.append(plt.Line2D([], [], marker="*", markersize=16, markerfacecolor="#1f78b4",
+                                  markeredgecolor="#ffffff", linestyle="none", label="newly listed"))
+    ax.legend(handles=handles, title="Declined detainers", loc="lower right", bbox_to_anchor=(1.0, 0.14),
+              fontsize=13, title_fontsize=13, frameon=False)
+    footer = f"Source: ICE Declined Detainer Outcome Report, {data.period}."
+    if data.unresolved:
+        shown = "; ".join(data.unresolved[:4]) + ("; …" if len(data.unresolved) > 4 else "")
+        footer += f" Not mapped (no county match): {shown}."
+    fig.text(0.01, 0.02, footer, fontsize=12, color="#333333")
+    fig.canvas.draw()
+    height_px = int(HEIGHT * DPI)
+    pixels = {}
+    for fips in set(data.counts) | {f for _, f, _ in data.top} | {"02020", "15003", "72127", "06037"}:
+        if fips in by_fips:
+            dx, dy = ax.transData.transform(interior_point(by_fips[fips]))
+            pixels[fips] = (int(round(dx)), int(round(height_px - dy)))
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None}, facecolor=BACKGROUND)
+    plt.close(fig)
+    png = _shrink(buffer.getvalue())
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_bytes(png)
+    return MapResult(output, alt_text(data), int(WIDTH * DPI), height_px, len(png), pixels)
+
+
+def _shrink(png: bytes) -> bytes:
+    """Re-encode with a palette when the PNG is over the Bluesky limit (rare: few colours)."""
+    if len(png) <= MAX_BYTES:
+        return png
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("RGB").quantize(colors=64, method=Image.Quantize.MEDIANCUT)
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()

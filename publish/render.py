@@ -1,0 +1,63 @@
+"""Jinja2 rendering: a plain-text environment for posts, an autoescaping one for HTML email.
+
+Templates live in the repository's top-level `templates/`, shipped as the `ddor_templates`
+package so a plain `pip install .` finds them. A post template renders blocks separated by
+a line `~~~`: the head post, then sections (a title line and item lines) that the packer
+turns into thread continuations within the network's limit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from db.errors import PublishError
+from publish.common import fits, pack_thread
+from publish.context import ReportContext
+
+SOCIAL = ("x", "mastodon", "bluesky")
+
+
+def template_dir() -> Path:
+    return Path(str(files("ddor_templates")))
+
+
+def _number(value: int | None) -> str:
+    return "?" if value is None else f"{value:,}"
+
+
+def _place(name: str, state: str | None) -> str:
+    return f"{name}, {state}" if state else name
+
+
+def _signed(value: int | None) -> str:
+    return "" if not value else (f"+{value}" if value > 0 else str(value))
+
+
+@lru_cache(maxsize=2)
+def environment(html: bool) -> Environment:
+    env = Environment(loader=FileSystemLoader(template_dir()), undefined=StrictUndefined,
+                      autoescape=html, keep_trailing_newline=not html, trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(number=_number, signed=_signed)
+    env.globals.update(place=_place)
+    return env
+
+
+def render(name: str, context: Any, html: bool = False) -> str:
+    return environment(html).get_template(name).render(c=context)
+
+
+def render_post(channel: str, kind: str, context: ReportContext) -> list[str]:
+    """The thread for one channel: the head post fits, continuations are packed to fit."""
+    for attempt in (context, replace(context, short=True)):
+        blocks = [b.strip("\n") for b in render(f"{channel}/{kind}.txt.j2", attempt).split("\n~~~\n")]
+        head = blocks[0].strip()
+        if fits(channel, head):
+            sections = [[line for line in block.splitlines() if line.strip()] for block in blocks[1:]]
+            return pack_thread(head, sections, channel)
+    raise PublishError(channel, f"{kind} headline does not fit the {channel} limit even in its short form")
