@@ -179,3 +179,18 @@ class CrawlResult:
     empty_landing_pages: tuple[str, ...] = ()
     # Links we did not follow because robots.txt forbids them (not an error).
     forbidden: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PendingDelivery:
+    """One claimed delivery: what a channel needs to send it, and where it left off."""
+
+    delivery_id: int
+    message_id: int
+    idempotency_key: str
+    recipient: str
+    attempts: int
+    resuming: bool                      # a previous attempt may have reached the network
+    remote_parts: tuple[str, ...]       # ids of thread parts already posted
+    message: Message
+    reply_to: str | None = None         # remote id of the original post (corrections)

@@ -28,7 +28,8 @@ def finish_run(db: Database, run_id: int, status: str, *, error: str | None = No
         if run is None:
             return
         run.status, run.error, run.finished_at = status, error, utcnow()
-        run.pages_fetched, run.pdfs_found, run.new_documents, run.errors = pages_fetched, pdfs_found, new_documents, errors
+        run.pages_fetched, run.pdfs_found = pages_fetched, pdfs_found
+        run.new_documents, run.errors = new_documents, errors
         run.detail = detail or {}
 
 

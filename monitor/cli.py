@@ -125,8 +125,8 @@ def diff_command(state: State, period_end: str | None, fmt: str) -> None:
     """What changed in a report against the one before (or its previous revision)."""
     from db.changes import load_changes
     from db.snapshots import report_for_period
-    from monitor.ingest import record_changes
     from monitor.describe import describe_change
+    from monitor.ingest import record_changes
 
     report_id = report_for_period(state.db, _date(period_end))
     if report_id is None:

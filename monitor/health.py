@@ -47,7 +47,8 @@ def check_overdue(config: Config, db: Database, now: dt.datetime | None = None) 
 @dataclass(frozen=True)
 class Health:
     healthy: bool
-    reasons: tuple[str, ...]
+    problems: tuple[str, ...]       # each makes the bot unhealthy
+    notes: tuple[str, ...]          # worth knowing, not unhealthy
     last_success: dt.datetime | None
     pending: int
     failed: int
@@ -58,21 +59,24 @@ class Health:
 def health(config: Config, db: Database, now: dt.datetime | None = None) -> Health:
     now = now or dt.datetime.now(dt.UTC)
     last = _aware(last_successful_run(db))
-    reasons = []
-    runs = recent_runs(db, 1, kind="check")
+    problems, notes = [], []
     if last is None:
-        reasons.append("no successful check yet")
+        problems.append("no successful check yet")
     elif now - last > dt.timedelta(hours=config.unhealthy_after_hours):
-        reasons.append(f"no successful check for {(now - last).total_seconds() / 3600:.0f} hours")
-    if runs and runs[0].status == "failed" and last is not None:
-        reasons.append(f"last check failed: {(runs[0].error or '')[:200]}")
+        problems.append(f"no successful check for {(now - last).total_seconds() / 3600:.0f} hours")
+    runs = recent_runs(db, 1, kind="check")
+    if runs and runs[0].status == "failed":
+        notes.append(f"last check failed: {(runs[0].error or '')[:200]}")
     with db.session() as session:
         pending = session.scalar(select(func.count(Delivery.id)).where(Delivery.state.in_(["pending", "sending"])))
         failed = session.scalar(select(func.count(Delivery.id)).where(Delivery.state == "failed"))
         held = session.scalar(select(func.count(MessageRow.id)).where(MessageRow.status == "held"))
         quarantined = session.scalar(select(func.count(Document.id)).where(Document.status == "quarantined"))
     if failed:
-        reasons.append(f"{failed} failed deliveries")
-    healthy = not any(r.startswith(("no successful", "failed")) or "hours" in r or "failed deliveries" in r
-                      for r in reasons)
-    return Health(healthy, tuple(reasons), last, pending or 0, failed or 0, held or 0, quarantined or 0)
+        problems.append(f"{failed} deliveries failed for good")
+    if held:
+        notes.append(f"{held} messages held for review (`ddor publish list --status held`)")
+    if quarantined:
+        notes.append(f"{quarantined} quarantined documents")
+    return Health(not problems, tuple(problems), tuple(notes), last, pending or 0, failed or 0, held or 0,
+                  quarantined or 0)

@@ -71,7 +71,8 @@ def reparse_all(db: Database) -> list[tuple[str, str]]:
     from sqlalchemy import select
 
     with db.session() as session:
-        documents = [(d.id, d.sha256, d.archive_path, d.url) for d in session.scalars(select(Document).order_by(Document.id))]
+        documents = [(d.id, d.sha256, d.archive_path, d.url)
+                     for d in session.scalars(select(Document).order_by(Document.id))]
     outcomes = []
     for document_id, sha256, path, url in documents:
         try:

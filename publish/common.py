@@ -63,7 +63,10 @@ def pack_thread(head: str, sections: list[list[str]], channel: str) -> list[str]
         if not section:
             continue
         title, items = section[0], section[1:]
-        if current and measure("\n".join([*current, "", title, *(items[:1])])) > limit:
+        whole = "\n".join(section)
+        # Start a fresh post when the section would fit in one but not in what is left here.
+        if current and (measure("\n".join([*current, "", whole])) > limit >= measure(whole)
+                        or measure("\n".join([*current, "", title, *(items[:1])])) > limit):
             flush()
         if current:
             current.append("")

@@ -20,6 +20,8 @@ def period_text(start: dt.date | None, end: dt.date | None) -> str:
     left = f"{_MONTHS[start.month - 1]} {start.day}"
     if start.year != end.year:
         left += f", {start.year}"
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{left} \u2013 {end.day}, {end.year}"
     return f"{left} \u2013 {_MONTHS[end.month - 1]} {end.day}, {end.year}"
 
 

@@ -36,14 +36,15 @@ def _place(name: str, state: str | None) -> str:
 
 
 def _signed(value: int | None) -> str:
-    return "" if not value else (f"+{value}" if value > 0 else str(value))
+    """A rank move for a post: "up 2" / "down 1"."""
+    return "" if not value else (f"up {value}" if value > 0 else f"down {-value}")
 
 
 @lru_cache(maxsize=2)
 def environment(html: bool) -> Environment:
     env = Environment(loader=FileSystemLoader(template_dir()), undefined=StrictUndefined,
                       autoescape=html, keep_trailing_newline=not html, trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(number=_number, signed=_signed)
+    env.filters.update(number=_number, signed=_signed, abs=abs)
     env.globals.update(place=_place)
     return env
 
@@ -61,3 +62,11 @@ def render_post(channel: str, kind: str, context: ReportContext) -> list[str]:
             sections = [[line for line in block.splitlines() if line.strip()] for block in blocks[1:]]
             return pack_thread(head, sections, channel)
     raise PublishError(channel, f"{kind} headline does not fit the {channel} limit even in its short form")
+
+
+def render_digest(kind: str, context: ReportContext, with_map: bool) -> tuple[str, str, str]:
+    """(subject, text, html) of an email digest; both bodies complete on their own."""
+    name = "digest" if kind == "report" else "correction"
+    subject = " ".join(render(f"email/{name}.subject.j2", context).split())
+    html_context = replace(context, map_cid="map@ddor-watch" if with_map else None)
+    return subject, render(f"email/{name}.txt.j2", context), render(f"email/{name}.html.j2", html_context, html=True)

@@ -33,6 +33,7 @@ def snap(period=W2, revision=1, total=3000, tops=(), places=(), policies=(), bef
 
 
 CLARK = place("Clark County", "NV", "32003", 3)
+T_CLARK, T_COOK = top(1, "Clark County", "NV", "32003", 51), top(2, "Cook County", "IL", "17031", 9)
 COOK = place("Cook County", "IL", "17031", 2)
 
 
@@ -47,11 +48,11 @@ CASES = {
     "no_longer_listed": (snap(period=W1, places=[CLARK, COOK]), snap(places=[CLARK]), "no_longer_listed",
                          "Cook County"),
     "entered_top_ten": (snap(period=W1, tops=[top(1, "Clark County", "NV", "32003", 51)]),
-                        snap(tops=[top(1, "Clark County", "NV", "32003", 51), top(2, "Cook County", "IL", "17031", 9)]),
+                        snap(tops=[T_CLARK, T_COOK]),
                         "entered_top_ten", "Cook County"),
-    "left_top_ten": (snap(period=W1, tops=[top(1, "Clark County", "NV", "32003", 51), top(2, "Cook County", "IL", "17031", 9)]),
+    "left_top_ten": (snap(period=W1, tops=[T_CLARK, T_COOK]),
                      snap(tops=[top(1, "Clark County", "NV", "32003", 51)]), "left_top_ten", "Cook County"),
-    "rank_moved": (snap(period=W1, tops=[top(1, "Clark County", "NV", "32003", 51), top(2, "Cook County", "IL", "17031", 50)]),
+    "rank_moved": (snap(period=W1, tops=[T_CLARK, top(2, "Cook County", "IL", "17031", 50)]),
                    snap(tops=[top(1, "Cook County", "IL", "17031", 50), top(2, "Clark County", "NV", "32003", 51)]),
                    "rank_moved", "Cook County"),
     "top_ten_count_changed": (snap(period=W1, tops=[top(1, "Clark County", "NV", "32003", 51)]),

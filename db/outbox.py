@@ -1,0 +1,172 @@
+"""The outbox tables: messages (one per report revision × channel × kind) and their deliveries.
+
+A delivery moves pending → sending → sent | duplicate | failed. Claiming is a conditional
+UPDATE, so two publishers never take the same delivery; a delivery found in `sending` was
+interrupted and is handed back with `resuming=True` so the channel checks before resending.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from db.models import Delivery, MessageRow, Report, Subscriber, utcnow
+from db.records import Message, PendingDelivery
+from db.session import Database
+
+
+def add_message(db: Database, message: Message, status: str, hold_reason: str | None,
+                recipients: list[str]) -> int | None:
+    """Store a rendered message and its deliveries; None when it was already stored."""
+    try:
+        with db.session() as session:
+            row = MessageRow(report_id=message.report_id, channel=message.channel, kind=message.kind, status=status,
+                             hold_reason=hold_reason, subject=message.subject, parts=list(message.parts),
+                             html=message.html, image_path=message.image_path, alt_text=message.alt_text,
+                             link=message.link)
+            session.add(row)
+            session.flush()
+            session.add_all(Delivery(message_id=row.id, recipient=r, idempotency_key=uuid.uuid4().hex)
+                            for r in recipients)
+            return row.id
+    except IntegrityError:
+        return None
+
+
+def has_message(db: Database, report_id: int, channel: str, kind: str) -> bool:
+    with db.session() as session:
+        return session.scalar(select(MessageRow.id).where(
+            MessageRow.report_id == report_id, MessageRow.channel == channel, MessageRow.kind == kind)) is not None
+
+
+def add_recipients(db: Database, message_id: int, recipients: list[str]) -> int:
+    added = 0
+    for recipient in recipients:
+        try:
+            with db.session() as session:
+                session.add(Delivery(message_id=message_id, recipient=recipient, idempotency_key=uuid.uuid4().hex))
+                added += 1
+        except IntegrityError:
+            continue
+    return added
+
+
+def active_subscribers(db: Database) -> list[str]:
+    with db.session() as session:
+        return list(session.scalars(select(Subscriber.email).where(Subscriber.status == "active")
+                                    .order_by(Subscriber.id)))
+
+
+def _message(row: MessageRow) -> Message:
+    return Message(row.report_id, row.channel, row.kind, tuple(row.parts or ()), row.subject, row.html,
+                   row.image_path, row.alt_text, row.link)
+
+
+def _original_post(session, row: MessageRow) -> str | None:  # type: ignore[no-untyped-def]
+    """For a correction: the remote id of the first post about the same period on this channel."""
+    if row.kind != "correction":
+        return None
+    report = session.get(Report, row.report_id)
+    originals = select(Delivery.remote_id).join(MessageRow, MessageRow.id == Delivery.message_id).join(
+        Report, Report.id == MessageRow.report_id).where(
+        Report.period_start == report.period_start, Report.period_end == report.period_end,
+        MessageRow.channel == row.channel, MessageRow.kind == "report", Delivery.remote_id.is_not(None))
+    return session.scalar(originals.limit(1))
+
+
+def peek_due(db: Database, channel: str | None) -> list[PendingDelivery]:
+    """What `claim_due` would hand out, without claiming anything (for previews)."""
+    with db.session() as session:
+        query = (select(Delivery, MessageRow).join(MessageRow, MessageRow.id == Delivery.message_id)
+                 .where(MessageRow.status == "ready", Delivery.state.in_(["pending", "sending"]))
+                 .order_by(Delivery.id))
+        if channel:
+            query = query.where(MessageRow.channel == channel)
+        return [PendingDelivery(d.id, d.message_id, d.idempotency_key, d.recipient, d.attempts, False,
+                                tuple(d.remote_parts or ()), _message(m), _original_post(session, m))
+                for d, m in session.execute(query)]
+
+
+def claim_due(db: Database, channel: str | None, now: dt.datetime | None = None,
+              limit: int = 100) -> list[PendingDelivery]:
+    now = now or utcnow()
+    claimed = []
+    with db.session() as session:
+        query = (select(Delivery.id, Delivery.state).join(MessageRow, MessageRow.id == Delivery.message_id)
+                 .where(MessageRow.status == "ready", Delivery.state.in_(["pending", "sending"]),
+                        or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now))
+                 .order_by(Delivery.id).limit(limit))
+        if channel:
+            query = query.where(MessageRow.channel == channel)
+        candidates = list(session.execute(query))
+    for delivery_id, state in candidates:
+        with db.session() as session:
+            taken = session.execute(update(Delivery).where(Delivery.id == delivery_id, Delivery.state == state)
+                                    .values(state="sending", attempts=Delivery.attempts + 1,
+                                            next_attempt_at=None))
+            if taken.rowcount != 1:
+                continue  # another publisher took it
+            row = session.get(Delivery, delivery_id)
+            message_row = session.get(MessageRow, row.message_id)
+            claimed.append(PendingDelivery(row.id, row.message_id, row.idempotency_key, row.recipient, row.attempts,
+                                           state == "sending", tuple(row.remote_parts or ()), _message(message_row),
+                                           _original_post(session, message_row)))
+    return claimed
+
+
+def save_progress(db: Database, delivery_id: int, remote_parts: list[str]) -> None:
+    with db.session() as session:
+        session.execute(update(Delivery).where(Delivery.id == delivery_id).values(remote_parts=list(remote_parts)))
+
+
+def mark_sent(db: Database, delivery_id: int, remote_id: str | None, *, duplicate: bool = False,
+              note: str | None = None, dry_run: bool = False) -> None:
+    """Terminal success: sent, duplicate (the network already had it) or dry_run (written to disk)."""
+    with db.session() as session:
+        session.execute(update(Delivery).where(Delivery.id == delivery_id).values(
+            state="dry_run" if dry_run else "duplicate" if duplicate else "sent", remote_id=remote_id, note=note,
+            sent_at=utcnow(), last_error=None))
+
+
+def mark_retry(db: Database, delivery_id: int, error: str, at: dt.datetime) -> None:
+    with db.session() as session:
+        session.execute(update(Delivery).where(Delivery.id == delivery_id).values(
+            state="pending", last_error=error[:2000], next_attempt_at=at))
+
+
+def mark_failed(db: Database, delivery_id: int, error: str) -> None:
+    with db.session() as session:
+        session.execute(update(Delivery).where(Delivery.id == delivery_id)
+                        .values(state="failed", last_error=error[:2000]))
+
+
+def set_message_status(db: Database, message_id: int, status: str) -> bool:
+    with db.session() as session:
+        row = session.get(MessageRow, message_id)
+        if row is None:
+            return False
+        row.status = status
+        if status == "rejected":
+            session.execute(update(Delivery).where(Delivery.message_id == message_id,
+                                                   Delivery.state.in_(["pending"])).values(state="dropped"))
+        return True
+
+
+def list_messages(db: Database, status: str | None = None) -> list[tuple]:
+    with db.session() as session:
+        query = select(MessageRow.id, MessageRow.report_id, MessageRow.channel, MessageRow.kind, MessageRow.status,
+                       MessageRow.hold_reason).order_by(MessageRow.id)
+        if status:
+            query = query.where(MessageRow.status == status)
+        return [tuple(r) for r in session.execute(query)]
+
+
+def delivery_states(db: Database) -> list[tuple]:
+    with db.session() as session:
+        query = (select(MessageRow.channel, MessageRow.kind, Delivery.recipient, Delivery.state, Delivery.attempts,
+                        Delivery.remote_id, Delivery.last_error, Delivery.note)
+                 .join(MessageRow, MessageRow.id == Delivery.message_id).order_by(Delivery.id))
+        return [tuple(r) for r in session.execute(query)]

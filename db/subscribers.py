@@ -1,0 +1,71 @@
+"""Email digest subscribers."""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from db.errors import BadInput
+from db.models import Subscriber, utcnow
+from db.session import Database
+
+_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+
+
+def normalise_email(address: str) -> str:
+    address = address.strip()
+    if len(address) > 254 or not _EMAIL.match(address):
+        raise BadInput(f"not a valid email address: {address!r}")
+    local, domain = address.rsplit("@", 1)
+    return f"{local}@{domain.lower()}"
+
+
+def add_subscriber(db: Database, address: str) -> str:
+    email = normalise_email(address)
+    with db.session() as session:
+        existing = session.scalar(select(Subscriber).where(Subscriber.email == email))
+        if existing is not None:
+            if existing.status == "active":
+                return f"{email} is already subscribed"
+            existing.status, existing.unsubscribed_at = "active", None
+            return f"{email} subscribed again"
+    try:
+        with db.session() as session:
+            session.add(Subscriber(email=email, token=secrets.token_urlsafe(16)))
+    except IntegrityError:
+        return f"{email} is already subscribed"
+    return f"{email} subscribed"
+
+
+def remove_subscriber(db: Database, address: str) -> str:
+    email = normalise_email(address)
+    with db.session() as session:
+        existing = session.scalar(select(Subscriber).where(Subscriber.email == email))
+        if existing is None:
+            raise BadInput(f"{email} is not a subscriber")
+        existing.status, existing.unsubscribed_at = "unsubscribed", utcnow()
+    return f"{email} unsubscribed"
+
+
+def unsubscribe_by_token(db: Database, subscriber_token: str) -> str | None:
+    with db.session() as session:
+        existing = session.scalar(select(Subscriber).where(Subscriber.token == subscriber_token))
+        if existing is None:
+            return None
+        existing.status, existing.unsubscribed_at = "unsubscribed", utcnow()
+        return existing.email
+
+
+def subscriber_token(db: Database, email: str) -> str | None:
+    with db.session() as session:
+        return session.scalar(select(Subscriber.token).where(Subscriber.email == email))
+
+
+def list_subscribers(db: Database) -> list[tuple[str, str, str]]:
+    with db.session() as session:
+        return [(s.email, s.status, s.created_at.isoformat()) for s in
+                session.scalars(select(Subscriber).order_by(Subscriber.id))]

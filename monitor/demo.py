@@ -1,0 +1,74 @@
+"""`ddor demo`: the whole pipeline offline, week by week, on a replica newsroom on 127.0.0.1.
+
+Three generated weekly reports and one correction are published on the replica one at a
+time; each is found by a real crawl, archived, parsed, stored, diffed and rendered into the
+dry-run outbox (posts, images, request JSON, .eml digests) under the demo folder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from db.changes import load_changes
+from db.history import history
+from db.session import open_database
+from ddor_factories import render_report
+from ddor_factories.newsroom import ReplicaServer, ReplicaSite
+from ddor_factories.series import series
+from monitor.config import load_config
+from monitor.cycle import run_check
+from monitor.describe import describe_change
+from monitor.output import render_rows
+
+Echo = Callable[[str], None]
+
+
+def run_demo(out: Path, echo: Echo) -> Path:
+    if out.exists():
+        shutil.rmtree(out)
+    data = out / "data"
+    data.mkdir(parents=True)
+    site = ReplicaSite()
+    with ReplicaServer(site) as server:
+        config = replace(load_config(environ={}, toml_path=out / "none.toml"), data_dir=str(data),
+                         start_urls=",".join(server.start_urls), landing_urls=",".join(server.landing_urls),
+                         download_delay=0.0, retry_backoff=0.1, crawl_timeout=120, publish_enabled=False,
+                         public_url="http://127.0.0.1:8025")
+        db = open_database(config.db_url)
+        from db.subscribers import add_subscriber
+
+        add_subscriber(db, "reader@example.org")
+        echo(f"replica newsroom on {server.url}; data in {data}")
+        labels = ["week 1 (Jan 28 – Feb 3, 2017)", "week 2 (Feb 4 – 10)", "week 3 (Feb 11 – 17)",
+                  "correction of week 1 (same URL, new bytes)"]
+        for step, ((name, truth), label) in enumerate(zip(series(), labels, strict=True)):
+            pdf, _ = render_report(truth)
+            if step < 3:
+                site.add_report(name, pdf, label, dt.date(2017, 3, 20) + dt.timedelta(days=7 * step))
+            else:
+                site.put_pdf(name, pdf)
+            echo(f"\n== ICE publishes {label}")
+            summary = run_check(config, db, publish=True, dry_run=True)
+            crawl = summary.crawl
+            echo(f"crawl: {crawl.requests} requests, {crawl.not_modified} answered 304, "
+                 f"{len(crawl.documents)} PDFs downloaded")
+            for stored in summary.stored:
+                echo(f"stored: {stored.message}")
+                if stored.report_id and stored.status in {"stored", "revision"}:
+                    for change in load_changes(db, stored.report_id):
+                        echo(f"  - {describe_change(change)}")
+            for line in summary.published:
+                echo(f"publish: {line}")
+        echo("\n== Stored history (ddor history reports)")
+        echo(render_rows(*history(db, "reports"), "table"))
+        db.engine.dispose()
+    outbox = data / "outbox"
+    echo(f"\nDatabase: {data / 'ddor.sqlite3'}\nMaps: {data / 'maps'}\nDry-run outbox: {outbox}")
+    for path in sorted(outbox.rglob("*")):
+        if path.is_file():
+            echo(f"  {path.relative_to(out)}")
+    return out

@@ -1,0 +1,89 @@
+"""`ddor run`: APScheduler 3 runs the check on a cron schedule until SIGTERM/SIGINT.
+
+One job, coalesced, one instance at a time, an hour of misfire grace (the default 1 s
+silently skips runs after a suspended host) and jitter. The cycle lock stops a second
+daemon or a manual `ddor check` from running a cycle at the same time. Durable state lives
+in our own tables, so the job store is in memory.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import signal
+from zoneinfo import ZoneInfo
+
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+
+from db.errors import AlreadyRunning, BadInput
+from db.runs import abandon_stale_runs
+from db.session import open_database
+from monitor.config import Config
+
+logger = logging.getLogger(__name__)
+
+
+def trigger(config: Config) -> CronTrigger:
+    try:
+        return CronTrigger.from_crontab(config.schedule, timezone=ZoneInfo(config.timezone))
+    except (ValueError, KeyError) as error:
+        raise BadInput(f"DDOR_SCHEDULE {config.schedule!r} / DDOR_TIMEZONE {config.timezone!r}: {error}") from None
+
+
+def next_run(config: Config, now: dt.datetime | None = None) -> dt.datetime | None:
+    now = now or dt.datetime.now(ZoneInfo(config.timezone))
+    return trigger(config).get_next_fire_time(None, now)
+
+
+def scheduled_check(config: Config) -> str:
+    """The job: one cycle. The job boundary: every error is logged, recorded and alerted."""
+    from monitor.alerts import alert
+    from monitor.cycle import run_check
+
+    db = open_database(config.db_url)
+    try:
+        summary = run_check(config, db)
+    except AlreadyRunning as error:
+        logger.info("skipped: %s", error)
+        return "skipped"
+    except Exception as error:
+        logger.error("check failed: %s", error, exc_info=True)
+        from db.runs import finish_run, start_run
+
+        finish_run(db, start_run(db, "check"), "failed", error=f"{type(error).__name__}: {error}")
+        alert(db, config, f"cycle-crashed:{type(error).__name__}", f"A scheduled check crashed: {error}")
+        return "failed"
+    finally:
+        db.engine.dispose()
+    logger.info("check %s: %d new reports", summary.status, len(summary.new_reports))
+    return summary.status
+
+
+def build_scheduler(config: Config, run_now: bool = False) -> BlockingScheduler:
+    scheduler = BlockingScheduler(timezone=ZoneInfo(config.timezone))
+    scheduler.add_job(scheduled_check, trigger(config), args=[config], id="check", name="ddor check",
+                      replace_existing=True, max_instances=1, coalesce=True, misfire_grace_time=3600,
+                      jitter=config.jitter or None,
+                      **({"next_run_time": dt.datetime.now(ZoneInfo(config.timezone))} if run_now else {}))
+    return scheduler
+
+
+def run_daemon(config: Config, run_now: bool = False) -> None:
+    db = open_database(config.db_url)
+    stale = abandon_stale_runs(db)
+    if stale:
+        logger.warning("marked %d runs left by a dead process as failed", stale)
+    scheduler = build_scheduler(config, run_now)
+
+    def stop(signum, _frame) -> None:  # type: ignore[no-untyped-def]
+        logger.warning("signal %s: finishing the running cycle, then stopping", signum)
+        # Runs in the main thread while the cycle runs in the executor's thread: waits for it.
+        scheduler.shutdown(wait=True)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    logger.warning("ddor run: schedule %r (%s); next check %s", config.schedule, config.timezone,
+                   next_run(config))
+    scheduler.start()
+    logger.warning("ddor run: stopped")

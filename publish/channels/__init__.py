@@ -1,0 +1,1 @@
+"""One module per channel behind one interface: `send(item, progress) -> SendResult`."""

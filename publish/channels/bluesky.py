@@ -1,0 +1,137 @@
+"""Bluesky through the atproto SDK: links as facets, the map as an image blob with alt text.
+
+Posts are created with record keys derived from the delivery, so a post that reached the
+server before a crash is found again (getRecord) instead of being posted twice. The login
+session is kept in the data dir: createSession is limited to 30 per 5 minutes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from pathlib import Path
+from typing import Any
+
+from atproto import Client, models
+from atproto_client.exceptions import (
+    BadRequestError,
+    InvokeTimeoutError,
+    NetworkError,
+    RequestException,
+    UnauthorizedError,
+)
+
+from db.errors import PublishError
+from db.records import PendingDelivery
+from publish.channels.base import Progress, SendResult, image_bytes
+from publish.common import URL
+from publish.map import MAX_BYTES
+
+_TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
+COLLECTION = "app.bsky.feed.post"
+
+
+def record_key(seed: str) -> str:
+    """A valid, deterministic TID-shaped record key (13 base32-sortable characters)."""
+    value = int.from_bytes(hashlib.sha256(seed.encode()).digest()[:8], "big") & ((1 << 63) - 1)
+    chars = []
+    for _ in range(13):
+        chars.append(_TID_ALPHABET[value & 31])
+        value >>= 5
+    return "".join(reversed(chars))
+
+
+def facets_for(text: str) -> list[Any]:
+    """Link facets with UTF-8 byte offsets: a bare URL in Bluesky text is not a link."""
+    facets = []
+    for match in URL.finditer(text):
+        url = match.group(0).rstrip(".,;)")
+        start = len(text[: match.start()].encode("utf-8"))
+        facets.append(models.AppBskyRichtextFacet.Main(
+            index=models.AppBskyRichtextFacet.ByteSlice(byte_start=start, byte_end=start + len(url.encode("utf-8"))),
+            features=[models.AppBskyRichtextFacet.Link(uri=url)]))
+    return facets
+
+
+def _ref(remote: str) -> models.ComAtprotoRepoStrongRef.Main:
+    uri, cid = remote.split("|", 1)
+    return models.ComAtprotoRepoStrongRef.Main(uri=uri, cid=cid)
+
+
+class BlueskyChannel:
+    name = "bluesky"
+
+    def __init__(self, config: Any) -> None:
+        self.config = config
+        self.session_file = Path(config.data_dir) / "bluesky-session.txt"
+        self.client = Client(base_url=config.bluesky_base_url)
+
+    def _login(self) -> str:
+        def save(_event, session) -> None:  # type: ignore[no-untyped-def]
+            self.session_file.parent.mkdir(parents=True, exist_ok=True)
+            self.session_file.write_text(self.client.export_session_string())
+            self.session_file.chmod(0o600)
+
+        self.client.on_session_change(save)
+        if self.session_file.exists():
+            try:
+                self.client.login(session_string=self.session_file.read_text().strip(), fetch_bsky_profile=False)
+                return self.client._session.did  # noqa: SLF001 (no public accessor without a profile fetch)
+            except (UnauthorizedError, BadRequestError):
+                self.session_file.unlink()
+        self.client.login(self.config.bluesky_handle, self.config.bluesky_app_password, fetch_bsky_profile=False)
+        save(None, None)
+        return self.client._session.did  # noqa: SLF001
+
+    def _existing(self, did: str, rkey: str) -> str | None:
+        try:
+            found = self.client.com.atproto.repo.get_record(
+                params={"repo": did, "collection": COLLECTION, "rkey": rkey})
+        except BadRequestError:
+            return None
+        return f"{found.uri}|{found.cid}"
+
+    def send(self, item: PendingDelivery, progress: Progress) -> SendResult:
+        parts, posted, note = list(item.message.parts), list(item.remote_parts), None
+        try:
+            did = self._login()
+            root = _ref(item.reply_to) if item.reply_to else None
+            for index in range(len(posted), len(parts)):
+                rkey = record_key(f"{item.idempotency_key}-{index}")
+                if (found := self._existing(did, rkey)) is not None:
+                    posted.append(found)
+                    progress(posted)
+                    continue
+                embed = None
+                if index == 0 and (png := image_bytes(item)) is not None:
+                    if len(png) > MAX_BYTES:
+                        note = f"map is {len(png)} bytes, over Bluesky's blob limit; posted text-only"
+                    else:
+                        blob = self.client.upload_blob(png).blob
+                        embed = models.AppBskyEmbedImages.Main(images=[models.AppBskyEmbedImages.Image(
+                            alt=item.message.alt_text or "", image=blob,
+                            aspect_ratio=models.AppBskyEmbedDefs.AspectRatio(width=1600, height=1000))])
+                reply = None
+                if posted or root:
+                    parent = _ref(posted[-1]) if posted else root
+                    reply = models.AppBskyFeedPost.ReplyRef(root=root or _ref(posted[0]), parent=parent)
+                record = models.AppBskyFeedPost.Record(text=parts[index], facets=facets_for(parts[index]) or None,
+                                                       created_at=self.client.get_current_time_iso(), embed=embed,
+                                                       reply=reply, langs=["en"])
+                created = self.client.com.atproto.repo.create_record(
+                    data={"repo": did, "collection": COLLECTION, "rkey": rkey, "record": record})
+                posted.append(f"{created.uri}|{created.cid}")
+                progress(posted)
+        except UnauthorizedError as error:
+            raise PublishError("bluesky", f"not allowed: {error}", permanent=True) from None
+        except (NetworkError, InvokeTimeoutError) as error:
+            raise PublishError("bluesky", f"network: {type(error).__name__}") from None
+        except RequestException as error:
+            response = getattr(error, "response", None)
+            status = getattr(response, "status_code", None)
+            if status == 429:
+                reset = (getattr(response, "headers", {}) or {}).get("ratelimit-reset")
+                raise PublishError("bluesky", "HTTP 429 rate limited",
+                                   retry_at=float(reset) if reset else time.time() + 300) from None
+            raise PublishError("bluesky", f"HTTP {status}: {error}", permanent=status in (400, 401, 403)) from None
+        return SendResult(posted[0] if posted else None, note=note)

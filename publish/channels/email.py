@@ -1,0 +1,89 @@
+"""Email digests over SMTP (STARTTLS, TLS or plain), one message per recipient.
+
+Each message carries the recipient's own signed unsubscribe link and RFC 8058 one-click
+headers. The policy allows 998-character header lines so List-Unsubscribe is never folded
+into RFC 2047 words that mail providers ignore (ECOSYSTEM.md §6).
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from email import policy
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from typing import Any
+
+from db.errors import PublishError
+from db.records import PendingDelivery
+from publish.channels.base import Progress, SendResult, image_bytes
+
+POLICY = policy.SMTP.clone(max_line_length=998)
+PLACEHOLDER = "__UNSUBSCRIBE_URL__"
+
+
+def build_email(config: Any, item: PendingDelivery, unsubscribe_url: str,
+                domain: str = "ddor-watch.local") -> EmailMessage:
+    message = item.message
+    text = message.parts[0].replace(PLACEHOLDER, unsubscribe_url)
+    html = (message.html or "").replace(PLACEHOLDER, unsubscribe_url)
+    mail = EmailMessage(policy=POLICY)
+    mail["Subject"] = message.subject or "Declined Detainer Outcome Report"
+    mail["From"] = config.email_from
+    mail["To"] = item.recipient
+    mail["Date"] = formatdate(localtime=False)
+    mail["Message-ID"] = f"<{item.idempotency_key}@{domain}>"
+    mail["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+    mail["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    mail.set_content(text)
+    if html:
+        mail.add_alternative(html, subtype="html")
+        png = image_bytes(item)
+        if png is not None:
+            mail.get_payload()[1].add_related(png, "image", "png", cid="<map@ddor-watch>",
+                                              filename="map.png", disposition="inline")
+    return mail
+
+
+def smtp_send(config: Any, mail: EmailMessage) -> None:
+    context = ssl.create_default_context()
+    if getattr(config, "smtp_insecure_tls", False):
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    if config.smtp_security == "tls":
+        client: smtplib.SMTP = smtplib.SMTP_SSL(config.smtp_host, config.smtp_port, timeout=30, context=context)
+    else:
+        client = smtplib.SMTP(config.smtp_host, config.smtp_port, timeout=30)
+    with client:
+        if config.smtp_security == "starttls":
+            client.starttls(context=context)
+        if config.smtp_username:
+            client.login(config.smtp_username, config.smtp_password)
+        client.send_message(mail)
+
+
+class EmailChannel:
+    name = "email"
+
+    def __init__(self, config: Any, unsubscribe_url) -> None:  # type: ignore[no-untyped-def]
+        self.config = config
+        self.unsubscribe_url = unsubscribe_url
+
+    def build(self, item: PendingDelivery) -> EmailMessage:
+        return build_email(self.config, item, self.unsubscribe_url(item.recipient))
+
+    def send(self, item: PendingDelivery, progress: Progress) -> SendResult:
+        mail = self.build(item)
+        try:
+            smtp_send(self.config, mail)
+        except smtplib.SMTPRecipientsRefused as error:
+            raise PublishError("email", f"recipient refused: {error.recipients}", permanent=True) from None
+        except smtplib.SMTPResponseException as error:
+            permanent = 500 <= error.smtp_code < 600
+            raise PublishError("email", f"SMTP {error.smtp_code} {error.smtp_error!r}", permanent=permanent) from None
+        except (OSError, smtplib.SMTPException) as error:
+            raise PublishError("email", f"SMTP server unreachable: {error}") from None
+        return SendResult(mail["Message-ID"])
+
+
+__all__ = ["EmailChannel", "build_email", "smtp_send", "make_msgid"]

@@ -1,0 +1,81 @@
+"""Mastodon through Mastodon.py: image with a description, then the thread.
+
+Each part carries an Idempotency-Key derived from the delivery, and an interrupted
+delivery first looks at the account's latest statuses, so a crash between posting and
+recording never double-posts. Rate limits throw instead of sleeping in the scheduler.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+import time
+from typing import Any
+
+from mastodon import (
+    Mastodon,
+    MastodonAPIError,
+    MastodonNetworkError,
+    MastodonRatelimitError,
+    MastodonServerError,
+    MastodonUnauthorizedError,
+)
+
+from db.errors import PublishError
+from db.records import PendingDelivery
+from publish.channels.base import Progress, SendResult, image_bytes
+
+
+def _plain(content: str) -> str:
+    text = re.sub(r"<br\s*/?>|</p>\s*<p>", "\n", content)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())
+
+
+class MastodonChannel:
+    name = "mastodon"
+
+    def __init__(self, config: Any) -> None:
+        self.client = Mastodon(access_token=config.mastodon_access_token, api_base_url=config.mastodon_base_url,
+                               ratelimit_method="throw", request_timeout=30, version_check_mode="none")
+
+    def _already_posted(self, text: str) -> str | None:
+        me = self.client.account_verify_credentials()
+        for status in self.client.account_statuses(me["id"], limit=5):
+            if _plain(status["content"]) == " ".join(text.split()):
+                return str(status["id"])
+        return None
+
+    def send(self, item: PendingDelivery, progress: Progress) -> SendResult:
+        parts, posted, note = list(item.message.parts), list(item.remote_parts), None
+        try:
+            if item.resuming and not posted and (found := self._already_posted(parts[0])):
+                posted.append(found)
+                progress(posted)
+            for index in range(len(posted), len(parts)):
+                media_ids = None
+                if index == 0 and (png := image_bytes(item)) is not None:
+                    try:
+                        media = self.client.media_post(io.BytesIO(png), mime_type="image/png",
+                                                       description=item.message.alt_text, file_name="map.png",
+                                                       synchronous=True)
+                        media_ids = [media["id"]]
+                    except (MastodonAPIError, MastodonNetworkError) as error:
+                        note = f"media upload failed, posted text-only: {error}"
+                status = self.client.status_post(parts[index], in_reply_to_id=posted[-1] if posted else item.reply_to,
+                                                 media_ids=media_ids, language="en",
+                                                 idempotency_key=f"{item.idempotency_key}-{index}")
+                posted.append(str(status["id"]))
+                progress(posted)
+        except MastodonRatelimitError as error:
+            reset = getattr(self.client, "ratelimit_reset", None)
+            raise PublishError("mastodon", f"HTTP 429 rate limited: {error}",
+                               retry_at=float(reset) if reset else time.time() + 300) from None
+        except MastodonUnauthorizedError as error:
+            raise PublishError("mastodon", f"not allowed: {error}", permanent=True) from None
+        except (MastodonServerError, MastodonNetworkError) as error:
+            raise PublishError("mastodon", f"server or network error: {error}") from None
+        except MastodonAPIError as error:
+            code = error.args[1] if len(error.args) > 1 else None
+            raise PublishError("mastodon", f"API error {code}: {error}", permanent=code in (401, 403, 422)) from None
+        return SendResult(posted[0] if posted else None, note=note)

@@ -1,0 +1,115 @@
+"""X through tweepy: posts and replies with `Client.create_tweet`, the map through X's v2
+media endpoints (tweepy's `API.media_upload` still calls the v1.1 endpoint X removed in 2025),
+signed with OAuth 1.0a user context from tweepy's own auth handler.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import time
+from typing import Any
+
+import requests
+import tweepy
+
+from db.errors import PublishError
+from db.records import PendingDelivery
+from publish.channels.base import Progress, SendResult, image_bytes
+
+TIMEOUT = 30
+
+
+def _normalise(text: str) -> str:
+    """X rewrites links to t.co: compare texts without their URLs."""
+    return " ".join(re.sub(r"https?://\S+", "", text).split())
+
+
+def rate_limit_reset(headers) -> float:  # type: ignore[no-untyped-def]
+    """When to try again after a 429: the latest reset among exhausted limits (X sends no Retry-After)."""
+    exhausted = [int(headers[f"{family}-reset"]) for family in
+                 ("x-rate-limit", "x-user-limit-24hour", "x-app-limit-24hour")
+                 if headers.get(f"{family}-remaining") == "0" and str(headers.get(f"{family}-reset", "")).isdigit()]
+    if exhausted:
+        return float(max(exhausted))
+    reset = str(headers.get("x-rate-limit-reset", ""))
+    return float(reset) if reset.isdigit() else time.time() + 900
+
+
+class XChannel:
+    name = "x"
+
+    def __init__(self, config: Any) -> None:
+        self.api = config.x_api_base.rstrip("/")
+        self.client = tweepy.Client(consumer_key=config.x_consumer_key, consumer_secret=config.x_consumer_secret,
+                                    access_token=config.x_access_token,
+                                    access_token_secret=config.x_access_token_secret)
+        # tweepy sends without a timeout; a hung request must not hang the scheduler.
+        self.client.session.request = functools.partial(self.client.session.request, timeout=TIMEOUT)
+        self.auth = tweepy.OAuth1UserHandler(config.x_consumer_key, config.x_consumer_secret,
+                                             config.x_access_token, config.x_access_token_secret).apply_auth()
+
+    # -- media ----------------------------------------------------------------------------------
+    def upload_media(self, png: bytes, alt: str | None) -> str:
+        response = self.client.session.post(f"{self.api}/2/media/upload", auth=self.auth,
+                                            files={"media": ("map.png", png, "image/png")},
+                                            data={"media_category": "tweet_image"})
+        if response.status_code >= 300:
+            raise PublishError("x", f"media upload HTTP {response.status_code}: {response.text[:200]}") from None
+        media_id = str(response.json()["data"]["id"])
+        if alt:
+            meta = self.client.session.post(f"{self.api}/2/media/metadata", auth=self.auth,
+                                             json={"id": media_id, "metadata": {"alt_text": {"text": alt[:1000]}}})
+            if meta.status_code >= 300:
+                raise PublishError("x", f"alt text HTTP {meta.status_code}: {meta.text[:200]}") from None
+        return media_id
+
+    # -- posting ----------------------------------------------------------------------------------
+    def _already_posted(self, text: str) -> str | None:
+        """After an interrupted attempt: was this text posted? (look at our latest posts)"""
+        me = self.client.get_me(user_auth=True)
+        recent = self.client.get_users_tweets(me.data.id, max_results=5, user_auth=True)
+        for tweet in recent.data or []:
+            if _normalise(tweet.text) == _normalise(text):
+                return str(tweet.id)
+        return None
+
+    def send(self, item: PendingDelivery, progress: Progress) -> SendResult:
+        parts = list(item.message.parts)
+        posted = list(item.remote_parts)
+        note = None
+        try:
+            if item.resuming and not posted and (found := self._already_posted(parts[0])):
+                posted.append(found)
+                progress(posted)
+            for index in range(len(posted), len(parts)):
+                media_ids = None
+                if index == 0 and (png := image_bytes(item)) is not None:
+                    try:
+                        media_ids = [self.upload_media(png, item.message.alt_text)]
+                    except (PublishError, requests.RequestException, KeyError, ValueError) as error:
+                        note = f"media upload failed, posted text-only: {error}"
+                reply_to = posted[-1] if posted else item.reply_to
+                try:
+                    response = self.client.create_tweet(text=parts[index], media_ids=media_ids,
+                                                        in_reply_to_tweet_id=reply_to, user_auth=True)
+                except tweepy.Forbidden as error:
+                    if "duplicate" in str(error).lower():
+                        if index == 0:
+                            return SendResult(None, duplicate=True, note="X: duplicate content, already posted")
+                        continue
+                    raise
+                posted.append(str(response.data["id"]))
+                progress(posted)
+        except tweepy.TooManyRequests as error:
+            headers = error.response.headers
+            raise PublishError("x", "HTTP 429 rate limited", retry_at=rate_limit_reset(error.response.headers)) from None
+        except (tweepy.Unauthorized, tweepy.Forbidden) as error:
+            raise PublishError("x", f"not allowed ({error.response.status_code}): {error}", permanent=True) from None
+        except tweepy.TwitterServerError as error:
+            raise PublishError("x", f"server error {error.response.status_code}") from None
+        except tweepy.HTTPException as error:
+            raise PublishError("x", f"HTTP {error.response.status_code}: {error}", permanent=True) from None
+        except requests.RequestException as error:
+            raise PublishError("x", f"network: {type(error).__name__}: {error}") from None
+        return SendResult(posted[0] if posted else None, note=note)
