@@ -102,8 +102,8 @@ class XChannel:
                 posted.append(str(response.data["id"]))
                 progress(posted)
         except tweepy.TooManyRequests as error:
-            headers = error.response.headers
-            raise PublishError("x", "HTTP 429 rate limited", retry_at=rate_limit_reset(error.response.headers)) from None
+            reset = rate_limit_reset(error.response.headers)
+            raise PublishError("x", "HTTP 429 rate limited", retry_at=reset) from None
         except (tweepy.Unauthorized, tweepy.Forbidden) as error:
             raise PublishError("x", f"not allowed ({error.response.status_code}): {error}", permanent=True) from None
         except tweepy.TwitterServerError as error:
