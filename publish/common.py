@@ -30,6 +30,12 @@ def bluesky_length(text: str) -> int:
 LENGTH: dict[str, Callable[[str], int]] = {"x": x_length, "mastodon": mastodon_length, "bluesky": bluesky_length}
 
 
+def short_url(url: str, limit: int = 48) -> str:
+    """A URL as Bluesky displays it: no scheme, no www, cut with an ellipsis (the facet keeps it whole)."""
+    shown = re.sub(r"^https?://(www\.)?", "", url)
+    return shown if len(shown) <= limit else shown[: limit - 1] + "\u2026"
+
+
 def fits(channel: str, text: str) -> bool:
     return LENGTH[channel](text) <= LIMITS[channel]
 

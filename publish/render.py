@@ -17,7 +17,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from db.errors import PublishError
-from publish.common import fits, pack_thread
+from publish.common import fits, pack_thread, short_url
 from publish.context import ReportContext
 
 SOCIAL = ("x", "mastodon", "bluesky")
@@ -44,7 +44,7 @@ def _signed(value: int | None) -> str:
 def environment(html: bool) -> Environment:
     env = Environment(loader=FileSystemLoader(template_dir()), undefined=StrictUndefined,
                       autoescape=html, keep_trailing_newline=not html, trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(number=_number, signed=_signed, abs=abs)
+    env.filters.update(number=_number, signed=_signed, abs=abs, short_url=short_url)
     env.globals.update(place=_place)
     return env
 

@@ -24,7 +24,7 @@ from atproto_client.exceptions import (
 from db.errors import PublishError
 from db.records import PendingDelivery
 from publish.channels.base import Progress, SendResult, image_bytes
-from publish.common import URL
+from publish.common import URL, short_url
 from publish.map import MAX_BYTES
 
 _TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
@@ -41,15 +41,28 @@ def record_key(seed: str) -> str:
     return "".join(reversed(chars))
 
 
-def facets_for(text: str) -> list[Any]:
-    """Link facets with UTF-8 byte offsets: a bare URL in Bluesky text is not a link."""
+def _facet(text: str, start_char: int, shown: str, uri: str) -> Any:
+    start = len(text[:start_char].encode("utf-8"))
+    return models.AppBskyRichtextFacet.Main(
+        index=models.AppBskyRichtextFacet.ByteSlice(byte_start=start, byte_end=start + len(shown.encode("utf-8"))),
+        features=[models.AppBskyRichtextFacet.Link(uri=uri)])
+
+
+def facets_for(text: str, link: str | None = None) -> list[Any]:
+    """Link facets with UTF-8 byte offsets: a URL in Bluesky text is not a link by itself.
+
+    The source link is displayed shortened (publish.common.short_url); its facet points at
+    the whole URL.
+    """
     facets = []
     for match in URL.finditer(text):
         url = match.group(0).rstrip(".,;)")
-        start = len(text[: match.start()].encode("utf-8"))
-        facets.append(models.AppBskyRichtextFacet.Main(
-            index=models.AppBskyRichtextFacet.ByteSlice(byte_start=start, byte_end=start + len(url.encode("utf-8"))),
-            features=[models.AppBskyRichtextFacet.Link(uri=url)]))
+        facets.append(_facet(text, match.start(), url, url))
+    if link:
+        shown = short_url(link)
+        index = text.find(shown)
+        if index >= 0 and not URL.match(text, index):
+            facets.append(_facet(text, index, shown, link))
     return facets
 
 
@@ -115,7 +128,7 @@ class BlueskyChannel:
                 if posted or root:
                     parent = _ref(posted[-1]) if posted else root
                     reply = models.AppBskyFeedPost.ReplyRef(root=root or _ref(posted[0]), parent=parent)
-                record = models.AppBskyFeedPost.Record(text=parts[index], facets=facets_for(parts[index]) or None,
+                record = models.AppBskyFeedPost.Record(text=parts[index], facets=facets_for(parts[index], item.message.link) or None,
                                                        created_at=self.client.get_current_time_iso(), embed=embed,
                                                        reply=reply, langs=["en"])
                 created = self.client.com.atproto.repo.create_record(

@@ -36,8 +36,11 @@ class MastodonChannel:
     name = "mastodon"
 
     def __init__(self, config: Any) -> None:
+        # A fixed server version: otherwise Mastodon.py asks the instance (an extra request
+        # that loops when the answer has no version) before choosing the v2 media endpoint.
         self.client = Mastodon(access_token=config.mastodon_access_token, api_base_url=config.mastodon_base_url,
-                               ratelimit_method="throw", request_timeout=30, version_check_mode="none")
+                               ratelimit_method="throw", request_timeout=30, version_check_mode="created",
+                               mastodon_version="4.3.0", user_agent="ddor-watch")
 
     def _already_posted(self, text: str) -> str | None:
         me = self.client.account_verify_credentials()

@@ -1,0 +1,299 @@
+"""Publishing: the real client libraries against local fakes, asserting the exact requests."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from pathlib import Path
+
+import pytest
+import responses
+from responses import matchers
+from sqlalchemy import select
+
+from db.models import Alert, Delivery, MessageRow
+from db.outbox import set_message_status
+from monitor.publishing import publish_new_reports
+from publish.channels.factory import build_channels
+from publish.common import LIMITS, LENGTH
+from publish.outbox import deliver_pending, enqueue_report
+from publish_support import X_KEYS, FakePds, live, store_series
+
+X_API, X_TWEETS = "https://api.x.com", "https://api.twitter.com/2/tweets"
+
+
+@pytest.fixture
+def week2(db, config, data_dir, tmp_path):  # type: ignore[no-untyped-def]
+    ids = store_series(db, data_dir, tmp_path, steps=2)
+    return ids[1]
+
+
+def _deliveries(db, channel: str):  # type: ignore[no-untyped-def]
+    with db.session() as session:
+        return list(session.execute(select(Delivery.state, Delivery.remote_id, Delivery.note, Delivery.last_error,
+                                           Delivery.next_attempt_at, Delivery.attempts)
+                                    .join(MessageRow, MessageRow.id == Delivery.message_id)
+                                    .where(MessageRow.channel == channel)))
+
+
+def _x_fakes(rsps: responses.RequestsMock, tweet_status: int = 200, body: dict | None = None,
+             headers: dict | None = None) -> list[dict]:
+    posted: list[dict] = []
+
+    def create(request):  # type: ignore[no-untyped-def]
+        payload = json.loads(request.body)
+        posted.append(payload)
+        if tweet_status != 200:
+            return tweet_status, headers or {}, json.dumps(body or {})
+        return 201, {}, json.dumps({"data": {"id": str(900 + len(posted)), "text": payload["text"]}})
+
+    rsps.add(responses.POST, f"{X_API}/2/media/upload", json={"data": {"id": "555", "media_key": "3_555"}})
+    rsps.add(responses.POST, f"{X_API}/2/media/metadata", json={"data": {"associated_metadata": True}})
+    rsps.add_callback(responses.POST, X_TWEETS, callback=create)
+    return posted
+
+
+def test_x_uploads_the_map_over_v2_sets_alt_text_then_threads(db, config, week2) -> None:  # type: ignore[no-untyped-def]
+    config = live(config, **X_KEYS)
+    enqueue_report(config, db, week2)
+    with responses.RequestsMock(assert_all_requests_are_fired=True) as rsps:
+        posted = _x_fakes(rsps)
+        lines = deliver_pending(config, db, build_channels(config, db), "x")
+        upload, metadata = rsps.calls[0].request, rsps.calls[1].request
+    assert lines == ["sent: x report 2 report"]
+    assert upload.headers["Authorization"].startswith("OAuth ")
+    assert b'name="media_category"' in upload.body and b"tweet_image" in upload.body
+    assert b"\x89PNG" in upload.body
+    alt = json.loads(metadata.body)
+    assert alt["id"] == "555" and alt["metadata"]["alt_text"]["text"].startswith("Map of US counties")
+    assert posted[0]["media"] == {"media_ids": ["555"]}
+    assert "Source: https://www.ice.gov/doclib/ddor/ddor2017_02-04to02-10.pdf" in posted[0]["text"]
+    for previous, reply in zip(posted, posted[1:], strict=False):
+        assert "media" not in reply
+        assert reply["reply"]["in_reply_to_tweet_id"] == str(900 + posted.index(previous) + 1)
+    assert all(LENGTH["x"](p["text"]) <= 280 for p in posted)
+    assert _deliveries(db, "x")[0][:2] == ("sent", "901")
+
+
+def test_rerunning_publish_sends_nothing_new(db, config, week2) -> None:  # type: ignore[no-untyped-def]
+    config = live(config, **X_KEYS)
+    enqueue_report(config, db, week2)
+    with responses.RequestsMock() as rsps:
+        _x_fakes(rsps)
+        deliver_pending(config, db, build_channels(config, db), "x")
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        assert deliver_pending(config, db, build_channels(config, db), "x") == []
+        assert len(rsps.calls) == 0
+    assert enqueue_report(config, db, week2).channels == ()
+
+
+def test_x_media_failure_posts_text_only_and_says_why(db, config, week2) -> None:  # type: ignore[no-untyped-def]
+    config = live(config, **X_KEYS)
+    enqueue_report(config, db, week2)
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        rsps.add(responses.POST, f"{X_API}/2/media/upload", status=503, body="unavailable")
+        posted = []
+        rsps.add_callback(responses.POST, X_TWEETS, callback=lambda r: (
+            posted.append(json.loads(r.body)) or (201, {}, json.dumps({"data": {"id": str(len(posted)), "text": ""}}))))
+        deliver_pending(config, db, build_channels(config, db), "x")
+    assert "media" not in posted[0]
+    state, _remote, note, *_ = _deliveries(db, "x")[0]
+    assert state == "sent" and note.startswith("media upload failed, posted text-only")
+
+
+def test_x_429_waits_until_the_stated_reset(db, config, week2) -> None:  # type: ignore[no-untyped-def]
+    config = live(config, **X_KEYS)
+    enqueue_report(config, db, week2)
+    reset = int(time.time()) + 3600
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        _x_fakes(rsps, 429, {"title": "Too Many Requests"},
+                 {"x-rate-limit-remaining": "5", "x-rate-limit-reset": str(reset - 3000),
+                  "x-user-limit-24hour-remaining": "0", "x-user-limit-24hour-reset": str(reset)})
+        lines = deliver_pending(config, db, build_channels(config, db), "x")
+    state, _r, _n, error, next_at, attempts = _deliveries(db, "x")[0]
+    assert state == "pending" and "429" in error and attempts == 1
+    assert abs(next_at.replace(tzinfo=dt.UTC).timestamp() - reset) < 2
+    assert lines[0].startswith("retry at")
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        assert deliver_pending(config, db, build_channels(config, db), "x") == []  # not due yet
+
+
+def test_x_duplicate_content_counts_as_posted(db, config, week2) -> None:  # type: ignore[no-untyped-def]
+    config = live(config, **X_KEYS)
+    enqueue_report(config, db, week2)
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        _x_fakes(rsps, 403, {"detail": "You are not allowed to create a Tweet with duplicate content.",
+                             "title": "Forbidden", "status": 403})
+        deliver_pending(config, db, build_channels(config, db), "x")
+    assert _deliveries(db, "x")[0][0] == "duplicate"
+
+
+def test_x_401_fails_with_a_reason_and_alerts(db, config, week2) -> None:  # type: ignore[no-untyped-def]
+    config = live(config, **X_KEYS)
+    enqueue_report(config, db, week2)
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        _x_fakes(rsps, 401, {"title": "Unauthorized", "detail": "Unauthorized", "status": 401})
+        deliver_pending(config, db, build_channels(config, db), "x")
+    state, _r, _n, error, *_ = _deliveries(db, "x")[0]
+    assert state == "failed" and "not allowed (401)" in error
+    with db.session() as session:
+        assert any(a.problem.startswith("delivery-failed:x") for a in session.scalars(select(Alert)))
+
+
+def test_x_crash_after_send_does_not_double_post(db, config, week2) -> None:  # type: ignore[no-untyped-def]
+    """The first part reached X, then the process died before recording it."""
+    config = live(config, **X_KEYS)
+    enqueue_report(config, db, week2)
+    with db.session() as session:
+        message = session.scalar(select(MessageRow).where(MessageRow.channel == "x"))
+        delivery = session.scalar(select(Delivery).where(Delivery.message_id == message.id))
+        delivery.state, delivery.attempts = "sending", 1
+        first = message.parts[0]
+    shortened = first.replace("https://www.ice.gov/doclib/ddor/ddor2017_02-04to02-10.pdf", "https://t.co/abc")
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        rsps.add(responses.GET, "https://api.twitter.com/2/users/me", json={"data": {"id": "42", "name": "b",
+                                                                                       "username": "ddor"}})
+        rsps.add(responses.GET, "https://api.twitter.com/2/users/42/tweets",
+                 json={"data": [{"id": "777", "text": shortened, "edit_history_tweet_ids": ["777"]}]})
+        posted = _x_fakes(rsps)
+        deliver_pending(config, db, build_channels(config, db), "x")
+    assert all(p["text"] != first for p in posted), "the first part must not be posted again"
+    assert posted[0]["reply"]["in_reply_to_tweet_id"] == "777"
+    assert _deliveries(db, "x")[0][:2] == ("sent", "777")
+
+
+def test_mastodon_posts_image_with_description_and_idempotency_keys(db, config, week2) -> None:  # type: ignore[no-untyped-def]
+    base = "https://social.example"
+    config = live(config, mastodon_base_url=base, mastodon_access_token="tok")
+    enqueue_report(config, db, week2)
+    statuses: list[tuple[dict, str]] = []
+
+    def status(request):  # type: ignore[no-untyped-def]
+        from urllib.parse import parse_qs
+
+        body = json.loads(request.body) if request.body and request.body[:1] in (b"{", "{") else \
+            {k: v[0] for k, v in parse_qs(request.body).items()}
+        statuses.append((body, request.headers.get("Idempotency-Key")))
+        return 200, {}, json.dumps({"id": str(100 + len(statuses)), "content": body.get("status", "")})
+
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        rsps.add(responses.GET, f"{base}/api/v1/instance/", json={"uri": "social.example", "version": "4.3.0"})
+        rsps.add(responses.GET, f"{base}/api/v2/instance/", json={"domain": "social.example", "version": "4.3.0",
+                                                                 "api_versions": {"mastodon": 2}})
+        rsps.add(responses.POST, f"{base}/api/v2/media", json={"id": "m1", "type": "image", "url": f"{base}/m1.png"})
+        rsps.add_callback(responses.POST, f"{base}/api/v1/statuses", callback=status)
+        deliver_pending(config, db, build_channels(config, db), "mastodon")
+        media = next(c.request for c in rsps.calls if c.request.url.startswith(f"{base}/api/v2/media"))
+    assert "description=Map+of+US+counties" in media.url or b"Map of US counties" in (media.body or b"")
+    assert statuses[0][0]["media_ids[]"] == "m1"
+    keys = [key for _, key in statuses]
+    assert len(set(keys)) == len(keys) and keys[0].endswith("-0")
+    assert statuses[1][0]["in_reply_to_id"] in ("101", 101)
+    assert all(LENGTH["mastodon"](body["status"]) <= LIMITS["mastodon"] for body, _ in statuses)
+
+
+def test_bluesky_posts_with_link_facets_image_alt_and_resumes_by_record_key(db, config, week2) -> None:  # type: ignore[no-untyped-def]
+    pds = FakePds()
+    try:
+        config = live(config, bluesky_base_url=pds.url, bluesky_handle="ddor.test", bluesky_app_password="app-pw")
+        enqueue_report(config, db, week2)
+        pds.fail_create = None
+        # Fail after the first post reached the server: the retry must not post it twice.
+        original = pds.server.RequestHandlerClass.do_POST
+        calls = {"n": 0}
+
+        def flaky(handler) -> None:  # type: ignore[no-untyped-def]
+            if handler.path.endswith("createRecord"):
+                calls["n"] += 1
+                if calls["n"] == 2:
+                    pds.fail_create = 1
+            original(handler)
+
+        pds.server.RequestHandlerClass.do_POST = flaky
+        first = deliver_pending(config, db, build_channels(config, db), "bluesky")
+        assert first[0].startswith("retry at")
+        with db.session() as session:
+            session.execute(Delivery.__table__.update().values(next_attempt_at=None))
+        second = deliver_pending(config, db, build_channels(config, db), "bluesky")
+        assert second == ["sent: bluesky report 2 report"]
+        posts = list(pds.records.values())
+        texts = [p["record"]["text"] for p in posts]
+        assert len(texts) == len(set(texts)), "no part posted twice"
+        head = posts[0]["record"]
+        link = head["facets"][0]
+        url = "https://www.ice.gov/doclib/ddor/ddor2017_02-04to02-10.pdf"
+        shown = "ice.gov/doclib/ddor/ddor2017_02-04to02-10.pdf"
+        start = len(head["text"][: head["text"].index(shown)].encode())
+        assert (link["index"]["byteStart"], link["index"]["byteEnd"]) == (start, start + len(shown))
+        assert link["features"][0]["uri"] == url
+        image = head["embed"]["images"][0]
+        assert image["alt"].startswith("Map of US counties") and (image["aspectRatio"]["width"], image["aspectRatio"]["height"]) == (1600, 1000)
+        assert posts[1]["record"]["reply"]["parent"]["uri"] == posts[0]["uri"]
+        assert all(LENGTH["bluesky"](t) <= 300 for t in texts)
+        assert pds.sessions == 1, "the login session is reused"
+    finally:
+        pds.close()
+
+
+def test_without_credentials_or_switch_everything_is_a_dry_run(db, config, week2, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    config = config.with_overrides(**X_KEYS)  # credentials but no enable switch
+    lines = publish_new_reports(config, db, [week2])
+    assert all(line.startswith(("queued", "dry run")) for line in lines)
+    for channel in ("x", "mastodon", "bluesky"):
+        folder = data_dir / "outbox" / channel
+        text = (folder / "report-2-report.txt").read_text()
+        request = json.loads((folder / "report-2-report.json").read_text())
+        assert (folder / "report-2-report.png").read_bytes().startswith(b"\x89PNG")
+        assert [p["text"] for p in request["posts"]] == text.rstrip("\n").split("\n\n---\n\n")
+    assert {s for s, *_ in _deliveries(db, "x")} == {"dry_run"}
+
+
+def test_dry_run_writes_exactly_what_a_live_run_sends(db, config, week2, data_dir) -> None:  # type: ignore[no-untyped-def]
+    enqueue_report(config, db, week2)
+    from click.testing import CliRunner
+
+    from monitor.cli import _register_more, cli
+
+    _register_more()
+    result = CliRunner().invoke(cli, ["--db", str(db.engine.url), "--data-dir", str(data_dir),
+                                      "publish", "--dry-run", "--channel", "x"])
+    assert result.exit_code == 0, result.output
+    dry = json.loads((data_dir / "outbox" / "x" / "report-2-report.json").read_text())
+    assert {s for s, *_ in _deliveries(db, "x")} == {"pending"}, "a preview changes nothing"
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        posted = _x_fakes(rsps)
+        deliver_pending(live(config, **X_KEYS), db, build_channels(live(config, **X_KEYS), db), "x")
+    assert [p["text"] for p in posted] == [p["text"] for p in dry["posts"]]
+
+
+def test_reports_with_parse_warnings_are_held_until_approved(db, config, data_dir, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace as dc_replace
+
+    from ddor_factories import render_report
+    from ddor_factories.series import series
+    from monitor.ingest import ingest_path
+
+    store_series(db, data_dir, tmp_path, steps=1)
+    name, truth = series()[1]
+    broken = dc_replace(truth, declined=truth.declined + (dc_replace(truth.declined[0],
+                                                                     declined=dt.date(2016, 1, 1)),))
+    path = tmp_path / name
+    path.write_bytes(render_report(broken)[0])
+    report_id = ingest_path(db, data_dir, path).report_id
+    lines = publish_new_reports(config, db, [report_id])
+    assert "held" in lines[0] and "outside the reporting period" in lines[0]
+    assert not (data_dir / "outbox" / "x").exists()
+    with db.session() as session:
+        held = [m.id for m in session.scalars(select(MessageRow).where(MessageRow.status == "held"))]
+        assert any(a.problem == f"held:{report_id}" for a in session.scalars(select(Alert)))
+    set_message_status(db, held[0], "ready")
+    set_message_status(db, held[1], "rejected")
+    lines = deliver_pending(config, db, build_channels(config, db))
+    assert len(lines) == 1
+
+
+def test_first_report_and_backfill_stay_silent(db, config, data_dir, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    ids = store_series(db, data_dir, tmp_path, steps=1)
+    lines = publish_new_reports(config, db, ids)
+    assert "silent" in lines[0] and len(lines) == 1
