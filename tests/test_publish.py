@@ -9,16 +9,15 @@ from pathlib import Path
 
 import pytest
 import responses
-from responses import matchers
+from publish_support import X_KEYS, FakePds, live, store_series
 from sqlalchemy import select
 
 from db.models import Alert, Delivery, MessageRow
 from db.outbox import set_message_status
 from monitor.publishing import publish_new_reports
 from publish.channels.factory import build_channels
-from publish.common import LIMITS, LENGTH
+from publish.common import LENGTH, LIMITS
 from publish.outbox import deliver_pending, enqueue_report
-from publish_support import X_KEYS, FakePds, live, store_series
 
 X_API, X_TWEETS = "https://api.x.com", "https://api.twitter.com/2/tweets"
 
@@ -228,7 +227,8 @@ def test_bluesky_posts_with_link_facets_image_alt_and_resumes_by_record_key(db, 
         assert (link["index"]["byteStart"], link["index"]["byteEnd"]) == (start, start + len(shown))
         assert link["features"][0]["uri"] == url
         image = head["embed"]["images"][0]
-        assert image["alt"].startswith("Map of US counties") and (image["aspectRatio"]["width"], image["aspectRatio"]["height"]) == (1600, 1000)
+        assert image["alt"].startswith("Map of US counties")
+        assert (image["aspectRatio"]["width"], image["aspectRatio"]["height"]) == (1600, 1000)
         assert posts[1]["record"]["reply"]["parent"]["uri"] == posts[0]["uri"]
         assert all(LENGTH["bluesky"](t) <= 300 for t in texts)
         assert pds.sessions == 1, "the login session is reused"

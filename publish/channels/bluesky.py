@@ -128,9 +128,9 @@ class BlueskyChannel:
                 if posted or root:
                     parent = _ref(posted[-1]) if posted else root
                     reply = models.AppBskyFeedPost.ReplyRef(root=root or _ref(posted[0]), parent=parent)
-                record = models.AppBskyFeedPost.Record(text=parts[index], facets=facets_for(parts[index], item.message.link) or None,
-                                                       created_at=self.client.get_current_time_iso(), embed=embed,
-                                                       reply=reply, langs=["en"])
+                record = models.AppBskyFeedPost.Record(
+                    text=parts[index], facets=facets_for(parts[index], item.message.link) or None,
+                    created_at=self.client.get_current_time_iso(), embed=embed, reply=reply, langs=["en"])
                 created = self.client.com.atproto.repo.create_record(
                     data={"repo": did, "collection": COLLECTION, "rkey": rkey, "record": record})
                 posted.append(f"{created.uri}|{created.cid}")
