@@ -72,6 +72,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("smtp_host", "DDOR_SMTP_HOST", "", "SMTP server for digests and alerts."),
     Setting("smtp_port", "DDOR_SMTP_PORT", 587, "SMTP port."),
     Setting("smtp_security", "DDOR_SMTP_SECURITY", "starttls", "starttls, tls or none."),
+    Setting("smtp_ca_file", "DDOR_SMTP_CA_FILE", "", "Extra CA bundle to trust for a private SMTP relay."),
     Setting("smtp_username", "DDOR_SMTP_USERNAME", "", "SMTP login.", secret=True),
     Setting("smtp_password", "DDOR_SMTP_PASSWORD", "", "SMTP password.", secret=True),
     Setting("email_from", "DDOR_EMAIL_FROM", "ddor-watch <ddor-watch@localhost>", "From address of digests."),
@@ -119,6 +120,7 @@ class Config:
     smtp_host: str = ""
     smtp_port: int = 587
     smtp_security: str = "starttls"
+    smtp_ca_file: str = ""
     smtp_username: str = ""
     smtp_password: str = ""
     email_from: str = ""

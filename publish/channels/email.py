@@ -46,10 +46,7 @@ def build_email(config: Any, item: PendingDelivery, unsubscribe_url: str,
 
 
 def smtp_send(config: Any, mail: EmailMessage) -> None:
-    context = ssl.create_default_context()
-    if getattr(config, "smtp_insecure_tls", False):
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE
+    context = ssl.create_default_context(cafile=config.smtp_ca_file or None)
     if config.smtp_security == "tls":
         client: smtplib.SMTP = smtplib.SMTP_SSL(config.smtp_host, config.smtp_port, timeout=30, context=context)
     else:
