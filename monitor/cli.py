@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import logging
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -87,8 +88,6 @@ def parse(file: Path, fmt: str) -> None:
 def ingest(state: State, files: tuple[Path, ...], reparse_all: bool) -> None:
     """Archive, parse and store local PDFs (backfill, manual fixes)."""
     from db.store import count_reports
-    from monitor.alerts import alert
-    from monitor.ingest import ingest_path
     from monitor.ingest import reparse_all as reparse
 
     if not files and not reparse_all:
@@ -99,6 +98,18 @@ def ingest(state: State, files: tuple[Path, ...], reparse_all: bool) -> None:
             click.echo(f"{sha256[:12]}  {outcome}")
             failed += outcome.startswith("failed")
     backfill = count_reports(state.db) == 0 and len(files) > 1
+    show = len(files) > 1 and sys.stderr.isatty()
+    with click.progressbar(files, label="ingesting", file=sys.stderr) if show else nullcontext(files) as paths:
+        failed += _ingest_each(state, paths, backfill)
+    if failed:
+        sys.exit(1)
+
+
+def _ingest_each(state: State, files, backfill: bool) -> int:  # type: ignore[no-untyped-def]
+    from monitor.alerts import alert
+    from monitor.ingest import ingest_path
+
+    failed = 0
     for path in files:
         try:
             result = ingest_path(state.db, state.config.data_path, path, backfill=backfill)
@@ -113,8 +124,7 @@ def ingest(state: State, files: tuple[Path, ...], reparse_all: bool) -> None:
             failed += 1
         else:
             click.echo(f"{path}: {result.message}")
-    if failed:
-        sys.exit(1)
+    return failed
 
 
 @cli.command("diff")

@@ -25,8 +25,14 @@ logger = logging.getLogger(__name__)
 
 
 def trigger(config: Config) -> CronTrigger:
+    fields = config.schedule.split()
     try:
-        return CronTrigger.from_crontab(config.schedule, timezone=ZoneInfo(config.timezone))
+        if len(fields) != 5:
+            raise ValueError("expected 5 cron fields: minute hour day month day-of-week")
+        minute, hour, day, month, day_of_week = fields
+        # Jitter belongs to the trigger: add_job ignores it when given a trigger instance.
+        return CronTrigger(minute=minute, hour=hour, day=day, month=month, day_of_week=day_of_week,
+                           timezone=ZoneInfo(config.timezone), jitter=config.jitter or None)
     except (ValueError, KeyError) as error:
         raise BadInput(f"DDOR_SCHEDULE {config.schedule!r} / DDOR_TIMEZONE {config.timezone!r}: {error}") from None
 
@@ -60,11 +66,10 @@ def scheduled_check(config: Config) -> str:
     return summary.status
 
 
-def build_scheduler(config: Config, run_now: bool = False) -> BlockingScheduler:
-    scheduler = BlockingScheduler(timezone=ZoneInfo(config.timezone))
+def build_scheduler(config: Config, run_now: bool = False, scheduler_class: type = BlockingScheduler):  # type: ignore[no-untyped-def]
+    scheduler = scheduler_class(timezone=ZoneInfo(config.timezone))
     scheduler.add_job(scheduled_check, trigger(config), args=[config], id="check", name="ddor check",
                       replace_existing=True, max_instances=1, coalesce=True, misfire_grace_time=3600,
-                      jitter=config.jitter or None,
                       **({"next_run_time": dt.datetime.now(ZoneInfo(config.timezone))} if run_now else {}))
     return scheduler
 

@@ -117,6 +117,12 @@ def render_map(data: MapData, output: Path, cache_dir: Path | None = None) -> Ma
     ax.add_collection(LineCollection([r for s in states for r in s.rings], colors="#555555", linewidths=0.5))
     ax.set_xlim(EXTENT[0], EXTENT[2])
     ax.set_ylim(EXTENT[1], EXTENT[3])
+    # A dot on every shaded county: one small county is invisible at phone size otherwise.
+    for fips, count in sorted(data.counts.items()):
+        if fips in by_fips and count > 0:
+            x, y = interior_point(by_fips[fips])
+            ax.plot([x], [y], marker="o", markersize=min(30.0, 7 + 3 * count ** 0.5), linestyle="none",
+                    markerfacecolor=colour_for(count), markeredgecolor="#333333", markeredgewidth=0.8)
     outlines = [ring for _, fips, _ in data.top if fips in by_fips for ring in by_fips[fips].rings]
     ax.add_collection(PolyCollection(outlines, facecolors="none", edgecolors="#000000", linewidths=1.6))
     for rank, fips, _label in data.top:
@@ -136,8 +142,8 @@ def render_map(data: MapData, output: Path, cache_dir: Path | None = None) -> Ma
         ax.text(x0 + 15_000, y1 - 20_000, label, fontsize=11, color="#555555", va="top")
     fig.text(0.5, 0.955, f"Declined detainers by county, {data.period}", ha="center", fontsize=24,
              fontweight="bold")
-    fig.text(0.5, 0.915, f"{data.total_declined} declined detainers listed; the ten counties with the most "
-             "detainers issued are outlined and numbered", ha="center", fontsize=14, color="#333333")
+    fig.text(0.5, 0.915, f"{data.total_declined} declined detainers listed, dots sized by county; the ten counties "
+             "with the most detainers issued are outlined and numbered", ha="center", fontsize=14, color="#333333")
     handles = [Patch(facecolor=c, edgecolor="#999999", label=label) for (_, _, label), c in zip(BINS, COLOURS,
                                                                                                  strict=True)]
     handles.append(Patch(facecolor=EMPTY, edgecolor="#999999", label="none listed"))

@@ -50,9 +50,20 @@ def _fresh_postgres(base: str) -> tuple[str, object]:
     return make_url(base).set(database=name).render_as_string(hide_password=False), drop
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+STORAGE_MODULES = {"test_store", "test_diff"}
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Storage tests run on SQLite always and on PostgreSQL too when it is configured."""
+    if "db_url" in metafunc.fixturenames:
+        backends = ["sqlite"]
+        if metafunc.module.__name__.rsplit(".", 1)[-1] in STORAGE_MODULES:
+            backends.append("postgresql")
+        metafunc.parametrize("db_url", backends, indirect=True)
+
+
+@pytest.fixture
 def db_url(request: pytest.FixtureRequest, data_dir: Path):  # type: ignore[no-untyped-def]
-    """Storage tests run on SQLite always and on PostgreSQL when it is configured."""
     if request.param == "sqlite":
         yield f"sqlite:///{data_dir / 'ddor.sqlite3'}"
         return

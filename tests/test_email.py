@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
+from publish_support import store_series
 from sqlalchemy import select
 
 from conftest import run_ddor
@@ -20,7 +21,6 @@ from db.models import Delivery, MessageRow, Subscriber
 from db.subscribers import add_subscriber
 from publish.channels.factory import build_channels
 from publish.outbox import deliver_pending, enqueue_report
-from publish_support import store_series
 
 
 def _free_port() -> int:
@@ -30,12 +30,12 @@ def _free_port() -> int:
 
 
 def _certificate(folder: Path) -> tuple[Path, Path]:
+    import ipaddress
+
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
     from cryptography.x509.oid import NameOID
-
-    import ipaddress
 
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])

@@ -99,3 +99,34 @@ def test_bare_year_line_is_not_taken_for_a_page_number(tmp_path: Path) -> None:
     path = tmp_path / "r.pdf"
     path.write_bytes(data)
     assert_same_report(parse_report(path), expected)
+
+
+def test_prose_that_wraps_onto_a_heading_phrase_is_not_a_heading() -> None:
+    """Regression: a summary line starting 'jurisdictions that have enacted policies ...' was
+    taken for Section III, so Sections I and II were never found (100-page bench report)."""
+    from scraper.pdf.layout import Line, Word
+    from scraper.pdf.sections import split_sections
+
+    def line(text: str, top: float) -> Line:
+        return Line(1, top, top + 8, [Word(40, 400, top, top + 8, text)])
+
+    lines = [line("This report lists 2,000 declined detainers, the ten jurisdictions and the", 10),
+             line("jurisdictions that have enacted policies which limit cooperation with ICE.", 20),
+             line("Section I: Highest Volume of Detainers Issued", 30),
+             line("Section II: Jurisdictions with Recorded Declined Detainers", 40),
+             line("Section III: Table of Jurisdictions that have Enacted Policies", 50),
+             line("Section IV: Report Scope and Data Fidelity", 60)]
+    assert split_sections(lines) == {1: (3, 3), 2: (4, 4), 3: (5, 5), 4: (6, 6)}
+
+
+@pytest.mark.slow
+def test_a_300_page_report_parses_in_flat_memory(tmp_path: Path) -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    from common import measure, report_with_pages
+
+    path, pages = report_with_pages(300, tmp_path)
+    result = measure("from scraper.pdf import parse_report\nr = parse_report(sys.argv[1])\n"
+                     "result = {'rows': len(r.declined_detainers), 'warnings': list(r.warnings)}", str(path))
+    assert pages >= 290 and result["warnings"] == [] and result["peak_rss_mb"] < 300

@@ -21,29 +21,37 @@ _SECTION_PREFIX = re.compile(r"^SECTION\s+(IV|III|II|I|[1-4])\b\s*(.*)$")
 _NUMERAL_PREFIX = re.compile(r"^(IV|III|II|I|[1-4])\s+(.*)$")
 
 
-def heading_number(line: Line) -> int | None:
-    """Which section a line heads, if it is a section heading."""
+def heading_number(line: Line) -> tuple[int, bool] | None:
+    """Which section a line heads, and whether it says "Section N" (strict) or only its title."""
     folded = fold(line.text)
     if m := _SECTION_PREFIX.match(folded):
         number, rest = _NUMERALS[m[1]], m[2]
         if not rest or any(p in rest for p in _PHRASES[number]) or len(rest.split()) <= 2:
-            return number
+            return number, True
         return None
     if m := _NUMERAL_PREFIX.match(folded):
         folded = m[2]
+    if line.text.rstrip().endswith("."):
+        return None  # a sentence of prose that happens to start with a heading's words
     for number, phrases in _PHRASES.items():
         if any(folded.startswith(p) for p in phrases):
-            return number
+            return number, False
     return None
 
 
 def split_sections(lines: list[Line]) -> dict[int, tuple[int, int]]:
-    """Section number -> (first line index after its heading, end index), in document order."""
+    """Section number -> (first line index after its heading, end index), in document order.
+
+    Headings that say "Section N" win; title-only headings count only when a report has no
+    numbered ones (so a summary sentence that wraps onto "jurisdictions that have enacted
+    policies ..." is never taken for Section III).
+    """
+    found = [(index, hit) for index, line in enumerate(lines) if (hit := heading_number(line))]
+    strict = any(is_strict for _, (_, is_strict) in found)
     starts: list[tuple[int, int]] = []
     wanted = 1
-    for index, line in enumerate(lines):
-        number = heading_number(line)
-        if number is not None and number >= wanted:
+    for index, (number, is_strict) in found:
+        if (is_strict or not strict) and number >= wanted:
             starts.append((number, index))
             wanted = number + 1
     result = {}

@@ -1,0 +1,37 @@
+"""Shared helpers for the benchmarks: generated reports of a given page count, RSS in a child."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from ddor_factories import Style, make_truth, render_report
+
+STYLE = Style(landscape=True, font_size=8.0, ruled=True)
+
+
+def report_with_pages(pages: int, folder: Path, seed: int = 7) -> tuple[Path, int]:
+    """A generated report with about `pages` pages (Section II rows scaled to fit)."""
+    path = folder / f"report-{pages}p.pdf"
+    rows = max(2, pages * 20)
+    for _ in range(4):
+        data, expected = render_report(make_truth(seed, rows=rows, policies=12), STYLE)
+        if abs(expected.pages - pages) <= max(1, pages // 50):
+            break
+        rows = max(2, int(rows * pages / expected.pages))
+    path.write_bytes(data)
+    return path, expected.pages
+
+
+def measure(code: str, *args: str) -> dict:
+    """Run `code` in a fresh interpreter; it prints a JSON dict. Adds peak RSS (MB)."""
+    wrapper = (
+        "import json, resource, sys, time\n"
+        f"{code}\n"
+        "result['peak_rss_mb'] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)\n"
+        "print(json.dumps(result))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", wrapper, *args], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
