@@ -68,7 +68,8 @@ def health(config: Config, db: Database, now: dt.datetime | None = None) -> Heal
     if runs and runs[0].status == "failed":
         notes.append(f"last check failed: {(runs[0].error or '')[:200]}")
     with db.session() as session:
-        pending = session.scalar(select(func.count(Delivery.id)).where(Delivery.state.in_(["pending", "sending"])))
+        pending = session.scalar(select(func.count(Delivery.id)).join(MessageRow, MessageRow.id == Delivery.message_id)
+                                 .where(Delivery.state.in_(["pending", "sending"]), MessageRow.status == "ready"))
         failed = session.scalar(select(func.count(Delivery.id)).where(Delivery.state == "failed"))
         held = session.scalar(select(func.count(MessageRow.id)).where(MessageRow.status == "held"))
         quarantined = session.scalar(select(func.count(Document.id)).where(Document.status == "quarantined"))

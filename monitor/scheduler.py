@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import signal
+from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -38,8 +39,9 @@ def trigger(config: Config) -> CronTrigger:
 
 
 def next_run(config: Config, now: dt.datetime | None = None) -> dt.datetime | None:
+    """The next scheduled check, before jitter."""
     now = now or dt.datetime.now(ZoneInfo(config.timezone))
-    return trigger(config).get_next_fire_time(None, now)
+    return trigger(replace(config, jitter=0)).get_next_fire_time(None, now)
 
 
 def scheduled_check(config: Config) -> str:

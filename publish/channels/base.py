@@ -31,3 +31,32 @@ def image_bytes(item: PendingDelivery) -> bytes | None:
     if path and Path(path).is_file():
         return Path(path).read_bytes()
     return None
+
+
+def post_thread(item: PendingDelivery, progress: Progress, *, find_posted: Callable[[str], str | None],
+                upload_media: Callable[[bytes, str | None], object], post: Callable[..., str | None],
+                media_errors: tuple[type[BaseException], ...]) -> tuple[list[str], str | None]:
+    """Post the message's parts as a thread, resuming where an earlier attempt stopped.
+
+    After an interrupted attempt (`item.resuming`) with nothing recorded, `find_posted` looks
+    for the first part on the account before anything is sent again. The map goes with the
+    first part; if its upload fails the thread goes out text-only and the note says why.
+    `post(text, media, reply_to, index)` returns the new post's id, or None to record nothing.
+    Returns (ids of the posted parts, note).
+    """
+    parts, posted, note = list(item.message.parts), list(item.remote_parts), None
+    if item.resuming and not posted and (found := find_posted(parts[0])):
+        posted.append(found)
+        progress(posted)
+    for index in range(len(posted), len(parts)):
+        media = None
+        if index == 0 and (png := image_bytes(item)) is not None:
+            try:
+                media = upload_media(png, item.message.alt_text)
+            except media_errors as error:
+                note = f"media upload failed, posted text-only: {error}"
+        remote = post(parts[index], media, posted[-1] if posted else item.reply_to, index)
+        if remote is not None:
+            posted.append(remote)
+            progress(posted)
+    return posted, note

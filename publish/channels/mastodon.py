@@ -24,7 +24,7 @@ from mastodon import (
 
 from db.errors import PublishError
 from db.records import PendingDelivery
-from publish.channels.base import Progress, SendResult, image_bytes
+from publish.channels.base import Progress, SendResult, post_thread
 
 
 def _plain(content: str) -> str:
@@ -50,26 +50,19 @@ class MastodonChannel:
         return None
 
     def send(self, item: PendingDelivery, progress: Progress) -> SendResult:
-        parts, posted, note = list(item.message.parts), list(item.remote_parts), None
+        def upload(png: bytes, alt: str | None) -> str:
+            media = self.client.media_post(io.BytesIO(png), mime_type="image/png", description=alt,
+                                           file_name="map.png", synchronous=True)
+            return media["id"]
+
+        def post(text: str, media_id: str | None, reply_to: str | None, index: int) -> str:
+            status = self.client.status_post(text, in_reply_to_id=reply_to, media_ids=[media_id] if media_id else None,
+                                             language="en", idempotency_key=f"{item.idempotency_key}-{index}")
+            return str(status["id"])
+
         try:
-            if item.resuming and not posted and (found := self._already_posted(parts[0])):
-                posted.append(found)
-                progress(posted)
-            for index in range(len(posted), len(parts)):
-                media_ids = None
-                if index == 0 and (png := image_bytes(item)) is not None:
-                    try:
-                        media = self.client.media_post(io.BytesIO(png), mime_type="image/png",
-                                                       description=item.message.alt_text, file_name="map.png",
-                                                       synchronous=True)
-                        media_ids = [media["id"]]
-                    except (MastodonAPIError, MastodonNetworkError) as error:
-                        note = f"media upload failed, posted text-only: {error}"
-                status = self.client.status_post(parts[index], in_reply_to_id=posted[-1] if posted else item.reply_to,
-                                                 media_ids=media_ids, language="en",
-                                                 idempotency_key=f"{item.idempotency_key}-{index}")
-                posted.append(str(status["id"]))
-                progress(posted)
+            posted, note = post_thread(item, progress, find_posted=self._already_posted, upload_media=upload,
+                                       post=post, media_errors=(MastodonAPIError, MastodonNetworkError))
         except MastodonRatelimitError as error:
             reset = getattr(self.client, "ratelimit_reset", None)
             raise PublishError("mastodon", f"HTTP 429 rate limited: {error}",

@@ -15,7 +15,7 @@ import tweepy
 
 from db.errors import PublishError
 from db.records import PendingDelivery
-from publish.channels.base import Progress, SendResult, image_bytes
+from publish.channels.base import Progress, SendResult, post_thread
 
 TIMEOUT = 30
 
@@ -23,6 +23,10 @@ TIMEOUT = 30
 def _normalise(text: str) -> str:
     """X rewrites links to t.co: compare texts without their URLs."""
     return " ".join(re.sub(r"https?://\S+", "", text).split())
+
+
+class _Duplicate(Exception):
+    """X refused the first part as duplicate content: an earlier attempt got through."""
 
 
 def rate_limit_reset(headers) -> float:  # type: ignore[no-untyped-def]
@@ -75,32 +79,24 @@ class XChannel:
         return None
 
     def send(self, item: PendingDelivery, progress: Progress) -> SendResult:
-        parts = list(item.message.parts)
-        posted = list(item.remote_parts)
-        note = None
-        try:
-            if item.resuming and not posted and (found := self._already_posted(parts[0])):
-                posted.append(found)
-                progress(posted)
-            for index in range(len(posted), len(parts)):
-                media_ids = None
-                if index == 0 and (png := image_bytes(item)) is not None:
-                    try:
-                        media_ids = [self.upload_media(png, item.message.alt_text)]
-                    except (PublishError, requests.RequestException, KeyError, ValueError) as error:
-                        note = f"media upload failed, posted text-only: {error}"
-                reply_to = posted[-1] if posted else item.reply_to
-                try:
-                    response = self.client.create_tweet(text=parts[index], media_ids=media_ids,
-                                                        in_reply_to_tweet_id=reply_to, user_auth=True)
-                except tweepy.Forbidden as error:
-                    if "duplicate" in str(error).lower():
-                        if index == 0:
-                            return SendResult(None, duplicate=True, note="X: duplicate content, already posted")
-                        continue
+        def post(text: str, media_id: str | None, reply_to: str | None, index: int) -> str | None:
+            try:
+                response = self.client.create_tweet(text=text, media_ids=[media_id] if media_id else None,
+                                                    in_reply_to_tweet_id=reply_to, user_auth=True)
+            except tweepy.Forbidden as error:
+                if "duplicate" not in str(error).lower():
                     raise
-                posted.append(str(response.data["id"]))
-                progress(posted)
+                if index == 0:
+                    raise _Duplicate from None
+                return None  # a continuation X already has: nothing to chain to, nothing to record
+            return str(response.data["id"])
+
+        try:
+            posted, note = post_thread(item, progress, find_posted=self._already_posted, upload_media=self.upload_media,
+                                       post=post, media_errors=(PublishError, requests.RequestException, KeyError,
+                                                                ValueError))
+        except _Duplicate:
+            return SendResult(None, duplicate=True, note="X: duplicate content, already posted")
         except tweepy.TooManyRequests as error:
             reset = rate_limit_reset(error.response.headers)
             raise PublishError("x", "HTTP 429 rate limited", retry_at=reset) from None
