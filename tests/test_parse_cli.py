@@ -40,6 +40,7 @@ def _bad_cases(good: bytes) -> dict[str, tuple[bytes | None, str]]:
         "missing": (None, "no such file"),
         "empty": (b"", "empty file"),
         "not_a_pdf": (b"<html><body>Declined Detainer</body></html>", "not a PDF"),
+        "png": (b"\x89PNG\r\n\x1a\n" + b"\0" * 64, "not a PDF"),
         "truncated": (truncated(good), "truncated PDF"),
         "corrupt": (corrupt(good), "PDF"),
         "encrypted": (plain_pdf(["Weekly Declined Detainer Outcome Report"], encrypt="secret"), "encrypted PDF"),
@@ -49,7 +50,7 @@ def _bad_cases(good: bytes) -> dict[str, tuple[bytes | None, str]]:
     }
 
 
-@pytest.mark.parametrize("case", ["missing", "empty", "not_a_pdf", "truncated", "corrupt", "encrypted",
+@pytest.mark.parametrize("case", ["missing", "empty", "not_a_pdf", "png", "truncated", "corrupt", "encrypted",
                                   "not_a_ddor", "layout_drift"])
 def test_bad_input_gives_one_line_and_exit_2(case: str, good_pdf: Path, tmp_path: Path) -> None:
     data, message = _bad_cases(good_pdf.read_bytes())[case]
@@ -68,3 +69,17 @@ def test_bad_input_gives_one_line_and_exit_2(case: str, good_pdf: Path, tmp_path
 def test_unknown_option_is_a_usage_error(good_pdf: Path) -> None:
     result = run_ddor("parse", str(good_pdf), "--format", "xml")
     assert result.returncode == 2
+
+
+def test_a_huge_file_is_refused_before_parsing(tmp_path: Path) -> None:
+    path = tmp_path / "huge.pdf"
+    with path.open("wb") as handle:
+        handle.write(b"%PDF-1.7\n")
+        handle.truncate(300 * 2**20)   # sparse: costs no disk
+    result = run_ddor("parse", str(path))
+    assert result.returncode == 2 and "larger than the" in result.stderr
+
+
+def test_a_directory_is_bad_input(tmp_path: Path) -> None:
+    result = run_ddor("parse", str(tmp_path))
+    assert result.returncode == 2 and "not a file" in result.stderr

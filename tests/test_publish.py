@@ -297,3 +297,25 @@ def test_first_report_and_backfill_stay_silent(db, config, data_dir, tmp_path) -
     ids = store_series(db, data_dir, tmp_path, steps=1)
     lines = publish_new_reports(config, db, ids)
     assert "silent" in lines[0] and len(lines) == 1
+
+
+def test_mastodon_resume_finds_the_status_that_got_through(db, config, week2) -> None:  # type: ignore[no-untyped-def]
+    base = "https://social.example"
+    config = live(config, mastodon_base_url=base, mastodon_access_token="tok")
+    enqueue_report(config, db, week2)
+    with db.session() as session:
+        message = session.scalar(select(MessageRow).where(MessageRow.channel == "mastodon"))
+        delivery = session.scalar(select(Delivery).where(Delivery.message_id == message.id))
+        delivery.state, delivery.attempts = "sending", 1
+        first = message.parts[0]
+    html = "<p>" + "<br />".join(first.replace("&", "&amp;").replace("'", "&#39;").splitlines()) + "</p>"
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        rsps.add(responses.GET, f"{base}/api/v1/accounts/verify_credentials", json={"id": "7", "username": "ddor"})
+        rsps.add(responses.GET, f"{base}/api/v1/accounts/7/statuses", json=[{"id": "555", "content": html}])
+        posted = []
+        rsps.add_callback(responses.POST, f"{base}/api/v1/statuses", callback=lambda r: (
+            posted.append(r.body) or (200, {}, json.dumps({"id": str(600 + len(posted)), "content": ""}))))
+        deliver_pending(config, db, build_channels(config, db), "mastodon")
+    assert posted, "the continuations still go out"
+    assert not any("Declined+Detainer+Outcome+Report+for" in str(body) for body in posted)
+    assert _deliveries(db, "mastodon")[0][:2] == ("sent", "555")

@@ -29,6 +29,9 @@ from scraper.pdf.validate import validate
 
 logger = logging.getLogger(__name__)
 
+# Real reports are a few MB; anything this large is not one (and would take hours to lay out).
+MAX_PDF_BYTES = 200 * 2**20
+
 
 def check_pdf_file(path: Path) -> str:
     """Cheap checks before pdfminer sees the file; returns its sha256."""
@@ -39,6 +42,8 @@ def check_pdf_file(path: Path) -> str:
     size = path.stat().st_size
     if size == 0:
         raise NotAPdf(f"{path}: empty file")
+    if size > MAX_PDF_BYTES:
+        raise BadInput(f"{path}: {size:,} bytes is larger than the {MAX_PDF_BYTES:,}-byte limit for a report")
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         head = handle.read(1024)
