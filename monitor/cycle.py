@@ -68,34 +68,44 @@ def run_check(config: Config, db: Database, sources: list[str] | None = None, pu
               dry_run: bool | None = None) -> CheckSummary:
     with cycle_lock(config.data_path):
         run_id = start_run(db, "check")
-        backfill = count_reports(db) == 0
-        crawl = run_crawl(crawl_job(config, sources, db), timeout=config.crawl_timeout)
-        save_url_states(db, crawl.url_states)
-        summary = CheckSummary(run_id, crawl)
-        errors = list(crawl.errors)
-        for document in crawl.documents:
-            result = ingest_fetched(db, document, backfill=backfill)
-            summary.stored.append(result)
-            if result.status == "quarantined":
-                errors.append(f"{document.url}: quarantined: {result.message}")
-                alert(db, config, f"quarantined:{result.sha256[:16]}",
-                      f"A document from {document.url} was quarantined: {result.message}")
-        for page in crawl.empty_landing_pages:
-            alert(db, config, f"layout:{page}", f"Layout drift: the landing page {page} links no report any more.")
-        if publish and summary.new_reports:
-            from monitor.publishing import publish_new_reports
+        try:
+            return _cycle(config, db, run_id, sources, publish, dry_run)
+        except BaseException as error:
+            # Whatever stopped the cycle (a bug, a full disk, a signal), the run log says so.
+            finish_run(db, run_id, "failed", error=f"{type(error).__name__}: {error}"[:4000])
+            raise
 
-            summary.published = publish_new_reports(config, db, [s.report_id for s in summary.new_reports
-                                                                 if s.report_id], dry_run=dry_run)
-        status = "failed" if crawl.errors else "ok"
-        summary.status = status
-        finish_run(db, run_id, status, error="; ".join(errors)[:4000] or None, pages_fetched=crawl.pages_fetched,
-                   pdfs_found=crawl.pdfs_found, new_documents=len(summary.new_reports), errors=len(errors),
-                   detail={"requests": crawl.requests, "not_modified": crawl.not_modified,
-                           "forbidden": list(crawl.forbidden), "backfill": backfill})
-        if status == "failed" and _consecutive_failures(db) >= CRAWL_FAILURES_BEFORE_ALERT:
-            alert(db, config, "crawl-failing", f"The last {CRAWL_FAILURES_BEFORE_ALERT} checks failed: {errors[:3]}")
-        from monitor.health import check_overdue
 
-        check_overdue(config, db)
-        return summary
+def _cycle(config: Config, db: Database, run_id: int, sources: list[str] | None, publish: bool,
+           dry_run: bool | None) -> CheckSummary:
+    backfill = count_reports(db) == 0
+    crawl = run_crawl(crawl_job(config, sources, db), timeout=config.crawl_timeout)
+    save_url_states(db, crawl.url_states)
+    summary = CheckSummary(run_id, crawl)
+    errors = list(crawl.errors)
+    for document in crawl.documents:
+        result = ingest_fetched(db, document, backfill=backfill)
+        summary.stored.append(result)
+        if result.status == "quarantined":
+            errors.append(f"{document.url}: quarantined: {result.message}")
+            alert(db, config, f"quarantined:{result.sha256[:16]}",
+                  f"A document from {document.url} was quarantined: {result.message}")
+    for page in crawl.empty_landing_pages:
+        alert(db, config, f"layout:{page}", f"Layout drift: the landing page {page} links no report any more.")
+    if publish and summary.new_reports:
+        from monitor.publishing import publish_new_reports
+
+        summary.published = publish_new_reports(config, db, [s.report_id for s in summary.new_reports
+                                                             if s.report_id], dry_run=dry_run)
+    status = "failed" if crawl.errors else "ok"
+    summary.status = status
+    finish_run(db, run_id, status, error="; ".join(errors)[:4000] or None, pages_fetched=crawl.pages_fetched,
+               pdfs_found=crawl.pdfs_found, new_documents=len(summary.new_reports), errors=len(errors),
+               detail={"requests": crawl.requests, "not_modified": crawl.not_modified,
+                       "forbidden": list(crawl.forbidden), "backfill": backfill})
+    if status == "failed" and _consecutive_failures(db) >= CRAWL_FAILURES_BEFORE_ALERT:
+        alert(db, config, "crawl-failing", f"The last {CRAWL_FAILURES_BEFORE_ALERT} checks failed: {errors[:3]}")
+    from monitor.health import check_overdue
+
+    check_overdue(config, db)
+    return summary

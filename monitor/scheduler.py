@@ -55,11 +55,8 @@ def scheduled_check(config: Config) -> str:
     except AlreadyRunning as error:
         logger.info("skipped: %s", error)
         return "skipped"
-    except Exception as error:
+    except Exception as error:  # the job boundary: run_check already recorded the failed run
         logger.error("check failed: %s", error, exc_info=True)
-        from db.runs import finish_run, start_run
-
-        finish_run(db, start_run(db, "check"), "failed", error=f"{type(error).__name__}: {error}")
         alert(db, config, f"cycle-crashed:{type(error).__name__}", f"A scheduled check crashed: {error}")
         return "failed"
     finally:

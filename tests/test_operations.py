@@ -204,3 +204,17 @@ def test_load_config_rejects_non_numbers() -> None:
         load_config(environ={"DDOR_MAX_ATTEMPTS": "many"}, toml_path="/nonexistent.toml")
     assert replace(load_config(environ={}, toml_path="/nonexistent.toml"), data_dir="x").db_url.endswith(
         "x/ddor.sqlite3")
+
+
+def test_a_crash_inside_a_cycle_is_a_recorded_failed_run_and_an_alert(config, db, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import monitor.cycle
+
+    def boom(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise OSError("disk full")
+
+    monkeypatch.setattr(monitor.cycle, "run_crawl", boom)
+    assert scheduled_check(config) == "failed"
+    with db.session() as session:
+        runs = list(session.scalars(select(Run)))
+        assert [(r.status, r.error) for r in runs] == [("failed", "OSError: disk full")]
+        assert any(a.problem == "cycle-crashed:OSError" for a in session.scalars(select(Alert)))
