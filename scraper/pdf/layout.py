@@ -70,14 +70,36 @@ def _group_lines(number: int, words: list[Word]) -> list[Line]:
 def read_page(page) -> PageText:  # type: ignore[no-untyped-def]
     words = [Word(w["x0"], w["x1"], w["top"], w["bottom"], w["text"])
              for w in page.extract_words(x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False)]
-    hrules, vrules = [], []
+    hsegments, vsegments = [], []
     for edge in page.edges:
-        if edge["orientation"] == "h" and edge["x1"] - edge["x0"] > 5:
-            hrules.append((edge["x0"], edge["x1"], edge["top"]))
-        elif edge["orientation"] == "v" and edge["bottom"] - edge["top"] > 2:
-            vrules.append((edge["x0"], edge["top"], edge["bottom"]))
+        if edge["orientation"] == "h":
+            hsegments.append((edge["top"], edge["x0"], edge["x1"]))
+        else:
+            vsegments.append((edge["x0"], edge["top"], edge["bottom"]))
+    hrules = [(a, b, pos) for pos, a, b in merge_segments(hsegments) if b - a > 5]
+    vrules = [(pos, a, b) for pos, a, b in merge_segments(vsegments) if b - a > 2]
     return PageText(page.page_number, float(page.width), float(page.height),
                     _group_lines(page.page_number, words), hrules, vrules)
+
+
+Segment = tuple[float, float, float]
+
+
+def merge_segments(segments: list[Segment], tolerance: float = 1.5) -> list[Segment]:
+    """Join collinear ruling segments (position, start, end) that touch or overlap.
+
+    Browsers and word processors draw a table's grid cell by cell (often as thin filled
+    rectangles), so one visual rule arrives as many short pieces.
+    """
+    merged: list[tuple[float, float, float]] = []
+    for pos, start, end in sorted(segments, key=lambda s: (round(s[0]), s[1])):
+        if merged:
+            last_pos, last_start, last_end = merged[-1]
+            if abs(pos - last_pos) <= 0.8 and start <= last_end + tolerance:
+                merged[-1] = (last_pos, last_start, max(last_end, end))
+                continue
+        merged.append((pos, start, end))
+    return merged
 
 
 def iter_pages(pdf) -> Iterator[PageText]:  # type: ignore[no-untyped-def]

@@ -85,6 +85,8 @@ class _Columns:
     header_bottom: float = 0.0
     x0: float = 0.0
     x1: float = 0.0
+    centers: list[float] = field(default_factory=list)   # header centres, same order as keys
+    ruled: bool = False
 
     def column_of(self, word: Word) -> str:
         index = 0
@@ -199,6 +201,7 @@ def _columns_from_header(spec: TableSpec, page: PageText, words: list[Word], rul
             if key:
                 named.append((key, left, right))
         x0, x1 = edges[0], edges[-1]
+        ruled = True
     else:
         height = statistics.median(w.bottom - w.top for w in words)
         for cluster in _cluster_header(words, 0.5 * height):
@@ -206,12 +209,35 @@ def _columns_from_header(spec: TableSpec, page: PageText, words: list[Word], rul
             pieces = [(key, cluster)] if key else (_segment(spec, cluster) or [])
             for piece_key, piece in pieces:
                 named.append((piece_key, min(w.x0 for w in piece) - 2.0, max(w.x1 for w in piece)))
+        ruled = False
     found = {key for key, _, _ in named}
     if any(c.required and c.key not in found for c in spec.columns) or len(found) != len(named):
         return None
     named.sort(key=lambda item: item[1])
     lefts = [float("-inf")] + [left for _, left, _ in named[1:]]
-    return _Columns([key for key, _, _ in named], lefts, x0=x0, x1=x1)
+    return _Columns([key for key, _, _ in named], lefts, x0=x0, x1=x1,
+                    centers=[(left + right) / 2 for _, left, right in named], ruled=ruled)
+
+
+def _refine_lefts(columns: _Columns, body: list[Line]) -> _Columns:
+    """Unruled tables: put each column boundary in the widest run of whitespace between two
+    header centres. Browsers centre header text over left-aligned cells, so a header's own
+    left edge is not where its column starts."""
+    spans = sorted((w.x0, w.x1) for line in body for w in line.words)
+    gaps: list[tuple[float, float]] = []
+    reach = float("-inf")
+    for start, end in spans:
+        if reach != float("-inf") and start - reach >= 2.0:
+            gaps.append((reach, start))
+        reach = max(reach, end)
+    lefts = list(columns.lefts)
+    for i in range(1, len(columns.keys)):
+        between = [g for g in gaps if columns.centers[i - 1] < (g[0] + g[1]) / 2 < columns.centers[i]]
+        if between:
+            widest = max(between, key=lambda g: g[1] - g[0])
+            lefts[i] = max(widest[1] - 0.5, lefts[i - 1] + 0.5)
+    return _Columns(columns.keys, lefts, columns.header_lines, columns.header_bottom, columns.x0, columns.x1,
+                    columns.centers, columns.ruled)
 
 
 def header_words_found(spec: TableSpec, lines: list[Line]) -> list[str]:
@@ -233,11 +259,17 @@ def extract_table(spec: TableSpec, pages: list[tuple[PageText, list[Line]]]) -> 
         body = [ln for ln in lines if id(ln) not in columns.header_lines and ln.top >= start - 1]
         if not body:
             continue
-        bands = _row_bands(page, columns, start)
+        bands = _row_bands(page, columns, start, max(ln.bottom for ln in body))
         if bands:
-            _rows_from_bands(spec, columns, page, body, bands, records)
+            groups = [[ln for ln in body if top - 1 <= (ln.top + ln.bottom) / 2 <= bottom + 1] for top, bottom in bands]
+            _rows_from_groups(spec, columns, [g for g in groups if g], records)
+            continue
+        page_columns = columns if columns.ruled else _refine_lefts(columns, body)
+        groups = _gap_groups(spec, page_columns, body)
+        if groups is not None:
+            _rows_from_groups(spec, page_columns, groups, records)
         else:
-            _rows_from_anchors(spec, columns, body, records)
+            _rows_from_anchors(spec, page_columns, body, records)
     if columns is None:
         seen = header_words_found(spec, [ln for _, lines in pages for ln in lines])
         detail = f" (header seen: {seen[0]!r})" if seen else ""
@@ -245,13 +277,19 @@ def extract_table(spec: TableSpec, pages: list[tuple[PageText, list[Line]]]) -> 
     return records
 
 
-def _row_bands(page: PageText, columns: _Columns, start: float) -> list[tuple[float, float]]:
+def _row_bands(page: PageText, columns: _Columns, start: float, end: float) -> list[tuple[float, float]]:
+    """Row bands between the horizontal rules that cross this table, from its header down to
+    the first rule below its last line (rules further down belong to the next table)."""
     width = columns.x1 - columns.x0
     ys: list[float] = []
     for rx0, rx1, y in sorted(page.hrules, key=lambda r: r[2]):
-        if y >= start - 1.5 and rx1 - rx0 >= 0.6 * width and rx0 <= columns.x0 + 5 and rx1 >= columns.x1 - 5:
-            if not ys or y - ys[-1] > 1.0:
-                ys.append(y)
+        if y < start - 1.5 or rx1 - rx0 < 0.6 * width or rx0 > columns.x0 + 5 or rx1 < columns.x1 - 5:
+            continue
+        if ys and y - ys[-1] <= 1.0:
+            continue
+        ys.append(y)
+        if y > end:
+            break
     if len(ys) < 3:
         return []
     return list(zip(ys, ys[1:], strict=False))
@@ -273,13 +311,68 @@ def _add_line(columns: _Columns, record: Record, line: Line) -> None:
     record.lines += 1
 
 
-def _rows_from_bands(spec: TableSpec, columns: _Columns, page: PageText, body: list[Line],
-                     bands: list[tuple[float, float]], records: list[Record]) -> None:
+def _gap_groups(spec: TableSpec, columns: _Columns, body: list[Line]) -> list[list[Line]] | None:
+    """Unruled rows by vertical whitespace: lines of one row sit closer than rows do (cell
+    padding). Works when cells are vertically centred, where anchors fail. None when the
+    gaps do not separate into two clear sizes, or a row would lack a whole anchor value."""
+    ordered = sorted(body, key=lambda ln: ln.top)
+    if len(ordered) < 3:
+        return None
+    # Gap from everything above (not just the previous line): vertically centred cells
+    # overlap each other's lines within one row.
+    gaps, reach = [], ordered[0].bottom
+    for line in ordered[1:]:
+        gaps.append(line.top - reach)
+        reach = max(reach, line.bottom)
+    threshold = _two_means_threshold([g for g in gaps if g > 0])
+    if threshold is None:
+        # One size of positive gap: cell padding if it is large against the text height
+        # (every gap is a row break), line spacing if small (the check below then fails).
+        threshold = 0.4 * statistics.median(ln.bottom - ln.top for ln in ordered)
+    groups: list[list[Line]] = [[ordered[0]]]
+    for gap, line in zip(gaps, ordered[1:], strict=True):
+        if gap > threshold:
+            groups.append([line])
+        else:
+            groups[-1].append(line)
+    anchor = next((key for key in spec.anchors if key in columns.keys), None)
+    if anchor is None:
+        return None
+    for index, group in enumerate(groups):
+        cells = [" ".join(w.text for w in ln.words if columns.column_of(w) == anchor) for ln in group]
+        text = " ".join(c for c in cells if c)
+        if not spec.complete(anchor, text) and not (index == 0 and not text):
+            return None
+    return groups
+
+
+def _two_means_threshold(gaps: list[float]) -> float | None:
+    """Split gap sizes into two clusters (Otsu); None unless the clusters are clearly apart."""
+    values = sorted(gaps)
+    if len(values) < 2:
+        return None
+    best: tuple[float, float] | None = None
+    for i in range(1, len(values)):
+        low, high = values[:i], values[i:]
+        mean_low, mean_high = sum(low) / len(low), sum(high) / len(high)
+        score = len(low) * len(high) * (mean_high - mean_low) ** 2
+        if best is None or score > best[0]:
+            best = (score, (values[i - 1] + values[i]) / 2)
+    if best is None:
+        return None
+    threshold = best[1]
+    low = [g for g in values if g <= threshold]
+    high = [g for g in values if g > threshold]
+    if not low or not high or min(high) - max(low) < 1.0:
+        return None
+    return threshold
+
+
+def _rows_from_groups(spec: TableSpec, columns: _Columns, groups: list[list[Line]], records: list[Record]) -> None:
+    """One record per group of lines; a first group with no key cells continues the last
+    record of the previous page (a row split by a page break)."""
     first = True
-    for top, bottom in bands:
-        inside = [ln for ln in body if top - 1 <= (ln.top + ln.bottom) / 2 <= bottom + 1]
-        if not inside:
-            continue
+    for inside in groups:
         record = _new_record(inside[0])
         for line in inside:
             _add_line(columns, record, line)

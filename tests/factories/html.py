@@ -1,0 +1,54 @@
+"""The same ground truth as an HTML page, for PDFs made by another producer (a browser)."""
+
+from __future__ import annotations
+
+import html
+
+from ddor_factories.pdf import Style, _period_text, format_date
+from ddor_factories.truth import ReportTruth
+from scraper.pdf.normalize import STATE_NAMES
+
+_HEADERS = {"state": "State", "county": "County", "city": "City", "facility": "Facility",
+            "citizenship": "Country of Citizenship", "issued": "Detainer Issued Date",
+            "declined": "Declined Date", "offences": "Notable Criminal Activity"}
+
+
+def render_html(truth: ReportTruth, style: Style | None = None, borders: bool = True) -> str:
+    style = style or Style()
+    e = html.escape
+
+    def state(code: str) -> str:
+        return STATE_NAMES[code] if style.state_names else code
+
+    border = "border:1px solid #444;" if borders else ""
+    css = (f"body{{font-family:Arial,sans-serif;font-size:10pt}} table{{border-collapse:collapse;width:100%}}"
+           f"th,td{{{border}padding:3px 5px;font-size:8.5pt}} th{{background:#ddd}}"
+           "thead{display:table-header-group} tr{page-break-inside:avoid}")
+    order = style.declined_order
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{e(v)}</td>" for v in (
+            {"state": state(r.state), "county": r.county, "city": r.city or "", "facility": r.facility or "",
+             "citizenship": r.citizenship or "", "issued": format_date(r.issued, style),
+             "declined": format_date(r.declined, style), "offences": "; ".join(r.offences)}[k] for k in order))
+        + "</tr>" for r in truth.declined)
+    top = "".join(f"<tr><td>{e(t.jurisdiction)}</td><td>{e(state(t.state))}</td><td>{t.detainers_issued:,}</td></tr>"
+                  for t in truth.top)
+    policies = "".join(f"<tr><td>{e(state(p.state))}</td><td>{e(p.jurisdiction)}</td><td>{e(p.policy_type)}</td>"
+                       f"<td>{e(p.description)}</td></tr>" for p in truth.policies)
+    return f"""<!DOCTYPE html><html><head><meta charset="utf-8"><style>{css}</style></head><body>
+<p>ENFORCEMENT AND REMOVAL OPERATIONS</p>
+<h1>{e(truth.title)}</h1>
+<p>For Recorded Declined Detainers {_period_text(truth)}</p>
+<h3>Summary</h3>
+<p>This report lists {len(truth.declined):,} declined detainers that ICE recorded during the period.</p>
+<h2>Section I: Highest Volume of Detainers Issued to Non-Cooperative Jurisdictions</h2>
+<p>ICE issued {truth.detainers_issued_total:,} detainers throughout the United States during this period.</p>
+<table><thead><tr><th>Jurisdiction</th><th>State</th><th>Detainers Issued</th></tr></thead><tbody>{top}</tbody></table>
+<h2>Section II: Jurisdictions with Recorded Declined Detainers</h2>
+<table><thead><tr>{"".join(f"<th>{_HEADERS[k]}</th>" for k in order)}</tr></thead><tbody>{rows}</tbody></table>
+<h2>Section III: Table of Jurisdictions that have Enacted Policies which Limit Cooperation with ICE</h2>
+<table><thead><tr><th>State</th><th>Jurisdiction</th><th>Type</th><th>Description</th></tr></thead>
+<tbody>{policies}</tbody></table>
+<h2>Section IV: Report Scope and Data Fidelity</h2>
+<p>{e(truth.caveat)}</p>
+</body></html>"""

@@ -1,0 +1,62 @@
+"""PDFs made by another producer: the ground truth as HTML, printed by headless Chromium.
+
+Browsers draw table grids cell by cell, centre header text and centre cells vertically;
+the parser must read them by structure and header text all the same. Skipped where no
+Chromium is installed (`.ci/run` installs Debian's package when it can).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from ddor_factories import Style, make_truth, render_report
+from ddor_factories.html import render_html
+from scraper.pdf import parse_report
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on this machine")
+
+CASES = {
+    "grid, codes, short dates": (Style(), True),
+    "no grid, names, word dates": (Style(state_names=True, date_format="words"), False),
+    "grid, other column order, padded dates": (Style(declined_order=("county", "state", "facility", "city", "issued",
+                                                                      "declined", "citizenship", "offences"),
+                                                      date_format="padded"), True),
+    "no grid, offences before dates": (Style(declined_order=("state", "county", "city", "facility", "citizenship",
+                                                              "offences", "issued", "declined")), False),
+}
+
+
+def print_to_pdf(html: str, folder: Path) -> Path:
+    source, output = folder / "report.html", folder / "report.pdf"
+    source.write_text(html)
+    subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    f"--user-data-dir={folder / 'profile'}", "--no-pdf-header-footer",
+                    f"--print-to-pdf={output}", source.as_uri()], check=True, capture_output=True, timeout=120)
+    return output
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_a_browser_printed_report_parses_to_its_ground_truth(case: str, tmp_path: Path) -> None:
+    style, borders = CASES[case]
+    truth = make_truth(3 + len(case))
+    _, expected = render_report(truth, style)
+    parsed = parse_report(print_to_pdf(render_html(truth, style, borders), tmp_path))
+    assert parsed.warnings == ()
+    for name in ("title", "period_start", "period_end", "detainers_issued_total", "declined_total_stated",
+                 "data_fidelity"):
+        assert getattr(parsed, name) == getattr(expected, name), name
+    for section in ("top_jurisdictions", "declined_detainers", "policies"):
+        got, want = getattr(parsed, section), getattr(expected, section)
+        assert len(got) == len(want), section
+        # The browser paginates on its own: compare everything but the page, which must
+        # still be a real page and never go backwards.
+        assert [replace(g, page=0) for g in got] == [replace(w, page=0) for w in want], section
+        pages = [g.page for g in got]
+        assert pages == sorted(pages) and 1 <= pages[0] and pages[-1] <= parsed.pages
