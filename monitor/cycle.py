@@ -92,7 +92,8 @@ def _cycle(config: Config, db: Database, run_id: int, sources: list[str] | None,
                   f"A document from {document.url} was quarantined: {result.message}")
     for page in crawl.empty_landing_pages:
         alert(db, config, f"layout:{page}", f"Layout drift: the landing page {page} links no report any more.")
-    if publish and summary.new_reports:
+    if publish:
+        # Every cycle also retries what is due from earlier ones (rate limits, outages).
         from monitor.publishing import publish_new_reports
 
         summary.published = publish_new_reports(config, db, [s.report_id for s in summary.new_reports

@@ -63,6 +63,8 @@ def enqueue_report(config: Any, db: Database, report_id: int, include_silent: bo
     previous = load_snapshot(db, previous_id) if previous_id else None
     changes = load_changes(db, report_id)
     kind = "correction" if current.revision > 1 else "report"
+    if all(has_message(db, report_id, channel, kind) for channel in CHANNELS):
+        return Enqueued(report_id, kind, "already queued", None, (), None)
     status, reason = _status(db, report_id, current.warnings, current.backfill, include_silent)
     context = build_context(current, previous, changes)
     map_path: str | None = None

@@ -319,3 +319,17 @@ def test_mastodon_resume_finds_the_status_that_got_through(db, config, week2) ->
     assert posted, "the continuations still go out"
     assert not any("Declined+Detainer+Outcome+Report+for" in str(body) for body in posted)
     assert _deliveries(db, "mastodon")[0][:2] == ("sent", "555")
+
+
+def test_a_later_cycle_retries_due_deliveries_without_a_new_report(db, config, week2) -> None:  # type: ignore[no-untyped-def]
+    config = live(config, **X_KEYS)
+    enqueue_report(config, db, week2)
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        _x_fakes(rsps, 503, {"title": "Service Unavailable"})
+        assert deliver_pending(config, db, build_channels(config, db), "x")[0].startswith("retry at")
+    with db.session() as session:
+        session.execute(Delivery.__table__.update().values(next_attempt_at=None))
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        _x_fakes(rsps)
+        lines = publish_new_reports(config, db, [])   # what a cycle with nothing new does
+    assert "sent: x report 2 report" in lines
