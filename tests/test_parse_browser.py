@@ -1,8 +1,10 @@
-"""PDFs made by another producer: the ground truth as HTML, printed by headless Chromium.
+"""PDFs made by other producers: the ground truth as HTML, printed by headless Chromium (a
+browser) and converted by LibreOffice Writer (a word processor).
 
 Browsers draw table grids cell by cell, centre header text and centre cells vertically;
-the parser must read them by structure and header text all the same. Skipped where no
-Chromium is installed (`.ci/run` installs Debian's package when it can).
+Writer also lets rows break across pages. The parser must read them by structure and
+header text all the same. Each producer's tests skip where it is not installed
+(`.ci/run` installs Debian's packages when it can).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from ddor_factories.html import render_html
 from scraper.pdf import parse_report
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on this machine")
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 CASES = {
     "grid, codes, short dates": (Style(), True),
@@ -32,6 +34,15 @@ CASES = {
 }
 
 
+def writer_to_pdf(html: str, folder: Path) -> Path:
+    source = folder / "report.html"
+    source.write_text(html)
+    subprocess.run([SOFFICE, f"-env:UserInstallation={(folder / 'lo-profile').as_uri()}", "--headless",
+                    "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(folder), str(source)],
+                   check=True, capture_output=True, timeout=180)
+    return folder / "report.pdf"
+
+
 def print_to_pdf(html: str, folder: Path) -> Path:
     source, output = folder / "report.html", folder / "report.pdf"
     source.write_text(html)
@@ -42,12 +53,25 @@ def print_to_pdf(html: str, folder: Path) -> Path:
     return output
 
 
+@pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on this machine")
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_a_browser_printed_report_parses_to_its_ground_truth(case: str, tmp_path: Path) -> None:
     style, borders = CASES[case]
     truth = make_truth(3 + len(case))
+    assert_matches_truth(print_to_pdf(render_html(truth, style, borders), tmp_path), truth, style)
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="no LibreOffice on this machine")
+@pytest.mark.parametrize("case", ["grid, codes, short dates", "no grid, names, word dates"])
+def test_a_word_processor_report_parses_to_its_ground_truth(case: str, tmp_path: Path) -> None:
+    style, borders = CASES[case]
+    truth = make_truth(5 + len(case), rows=90)
+    assert_matches_truth(writer_to_pdf(render_html(truth, style, borders), tmp_path), truth, style)
+
+
+def assert_matches_truth(path: Path, truth, style: Style) -> None:  # type: ignore[no-untyped-def]
     _, expected = render_report(truth, style)
-    parsed = parse_report(print_to_pdf(render_html(truth, style, borders), tmp_path))
+    parsed = parse_report(path)
     assert parsed.warnings == ()
     for name in ("title", "period_start", "period_end", "detainers_issued_total", "declined_total_stated",
                  "data_fidelity"):

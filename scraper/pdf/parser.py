@@ -122,8 +122,7 @@ def _parse_pages(sha256: str, pages: list[PageText]) -> ParsedReport:
     period = find_period(front) or find_period(" ".join(ln.text for ln in lines[:80]))
     if period is None:
         warnings.append("reporting period not found on the first page")
-    title = next((clean(ln.text) for ln in lines[:40]
-                  if "DECLINED DETAINER" in fold(ln.text) and not fold(ln.text).startswith("FOR ")), None)
+    title = _title(lines[:40])
 
     def section_pages(number: int) -> list[tuple[PageText, list[Line]]]:
         start, end = sections[number]
@@ -164,6 +163,21 @@ def _parse_pages(sha256: str, pages: list[PageText]) -> ParsedReport:
     )
     warnings.extend(validate(report, stated_pages))
     return ParsedReport(**{**report.__dict__, "warnings": tuple(warnings)})
+
+
+def _title(lines: list[Line]) -> str | None:
+    """The report's title line, joined with its wrapped tail ("… Outcome" / "Report")."""
+    for index, line in enumerate(lines):
+        folded = fold(line.text)
+        if "DECLINED DETAINER" not in folded or folded.startswith("FOR "):
+            continue
+        title = clean(line.text)
+        following = lines[index + 1] if index + 1 < len(lines) else None
+        if (following is not None and not folded.endswith("REPORT") and len(following.words) <= 3
+                and fold(following.text).endswith("REPORT") and following.page == line.page):
+            title = clean(f"{line.text} {following.text}")
+        return title
+    return None
 
 
 def _bbox(record: Record) -> tuple[float, float, float, float]:

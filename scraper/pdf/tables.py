@@ -87,6 +87,7 @@ class _Columns:
     x1: float = 0.0
     centers: list[float] = field(default_factory=list)   # header centres, same order as keys
     ruled: bool = False
+    spans: list[tuple[float, float]] = field(default_factory=list)  # header text extents
 
     def column_of(self, word: Word) -> str:
         index = 0
@@ -185,6 +186,7 @@ def _columns_from_header(spec: TableSpec, page: PageText, words: list[Word], rul
     bottom = max(w.bottom for w in words)
     x0, x1 = min(w.x0 for w in words), max(w.x1 for w in words)
     named: list[tuple[str, float, float]] = []
+    text_spans: dict[str, tuple[float, float]] = {}
     xs = sorted({round(x, 1) for x, vt, vb in page.vrules if vt <= top + 1 and vb >= bottom - 1})
     edges: list[float] = []
     for x in xs:
@@ -200,6 +202,7 @@ def _columns_from_header(spec: TableSpec, page: PageText, words: list[Word], rul
             key = spec.match(" ".join(w.text for w in sorted(group, key=lambda w: (round(w.top), w.x0))))
             if key:
                 named.append((key, left, right))
+                text_spans[key] = (min(w.x0 for w in group), max(w.x1 for w in group))
         x0, x1 = edges[0], edges[-1]
         ruled = True
     else:
@@ -209,6 +212,7 @@ def _columns_from_header(spec: TableSpec, page: PageText, words: list[Word], rul
             pieces = [(key, cluster)] if key else (_segment(spec, cluster) or [])
             for piece_key, piece in pieces:
                 named.append((piece_key, min(w.x0 for w in piece) - 2.0, max(w.x1 for w in piece)))
+                text_spans[piece_key] = (min(w.x0 for w in piece), max(w.x1 for w in piece))
         ruled = False
     found = {key for key, _, _ in named}
     if any(c.required and c.key not in found for c in spec.columns) or len(found) != len(named):
@@ -216,7 +220,8 @@ def _columns_from_header(spec: TableSpec, page: PageText, words: list[Word], rul
     named.sort(key=lambda item: item[1])
     lefts = [float("-inf")] + [left for _, left, _ in named[1:]]
     return _Columns([key for key, _, _ in named], lefts, x0=x0, x1=x1,
-                    centers=[(left + right) / 2 for _, left, right in named], ruled=ruled)
+                    centers=[(left + right) / 2 for _, left, right in named], ruled=ruled,
+                    spans=[text_spans[key] for key, _, _ in named])
 
 
 def _refine_lefts(columns: _Columns, body: list[Line]) -> _Columns:
@@ -232,12 +237,15 @@ def _refine_lefts(columns: _Columns, body: list[Line]) -> _Columns:
         reach = max(reach, end)
     lefts = list(columns.lefts)
     for i in range(1, len(columns.keys)):
-        between = [g for g in gaps if columns.centers[i - 1] < (g[0] + g[1]) / 2 < columns.centers[i]]
-        if between:
-            widest = max(between, key=lambda g: g[1] - g[0])
-            lefts[i] = max(widest[1] - 0.5, lefts[i - 1] + 0.5)
+        # A column starts after the previous header's text ends and no later than its own
+        # header's text begins; within that, where the body's whitespace ends.
+        low, high = columns.spans[i - 1][1], columns.spans[i][0]
+        overlapping = [g for g in gaps if g[1] > low and g[0] < high]
+        if overlapping:
+            widest = max(overlapping, key=lambda g: min(g[1], high) - max(g[0], low))
+            lefts[i] = max(min(widest[1] - 0.5, high - 0.5), low + 0.5, lefts[i - 1] + 0.5)
     return _Columns(columns.keys, lefts, columns.header_lines, columns.header_bottom, columns.x0, columns.x1,
-                    columns.centers, columns.ruled)
+                    columns.centers, columns.ruled, columns.spans)
 
 
 def header_words_found(spec: TableSpec, lines: list[Line]) -> list[str]:
@@ -316,7 +324,7 @@ def _gap_groups(spec: TableSpec, columns: _Columns, body: list[Line]) -> list[li
     padding). Works when cells are vertically centred, where anchors fail. None when the
     gaps do not separate into two clear sizes, or a row would lack a whole anchor value."""
     ordered = sorted(body, key=lambda ln: ln.top)
-    if len(ordered) < 3:
+    if len(ordered) < 4:
         return None
     # Gap from everything above (not just the previous line): vertically centred cells
     # overlap each other's lines within one row.
@@ -341,9 +349,21 @@ def _gap_groups(spec: TableSpec, columns: _Columns, body: list[Line]) -> list[li
     for index, group in enumerate(groups):
         cells = [" ".join(w.text for w in ln.words if columns.column_of(w) == anchor) for ln in group]
         text = " ".join(c for c in cells if c)
-        if not spec.complete(anchor, text) and not (index == 0 and not text):
-            return None
+        if spec.complete(anchor, text):
+            continue
+        # The first and last groups may be halves of a row that a page break split
+        # ("Dec. 24," here, "2016" on the next page) but never hold two rows' values.
+        at_edge = index in (0, len(groups) - 1) and len(groups) >= 3
+        if (at_edge and _holds_no_value(spec, anchor, text)) or (index == 0 and not text):
+            continue
+        return None
     return groups
+
+
+def _holds_no_value(spec: TableSpec, key: str, text: str) -> bool:
+    tokens = text.split()
+    return not any(spec.complete(key, " ".join(tokens[i:j]))
+                   for i in range(len(tokens)) for j in range(i + 1, min(len(tokens), i + 3) + 1))
 
 
 def _two_means_threshold(gaps: list[float]) -> float | None:
@@ -376,7 +396,11 @@ def _rows_from_groups(spec: TableSpec, columns: _Columns, groups: list[list[Line
         record = _new_record(inside[0])
         for line in inside:
             _add_line(columns, record, line)
-        is_continuation = first and records and not any(record.cells.get(k) for k in spec.keys)
+        # Word processors let a row break across pages: the part on the new page has no key
+        # cells, or (the row broke inside a wrapped cell) no whole anchor value.
+        is_continuation = first and records and (
+            not any(record.cells.get(k) for k in spec.keys)
+            or not any(spec.complete(a, record.text(a)) for a in spec.anchors if a in columns.keys))
         first = False
         if is_continuation:
             for key, parts in record.cells.items():
