@@ -117,7 +117,7 @@ def _failing_check(check_config, db, site, mutate=None, stop=False):  # type: ig
 
 def test_server_down_is_a_recorded_failed_run(check_config, db) -> None:  # type: ignore[no-untyped-def]
     summary, status, error = _failing_check(check_config, db, _site(1), stop=True)
-    assert status == "failed" and "Connection" in error or "refused" in error.lower()
+    assert status == "failed" and ("Connection" in error or "refused" in error.lower())
     assert _count(db, Document) == 0
 
 

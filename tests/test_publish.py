@@ -140,15 +140,21 @@ def test_x_401_fails_with_a_reason_and_alerts(db, config, week2) -> None:  # typ
         assert any(a.problem.startswith("delivery-failed:x") for a in session.scalars(select(Alert)))
 
 
+def _interrupted(db, channel: str) -> str:  # type: ignore[no-untyped-def]
+    """Leave the channel's delivery as a crash would: claimed, sent or not, nothing recorded.
+    Returns the text of its first part."""
+    with db.session() as session:
+        message = session.scalar(select(MessageRow).where(MessageRow.channel == channel))
+        delivery = session.scalar(select(Delivery).where(Delivery.message_id == message.id))
+        delivery.state, delivery.attempts = "sending", 1
+        return message.parts[0]
+
+
 def test_x_crash_after_send_does_not_double_post(db, config, week2) -> None:  # type: ignore[no-untyped-def]
     """The first part reached X, then the process died before recording it."""
     config = live(config, **X_KEYS)
     enqueue_report(config, db, week2)
-    with db.session() as session:
-        message = session.scalar(select(MessageRow).where(MessageRow.channel == "x"))
-        delivery = session.scalar(select(Delivery).where(Delivery.message_id == message.id))
-        delivery.state, delivery.attempts = "sending", 1
-        first = message.parts[0]
+    first = _interrupted(db, "x")
     shortened = first.replace("https://www.ice.gov/doclib/ddor/ddor2017_02-04to02-10.pdf", "https://t.co/abc")
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
         rsps.add(responses.GET, "https://api.twitter.com/2/users/me", json={"data": {"id": "42", "name": "b",
@@ -303,11 +309,7 @@ def test_mastodon_resume_finds_the_status_that_got_through(db, config, week2) ->
     base = "https://social.example"
     config = live(config, mastodon_base_url=base, mastodon_access_token="tok")
     enqueue_report(config, db, week2)
-    with db.session() as session:
-        message = session.scalar(select(MessageRow).where(MessageRow.channel == "mastodon"))
-        delivery = session.scalar(select(Delivery).where(Delivery.message_id == message.id))
-        delivery.state, delivery.attempts = "sending", 1
-        first = message.parts[0]
+    first = _interrupted(db, "mastodon")
     html = "<p>" + "<br />".join(first.replace("&", "&amp;").replace("'", "&#39;").splitlines()) + "</p>"
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
         rsps.add(responses.GET, f"{base}/api/v1/accounts/verify_credentials", json={"id": "7", "username": "ddor"})
