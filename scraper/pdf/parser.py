@@ -24,7 +24,7 @@ from scraper.pdf.sections import (
     split_sections,
     stated_page_count,
 )
-from scraper.pdf.tables import Record, _header_candidate, extract_table
+from scraper.pdf.tables import Record, extract_table, looks_like_header
 from scraper.pdf.validate import validate
 
 logger = logging.getLogger(__name__)
@@ -103,7 +103,7 @@ def _describe_pdf_error(error: Exception) -> str:
 
 
 def _is_table_header(line: Line) -> bool:
-    return any(_header_candidate(line, spec.vocabulary) for spec in specs.ALL)
+    return any(looks_like_header(line, spec.vocabulary) for spec in specs.ALL)
 
 
 def _parse_pages(sha256: str, pages: list[PageText]) -> ParsedReport:

@@ -97,7 +97,7 @@ class _Columns:
         return self.keys[index]
 
 
-def _header_candidate(line: Line, vocabulary: set[str]) -> bool:
+def looks_like_header(line: Line, vocabulary: set[str]) -> bool:
     words = [fold(w.text) for w in line.words]
     words = [w for w in words if w]
     hits = sum(1 for w in words if w in vocabulary)
@@ -153,7 +153,7 @@ def _segment(spec: TableSpec, words: list[Word]) -> list[tuple[str, list[Word]]]
 def _find_header(spec: TableSpec, page: PageText, lines: list[Line]) -> _Columns | None:
     vocabulary = spec.vocabulary
     for index, line in enumerate(lines):
-        if not _header_candidate(line, vocabulary):
+        if not looks_like_header(line, vocabulary):
             continue
         rules = _rules_around(page, line.top, line.bottom, line.x0, line.x1)
         if rules:
@@ -250,7 +250,7 @@ def _refine_lefts(columns: _Columns, body: list[Line]) -> _Columns:
 
 def header_words_found(spec: TableSpec, lines: list[Line]) -> list[str]:
     """For error messages: the header-looking lines we saw but could not map."""
-    return [line.text for line in lines if _header_candidate(line, spec.vocabulary)][:2]
+    return [line.text for line in lines if looks_like_header(line, spec.vocabulary)][:2]
 
 
 def extract_table(spec: TableSpec, pages: list[tuple[PageText, list[Line]]]) -> list[Record]:
