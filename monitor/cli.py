@@ -94,7 +94,14 @@ def ingest(state: State, files: tuple[Path, ...], reparse_all: bool) -> None:
         raise BadInput("give one or more PDF files, or --reparse-all")
     failed = 0
     if reparse_all:
-        for sha256, outcome in reparse(state.db):
+        def wrap(documents):  # type: ignore[no-untyped-def]
+            if not sys.stderr.isatty():
+                yield from documents
+                return
+            with click.progressbar(documents, label="re-parsing", file=sys.stderr) as bar:
+                yield from bar  # the bar advances as each document is re-parsed
+
+        for sha256, outcome in reparse(state.db, wrap):
             click.echo(f"{sha256[:12]}  {outcome}")
             failed += outcome.startswith("failed")
     backfill = count_reports(state.db) == 0 and len(files) > 1

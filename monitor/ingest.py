@@ -62,7 +62,7 @@ def ingest_path(db: Database, data_dir: Path, path: Path, backfill: bool = False
     return ingest_fetched(db, fetched, backfill=backfill)
 
 
-def reparse_all(db: Database) -> list[tuple[str, str]]:
+def reparse_all(db: Database, wrap=lambda items: items) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
     """Re-parse every archived document with the current parser; rows replaced per document.
 
     A document that no longer parses keeps its stored rows and is reported, so a parser
@@ -74,7 +74,7 @@ def reparse_all(db: Database) -> list[tuple[str, str]]:
         documents = [(d.id, d.sha256, d.archive_path, d.url)
                      for d in session.scalars(select(Document).order_by(Document.id))]
     outcomes = []
-    for document_id, sha256, path, url in documents:
+    for document_id, sha256, path, url in wrap(documents):
         try:
             parsed = parse_report(path, display_name=url)
         except BadInput as error:

@@ -163,3 +163,10 @@ def test_history_views_answer(db, data_dir, report_pdf) -> None:  # type: ignore
         assert columns and rows, what
     columns, rows = history(db, "top10")
     assert [row[columns.index("rank")] for row in rows] == list(range(1, 11))
+
+
+def test_cli_reparse_all_reports_each_document(db, db_url, data_dir, report_pdf) -> None:  # type: ignore[no-untyped-def]
+    ingest_path(db, data_dir, report_pdf(9)[0])
+    result = run_ddor("--db", db_url, "--data-dir", str(data_dir), "ingest", "--reparse-all")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("reparsed")
