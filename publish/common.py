@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Callable
 
 import grapheme
-from twitter_text import parse_tweet
+
+with warnings.catch_warnings():
+    # twitter-text-parser (last release 2023) imports pkg_resources, which warns on import.
+    warnings.simplefilter("ignore", UserWarning)
+    from twitter_text import parse_tweet
 
 URL = re.compile(r"https?://\S+")
 
