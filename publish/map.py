@@ -142,8 +142,9 @@ def render_map(data: MapData, output: Path, cache_dir: Path | None = None) -> Ma
         ax.text(x0 + 15_000, y1 - 20_000, label, fontsize=11, color="#555555", va="top")
     fig.text(0.5, 0.955, f"Declined detainers by county, {data.period}", ha="center", fontsize=24,
              fontweight="bold")
-    fig.text(0.5, 0.915, f"{data.total_declined} declined detainers listed (dot size follows the count); the ten counties "
-             "with the most detainers issued are outlined and numbered", ha="center", fontsize=14, color="#333333")
+    fig.text(0.5, 0.915, f"{data.total_declined} declined detainers listed (dot size follows the count); "
+             "the ten counties with the most detainers issued are outlined and numbered", ha="center", fontsize=14,
+             color="#333333")
     handles = [Patch(facecolor=c, edgecolor="#999999", label=label) for (_, _, label), c in zip(BINS, COLOURS,
                                                                                                  strict=True)]
     handles.append(Patch(facecolor=EMPTY, edgecolor="#999999", label="none listed"))
