@@ -130,3 +130,15 @@ def test_a_300_page_report_parses_in_flat_memory(tmp_path: Path) -> None:
     result = measure("from scraper.pdf import parse_report\nr = parse_report(sys.argv[1])\n"
                      "result = {'rows': len(r.declined_detainers), 'warnings': list(r.warnings)}", str(path))
     assert pages >= 290 and result["warnings"] == [] and result["peak_rss_mb"] < 300
+
+
+@pytest.mark.parametrize(("header", "key"), [
+    ("Date of Declination", "declined"), ("Date the Detainer Was Declined", "declined"),
+    ("Date the Detainer Was Issued", "issued"), ("Nationality", "citizenship"), ("Citizenship Country", "citizenship"),
+    ("Offense Categories Noted", "offences"), ("Jail/Facility", "facility"), ("COUNTY", "county"),
+    ("City / County", None),  # ambiguous: maps to nothing rather than to a guess
+])
+def test_header_wordings_map_by_synonym_then_keyword(header: str, key: str | None) -> None:
+    from scraper.pdf.specs import DECLINED
+
+    assert DECLINED.match(header) == key

@@ -8,6 +8,7 @@ other line continues the row above, including across a page break.
 
 from __future__ import annotations
 
+import re
 import statistics
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,12 +17,20 @@ from db.errors import NotADdorReport
 from scraper.pdf.layout import Line, PageText, Word
 from scraper.pdf.normalize import fold
 
+# Words that header cells use around the key terms ("Date the Detainer Was Issued",
+# "Offense Categories Noted"): header-like, and rare as most of a data line.
+HEADER_WORDS = frozenset(
+    "THE WAS WERE OF AND BY FOR IN TO AS NOTED CATEGORY CATEGORIES NUMBER NO NAME TYPE DATE WHICH ISSUE "
+    "DECLINATION NATIONALITY OFFENSE OFFENSES CHARGES RECORDED REPORTED TOTAL COUNT".split())
+
 
 @dataclass(frozen=True)
 class ColumnSpec:
     key: str
     synonyms: tuple[str, ...]
     required: bool = False
+    # Fallback for wordings no synonym lists: a header whose folded text matches this pattern.
+    pattern: str | None = None
 
 
 @dataclass(frozen=True)
@@ -45,11 +54,17 @@ class TableSpec:
 
     @property
     def vocabulary(self) -> set[str]:
-        return {word for c in self.columns for s in c.synonyms for word in fold(s).split()}
+        return {word for c in self.columns for s in c.synonyms for word in fold(s).split()} | HEADER_WORDS
 
     def match(self, text: str) -> str | None:
-        """The column key whose header synonym equals `text` (folded), if any."""
-        return _synonym_index(self).get(fold(text))
+        """The column key whose header synonym equals `text` (folded), else the one column
+        whose keyword pattern it matches; None when neither or several match."""
+        folded = fold(text)
+        exact = _synonym_index(self).get(folded)
+        if exact is not None or not folded:
+            return exact
+        hits = [c.key for c in self.columns if c.pattern and re.search(c.pattern, folded)]
+        return hits[0] if len(hits) == 1 else None
 
 
 def _synonym_index(spec: TableSpec) -> dict[str, str]:
@@ -105,8 +120,11 @@ def looks_like_header(line: Line, vocabulary: set[str]) -> bool:
 
 
 def _vocabulary_only(line: Line, vocabulary: set[str]) -> bool:
-    words = [fold(w.text) for w in line.words]
-    return all(w in vocabulary for w in words if w)
+    """A further line of a multi-line header: mostly header words, and no numbers."""
+    words = [w for w in (fold(w.text) for w in line.words) if w]
+    if not words or any(ch.isdigit() for w in words for ch in w):
+        return False
+    return sum(w in vocabulary for w in words) >= 0.6 * len(words)
 
 
 def _rules_around(page: PageText, top: float, bottom: float, x0: float, x1: float) -> tuple[float, float] | None:

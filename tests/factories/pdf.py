@@ -26,10 +26,10 @@ _DECLINED_HEADERS = {
     "county": ("County", "Jurisdiction"),
     "city": ("City",),
     "facility": ("Facility", "Facility Name"),
-    "citizenship": ("Citizenship", "Country of Citizenship"),
-    "issued": ("Detainer Issued Date", "Date Detainer Issued"),
-    "declined": ("Declined Date", "Date Declined"),
-    "offences": ("Notable Criminal Activity", "Crimes"),
+    "citizenship": ("Citizenship", "Country of Citizenship", "Citizenship Country"),
+    "issued": ("Detainer Issued Date", "Date Detainer Issued", "Date the Detainer Was Issued"),
+    "declined": ("Declined Date", "Date Declined", "Date the Detainer Was Declined"),
+    "offences": ("Notable Criminal Activity", "Crimes", "Offense Categories Noted"),
 }
 _DECLINED_WIDTHS = {"state": 0.09, "county": 0.12, "city": 0.08, "facility": 0.15, "citizenship": 0.11,
                     "issued": 0.095, "declined": 0.095, "offences": 0.26}
