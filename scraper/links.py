@@ -62,3 +62,16 @@ def is_release_link(url: str, text: str, rules: LinkRules) -> bool:
 
 def is_next_link(text: str, rel: str | None) -> bool:
     return "next" in (rel or "").lower().split() or bool(_NEXT_TEXT.match(text or ""))
+
+
+def next_page_url(current: str, links: list[str]) -> str | None:
+    """A pager without a "next" link: the link to this listing with `page` one higher."""
+    from urllib.parse import parse_qs
+
+    here = urlparse(current)
+    page = int(parse_qs(here.query).get("page", ["0"])[0] or 0)
+    for link in links:
+        there = urlparse(link)
+        if there.path == here.path and parse_qs(there.query).get("page") == [str(page + 1)]:
+            return link
+    return None

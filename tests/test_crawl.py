@@ -56,6 +56,20 @@ def test_crawl_finds_exactly_the_report_pdfs(markup: str, check_config, db) -> N
     assert all("declined-detainer" in p for p in paths if p.startswith("/news/releases/"))
 
 
+def test_unfamiliar_markup_generic_pdf_names_and_a_numbered_pager(check_config, db) -> None:  # type: ignore[no-untyped-def]
+    """No rel=next, no "Next", release titles in other words, PDFs named weekly-xxxxx.pdf
+    behind "Download (PDF)": found by the page parameter, the text pattern and the fact that
+    the release links exactly one PDF."""
+    site = _site(2, "minimal")
+    site.per_page = 3
+    with ReplicaServer(site) as server:
+        config = replace(check_config, start_urls=server.start_urls[0], landing_urls="")
+        summary = run_check(config, db, publish=False)
+    assert summary.crawl.errors == ()
+    assert sorted(d.url.rsplit("/", 1)[1] for d in summary.crawl.documents) == ["weekly-02-03.pdf", "weekly-02-10.pdf"]
+    assert any("page=1" in s.path for s in site.log)
+
+
 def test_second_check_downloads_nothing_and_sends_conditional_requests(check_config, db) -> None:  # type: ignore[no-untyped-def]
     site = _site(2)
     with ReplicaServer(site) as server:

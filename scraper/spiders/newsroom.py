@@ -14,7 +14,16 @@ from scrapy.exceptions import IgnoreRequest
 
 from db.records import FetchedDocument, ReportLink, UrlState
 from scraper.job import CrawlJob
-from scraper.links import LinkRules, absolute, is_next_link, is_release_link, is_report_link
+from scraper.links import (
+    LinkRules,
+    absolute,
+    is_next_link,
+    is_pdf_url,
+    is_release_link,
+    is_report_link,
+    next_page_url,
+    on_site,
+)
 
 
 @dataclass(frozen=True)
@@ -118,10 +127,14 @@ class NewsroomSpider(scrapy.Spider):
             text = " ".join(" ".join(anchor.css("::text").getall()).split())
             yield url, text, anchor.attrib.get("rel")
 
-    def _report_requests(self, response, title: str | None):  # type: ignore[no-untyped-def]
+    def _report_requests(self, response, title: str | None, sole_pdf: bool = False):  # type: ignore[no-untyped-def]
+        """Requests for the report PDFs linked here. On a release about the report
+        (`sole_pdf`), its only on-site PDF counts even when its name and text are generic."""
+        anchors = list(self._anchors(response))
+        pdfs = {url for url, _text, _rel in anchors if is_pdf_url(url) and on_site(url, self.rules)}
         found = 0
-        for url, text, _rel in self._anchors(response):
-            if is_report_link(url, text, self.rules):
+        for url, text, _rel in anchors:
+            if is_report_link(url, text, self.rules) or (sole_pdf and len(pdfs) == 1 and url in pdfs):
                 found += 1
                 self.links.append(ReportLink(url, text or title or "", response.url))
                 if url not in self.pdfs_found:
@@ -150,6 +163,8 @@ class NewsroomSpider(scrapy.Spider):
                 yield self._request(url, self.parse_release, "release", title=text)
             elif next_url is None and is_next_link(text, rel) and url != response.url:
                 next_url = url
+        if next_url is None:
+            next_url = next_page_url(response.url, [url for url, _text, _rel in self._anchors(response)])
         depth = response.meta.get("depth", 1)
         # Stop paging once this page shows a release we already know: older pages hold nothing new.
         if next_url and depth < self.job.max_listing_pages and not seen_release:
@@ -158,7 +173,7 @@ class NewsroomSpider(scrapy.Spider):
     def parse_release(self, response):  # type: ignore[no-untyped-def]
         if not self._answered(response):
             return
-        yield from self._report_requests(response, response.meta.get("title"))
+        yield from self._report_requests(response, response.meta.get("title"), sole_pdf=True)
 
     def save_pdf(self, response):  # type: ignore[no-untyped-def]
         if not self._answered(response):

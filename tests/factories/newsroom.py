@@ -46,7 +46,9 @@ class Served:
 
 @dataclass
 class ReplicaSite:
-    markup: str = "drupal"          # drupal | plain: two unrelated markups, same links
+    # drupal | plain | minimal. "minimal" has a numbered pager only, release titles without
+    # the series name's usual words, and PDFs with generic names and link text.
+    markup: str = "drupal"
     per_page: int = 5
     releases: list[Release] = field(default_factory=list)
     pdfs: dict[str, tuple[bytes, dt.datetime]] = field(default_factory=dict)
@@ -60,16 +62,22 @@ class ReplicaSite:
             self.releases.append(Release(f"release-{i}", title, base + dt.timedelta(days=3 * i)))
         self._lock = threading.Lock()
 
+    def pdf_path(self, filename: str) -> str:
+        if self.markup == "minimal":
+            return f"/sites/default/files/2017-03/weekly-{filename.removesuffix('.pdf')[-5:]}.pdf"
+        return f"/doclib/ddor/{filename}"
+
     def add_report(self, filename: str, data: bytes, period_text: str, published: dt.date) -> None:
-        path = f"/doclib/ddor/{filename}"
+        path = self.pdf_path(filename)
         self.put_pdf(filename, data)
         slug = "ice-releases-declined-detainer-outcome-report-" + filename.removesuffix(".pdf").replace("_", "-")
+        title = (f"ICE lists jurisdictions that declined detainers, {period_text}" if self.markup == "minimal"
+                 else f"ICE releases Declined Detainer Outcome Report for {period_text}")
         if not any(r.slug == slug for r in self.releases):
-            self.releases.append(Release(slug, f"ICE releases Declined Detainer Outcome Report for {period_text}",
-                                         published, path))
+            self.releases.append(Release(slug, title, published, path))
 
     def put_pdf(self, filename: str, data: bytes) -> None:
-        path = f"/doclib/ddor/{filename}"
+        path = self.pdf_path(filename)
         previous = self.pdfs.get(path)
         stamp = dt.datetime(2017, 3, 20, tzinfo=dt.UTC)
         if previous is not None:
@@ -93,11 +101,17 @@ class ReplicaSite:
                      f'rel="next" title="Go to next page"><span>Next page</span> ›</a></li></ul></nav>'
                      if more else "")
             body = f'<div class="view-content">{rows}</div>{pager}'
-        else:
+        elif self.markup == "plain":
             rows = "".join(f"<tr><td>{r.date:%m/%d/%Y}</td><td><a href='/news/releases/{r.slug}'>"
                            f"{html.escape(r.title)}</a></td></tr>" for r in chunk)
             pager = f"<p><a href='/news/releases?page={page + 1}'>Older</a></p>" if more else ""
             body = f"<table>{rows}</table>{pager}"
+        else:
+            rows = "".join(f"<li><a href='/news/releases/{r.slug}'>{html.escape(r.title)}</a> "
+                           f"<span>{r.date:%d.%m.%Y}</span></li>" for r in chunk)
+            pages = (len(ordered) + self.per_page - 1) // self.per_page
+            pager = " ".join(f"<a href='?page={n}'>{n + 1}</a>" for n in range(pages) if n != page)
+            body = f"<ul>{rows}</ul><div>{pager}</div>"
         return self._frame("News Releases", body)
 
     def _frame(self, title: str, body: str) -> str:
@@ -112,7 +126,8 @@ class ReplicaSite:
         release = next((r for r in self.releases if r.slug == slug), None)
         if release is None:
             return None
-        link = (f'<p>Read the <a href="{release.pdf}">Declined Detainer Outcome Report (PDF)</a>.</p>'
+        text = "Download (PDF)" if self.markup == "minimal" else "Declined Detainer Outcome Report (PDF)"
+        link = (f'<p>Read the <a href="{release.pdf}">{text}</a>.</p>'
                 if release.pdf else "<p>More information will follow.</p>")
         return self._frame(html.escape(release.title),
                            f"<p>WASHINGTON — {release.date:%B %d, %Y}.</p>{link}")
