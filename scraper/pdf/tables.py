@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import statistics
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from db.errors import NotADdorReport
 from scraper.pdf.layout import Line, PageText, Word
@@ -262,8 +262,7 @@ def _refine_lefts(columns: _Columns, body: list[Line]) -> _Columns:
         if overlapping:
             widest = max(overlapping, key=lambda g: min(g[1], high) - max(g[0], low))
             lefts[i] = max(min(widest[1] - 0.5, high - 0.5), low + 0.5, lefts[i - 1] + 0.5)
-    return _Columns(columns.keys, lefts, columns.header_lines, columns.header_bottom, columns.x0, columns.x1,
-                    columns.centers, columns.ruled, columns.spans)
+    return replace(columns, lefts=lefts)
 
 
 def header_words_found(spec: TableSpec, lines: list[Line]) -> list[str]:
