@@ -67,16 +67,10 @@ def publish(ctx: click.Context, dry_run: bool, channel: str | None) -> None:
     state: State = ctx.obj
     if dry_run:
         from db.outbox import peek_due
-        from publish.channels.dryrun import DryRunChannel
-        from publish.channels.email import build_email
-        from publish.unsubscribe import unsubscribe_url
 
-        def builder(item):  # type: ignore[no-untyped-def]
-            return build_email(state.config, item, unsubscribe_url(state.config, state.db, item.recipient))
-
-        outbox = Path(state.config.data_dir) / "outbox"
+        previews = build_channels(state.config, state.db, dry_run=True)
         for item in peek_due(state.db, channel):
-            result = DryRunChannel(item.message.channel, outbox, builder).send(item, lambda parts: None)
+            result = previews[item.message.channel].send(item, lambda parts: None)
             click.echo(f"would send {item.message.channel} report {item.message.report_id}: {result.remote_id}")
         return
     with cycle_lock(state.config.data_path):
