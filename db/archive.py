@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -47,8 +46,3 @@ def archive_bytes(data_dir: Path, data: bytes) -> tuple[str, Path, int]:
         return archive_file(data_dir, Path(tmp.name))
     finally:
         os.unlink(tmp.name)
-
-
-def copy_out(path: Path, destination: Path) -> None:
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(path, destination)

@@ -42,18 +42,6 @@ def has_message(db: Database, report_id: int, channel: str, kind: str) -> bool:
             MessageRow.report_id == report_id, MessageRow.channel == channel, MessageRow.kind == kind)) is not None
 
 
-def add_recipients(db: Database, message_id: int, recipients: list[str]) -> int:
-    added = 0
-    for recipient in recipients:
-        try:
-            with db.session() as session:
-                session.add(Delivery(message_id=message_id, recipient=recipient, idempotency_key=uuid.uuid4().hex))
-                added += 1
-        except IntegrityError:
-            continue
-    return added
-
-
 def active_subscribers(db: Database) -> list[str]:
     with db.session() as session:
         return list(session.scalars(select(Subscriber.email).where(Subscriber.status == "active")
@@ -161,12 +149,4 @@ def list_messages(db: Database, status: str | None = None) -> list[tuple]:
                        MessageRow.hold_reason).order_by(MessageRow.id)
         if status:
             query = query.where(MessageRow.status == status)
-        return [tuple(r) for r in session.execute(query)]
-
-
-def delivery_states(db: Database) -> list[tuple]:
-    with db.session() as session:
-        query = (select(MessageRow.channel, MessageRow.kind, Delivery.recipient, Delivery.state, Delivery.attempts,
-                        Delivery.remote_id, Delivery.last_error, Delivery.note)
-                 .join(MessageRow, MessageRow.id == Delivery.message_id).order_by(Delivery.id))
         return [tuple(r) for r in session.execute(query)]

@@ -11,7 +11,7 @@ import smtplib
 import ssl
 from email import policy
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate
 from typing import Any
 
 from db.errors import PublishError
@@ -82,5 +82,3 @@ class EmailChannel:
             raise PublishError("email", f"SMTP server unreachable: {error}") from None
         return SendResult(mail["Message-ID"])
 
-
-__all__ = ["EmailChannel", "build_email", "smtp_send", "make_msgid"]

@@ -73,8 +73,7 @@ _DAY_FIRST_WORD_DATE = re.compile(rf"^(\d{{1,2}})\s+({MONTH_PATTERN}),?\s*(\d{{4
 
 
 def month_number(text: str) -> int:
-    return _MONTHS[text.rstrip(".").upper()[:4] if text.upper().startswith("SEPT") else
-                   text.rstrip(".").upper()[:3]]
+    return _MONTHS[text.rstrip(".").upper()[:3]]
 
 
 def parse_date(text: str | None) -> dt.date | None:

@@ -59,15 +59,6 @@ def check_pdf_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def parse_report_bytes(data: bytes, name: str = "<bytes>") -> ParsedReport:
-    import tempfile
-
-    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
-        handle.write(data)
-        handle.flush()
-        return parse_report(handle.name, display_name=name)
-
-
 def parse_report(path: str | Path, display_name: str | None = None) -> ParsedReport:
     path = Path(path)
     label = display_name or str(path)
