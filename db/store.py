@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
@@ -19,6 +18,7 @@ from sqlalchemy.orm import Session
 from db.models import DeclinedRow, Document, Jurisdiction, PolicyRow, Report, TopRow, utcnow
 from db.records import FetchedDocument, ParsedReport
 from db.session import Database
+from db.text import fold
 
 
 def jurisdiction_key(state: str | None, name: str | None, fips: str | None) -> str:
@@ -29,9 +29,7 @@ def jurisdiction_key(state: str | None, name: str | None, fips: str | None) -> s
     """
     if fips:
         return fips
-    ascii_name = unicodedata.normalize("NFKD", name or "").encode("ascii", "ignore").decode()
-    folded = " ".join(re.sub(r"[^A-Za-z0-9]+", " ", ascii_name).upper().split())
-    folded = re.sub(r"\s*\b(COUNTY|PARISH|BOROUGH|CENSUS AREA|MUNICIPIO|CO)$", "", folded).strip()
+    folded = re.sub(r"\s*\b(COUNTY|PARISH|BOROUGH|CENSUS AREA|MUNICIPIO|CO)$", "", fold(name or "")).strip()
     return f"{state or '??'}:{folded}"
 
 

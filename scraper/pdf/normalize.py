@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from functools import lru_cache
+
+from db.text import fold  # one folding rule for parsing and for matching places
 
 _STATES = {
     "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
@@ -35,12 +36,6 @@ _ABBREVIATIONS = {
     "VT": "VT", "VA": "VA", "WASH": "WA", "WVA": "WV", "WIS": "WI", "WISC": "WI", "WYO": "WY",
     "DIST OF COLUMBIA": "DC", "WASHINGTON DC": "DC", "WASHINGTON D C": "DC",
 }
-
-
-def fold(text: str) -> str:
-    """Upper-case ASCII with punctuation turned to spaces: for matching, never for display."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return " ".join(re.sub(r"[^A-Za-z0-9]+", " ", ascii_text).upper().split())
 
 
 _BY_NAME = {fold(name): code for code, name in _STATES.items()}
