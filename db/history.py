@@ -10,7 +10,8 @@ from db.session import Database
 
 QUERIES = {
     "reports": """SELECT period_start, period_end, revision, sha256, status, pages, detainers_issued_total,
-                         declined_detainers, top_jurisdictions, policies, backfill, url
+                         declined_detainers, top_jurisdictions, policies, words_total, words_unplaced,
+                         backfill, url
                   FROM v_reports ORDER BY period_end, revision""",
     "quarantined": """SELECT sha256, url, fetched_at, error FROM documents WHERE status = 'quarantined'
                       ORDER BY fetched_at""",
@@ -32,5 +33,5 @@ def history(db: Database, what: str) -> tuple[list[str], list[tuple[Any, ...]]]:
         # Quarantined documents have no report row; list them too so nothing hides.
         with db.engine.connect() as connection:
             for sha256, url, _fetched, _error in connection.execute(text(QUERIES["quarantined"])):
-                rows.append((None, None, None, sha256, "quarantined", None, None, 0, 0, 0, False, url))
+                rows.append((None, None, None, sha256, "quarantined", None, None, 0, 0, 0, None, None, False, url))
     return columns, rows

@@ -84,6 +84,13 @@ class Report(Base):
     data_fidelity: Mapped[str | None] = mapped_column(Text)
     warnings: Mapped[list[Any]] = mapped_column(default=list)
     backfill: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Word accounting (WordAccounting); null for reports parsed before it existed.
+    words_total: Mapped[int | None] = mapped_column(Integer)
+    words_placed: Mapped[int | None] = mapped_column(Integer)
+    words_prose: Mapped[int | None] = mapped_column(Integer)
+    words_header: Mapped[int | None] = mapped_column(Integer)
+    words_furniture: Mapped[int | None] = mapped_column(Integer)
+    words_unplaced: Mapped[int | None] = mapped_column(Integer)
     document: Mapped[Document] = relationship()
 
 

@@ -70,6 +70,23 @@ class Policy:
 
 
 @dataclass(frozen=True)
+class WordAccounting:
+    """Where every word pdfplumber extracted from a report went. `total` is always the sum of
+    the five buckets; `unplaced` words are reported in warnings, so a report with any is held."""
+
+    total: int
+    placed: int       # in a cell of a row
+    prose: int        # headings, title block and section prose
+    header: int       # table header rows, first and repeated
+    furniture: int    # running page headers and footers, page numbers
+    unplaced: int
+
+    @property
+    def balanced(self) -> bool:
+        return self.total == self.placed + self.prose + self.header + self.furniture + self.unplaced
+
+
+@dataclass(frozen=True)
 class ParsedReport:
     sha256: str
     pages: int
@@ -85,6 +102,7 @@ class ParsedReport:
     declined_total_stated: int | None = None
     # Section IV, verbatim (whitespace folded): the caveat every publication carries.
     data_fidelity: str | None = None
+    accounting: WordAccounting | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

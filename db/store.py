@@ -114,6 +114,13 @@ def _fill_report(row: Report, report: ParsedReport) -> None:
     row.pages = report.pages
     row.data_fidelity = report.data_fidelity
     row.warnings = list(report.warnings)
+    accounting = report.accounting
+    row.words_total = accounting.total if accounting else None
+    row.words_placed = accounting.placed if accounting else None
+    row.words_prose = accounting.prose if accounting else None
+    row.words_header = accounting.header if accounting else None
+    row.words_furniture = accounting.furniture if accounting else None
+    row.words_unplaced = accounting.unplaced if accounting else None
     row.parsed_at = utcnow()
 
 

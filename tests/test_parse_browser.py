@@ -69,10 +69,34 @@ def test_a_word_processor_report_parses_to_its_ground_truth(case: str, tmp_path:
     assert_matches_truth(writer_to_pdf(render_html(truth, style, borders), tmp_path), truth, style)
 
 
+@pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on this machine")
+@pytest.mark.parametrize("offences", ["lines", "paragraphs"])
+@pytest.mark.parametrize("case", ["grid, codes, short dates", "no grid, names, word dates"])
+def test_a_browser_report_with_rows_cut_by_page_breaks_and_one_offence_per_line_parses_whole(
+        case: str, offences: str, tmp_path: Path) -> None:
+    """Regression: a Section III row cut by a page break has no rule under its first part; the
+    parser dropped its jurisdiction and glued its text onto the row above."""
+    style, borders = CASES[case]
+    truth = make_truth(7 + len(case), rows=60, policies=12)
+    html = render_html(truth, style, borders, split_rows=("declined", "policies"), offences=offences)
+    assert_matches_truth(print_to_pdf(html, tmp_path), truth, style)
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="no LibreOffice on this machine")
+@pytest.mark.parametrize("case", ["grid, other column order, padded dates", "no grid, names, word dates"])
+def test_a_word_processor_report_with_one_offence_per_line_and_split_policies_parses_whole(
+        case: str, tmp_path: Path) -> None:
+    style, borders = CASES[case]
+    truth = make_truth(7 + len(case), rows=60, policies=12)
+    html = render_html(truth, style, borders, split_rows=("policies",), offences="lines")
+    assert_matches_truth(writer_to_pdf(html, tmp_path), truth, style)
+
+
 def assert_matches_truth(path: Path, truth, style: Style) -> None:  # type: ignore[no-untyped-def]
     _, expected = render_report(truth, style)
     parsed = parse_report(path)
     assert parsed.warnings == ()
+    assert parsed.accounting is not None and parsed.accounting.balanced and parsed.accounting.unplaced == 0
     for name in ("title", "period_start", "period_end", "detainers_issued_total", "declined_total_stated",
                  "data_fidelity"):
         assert getattr(parsed, name) == getattr(expected, name), name

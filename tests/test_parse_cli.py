@@ -26,6 +26,10 @@ def test_parse_prints_schema_json(good_pdf: Path) -> None:
     document = json.loads(result.stdout)
     assert document["schema"] == "ddor.report/v1"
     assert document["declined_detainers"] and document["top_jurisdictions"]
+    accounting = document["accounting"]
+    assert accounting["unplaced"] == 0
+    assert accounting["words_total"] == sum(accounting[k] for k in ("placed", "prose", "header", "furniture",
+                                                                     "unplaced"))
 
 
 def test_parse_table_is_readable(good_pdf: Path) -> None:
@@ -33,6 +37,7 @@ def test_parse_table_is_readable(good_pdf: Path) -> None:
     assert result.returncode == 0
     assert "Top ten by detainers issued" in result.stdout
     assert "period           2017-01-28 to 2017-02-03" in result.stdout
+    assert "page furniture, 0 unplaced" in result.stdout
 
 
 def _bad_cases(good: bytes) -> dict[str, tuple[bytes | None, str]]:

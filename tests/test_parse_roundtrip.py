@@ -19,6 +19,7 @@ FIELDS = ("title", "pages", "period_start", "period_end", "detainers_issued_tota
 
 def assert_same_report(parsed, expected) -> None:  # type: ignore[no-untyped-def]
     assert parsed.warnings == ()
+    assert parsed.accounting.balanced and parsed.accounting.unplaced == 0
     for name in FIELDS:
         assert getattr(parsed, name) == getattr(expected, name), name
     for section in ("top_jurisdictions", "declined_detainers", "policies"):

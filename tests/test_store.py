@@ -88,6 +88,7 @@ def test_cli_ingest_keeps_going_after_a_bad_file_and_exits_1(db_url, data_dir, t
                 "top_jurisdictions", "policies", "status"):
         assert key in ok
     assert ok["top_jurisdictions"] == 10
+    assert ok["words_total"] > 0 and ok["words_unplaced"] == 0
 
 
 _KILL_MID_INGEST = textwrap.dedent("""

@@ -37,6 +37,11 @@ def report_to_json(report: ParsedReport) -> dict[str, Any]:
             for p in report.policies
         ],
         "data_fidelity": report.data_fidelity,
+        "accounting": None if report.accounting is None else {
+            "words_total": report.accounting.total, "placed": report.accounting.placed,
+            "prose": report.accounting.prose, "header": report.accounting.header,
+            "furniture": report.accounting.furniture, "unplaced": report.accounting.unplaced,
+        },
         "warnings": list(report.warnings),
     }
 
@@ -52,6 +57,7 @@ def report_to_table(report: ParsedReport) -> str:
         f"issued (nation)  {report.detainers_issued_total if report.detainers_issued_total is not None else '?'}",
         f"declined rows    {len(report.declined_detainers)}",
         f"policies         {len(report.policies)}",
+        f"words            {_accounting_line(report)}",
         "",
         "Top ten by detainers issued",
     ]
@@ -66,3 +72,11 @@ def report_to_table(report: ParsedReport) -> str:
         lines.append(f"  {(county or '?') + ', ' + (state or '?'):<38} {n:>6}")
     lines += ["", f"Warnings ({len(report.warnings)})"] + [f"  - {w}" for w in report.warnings]
     return "\n".join(lines)
+
+
+def _accounting_line(report: ParsedReport) -> str:
+    a = report.accounting
+    if a is None:
+        return "not accounted"
+    return (f"{a.total:,} total: {a.placed:,} in rows, {a.prose:,} prose, {a.header:,} table headers, "
+            f"{a.furniture:,} page furniture, {a.unplaced:,} unplaced")

@@ -8,10 +8,16 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
+
+from pdfplumber.page import Page
+from pdfplumber.pdf import PDF
+from pdfplumber.table import merge_edges
 
 from scraper.pdf.normalize import fold
+from scraper.pdf.tolerances import DEFAULT, Tolerances
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,10 +60,10 @@ class PageText:
     vrules: list[tuple[float, float, float]]
 
 
-def _group_lines(number: int, words: list[Word]) -> list[Line]:
+def _group_lines(number: int, words: list[Word], tolerance: float) -> list[Line]:
     lines: list[Line] = []
     for word in sorted(words, key=lambda w: (round(w.top, 1), w.x0)):
-        if lines and abs(word.top - lines[-1].top) <= 2.0:
+        if lines and abs(word.top - lines[-1].top) <= tolerance:
             lines[-1].words.append(word)
             lines[-1].bottom = max(lines[-1].bottom, word.bottom)
         else:
@@ -67,45 +73,26 @@ def _group_lines(number: int, words: list[Word]) -> list[Line]:
     return lines
 
 
-def read_page(page) -> PageText:  # type: ignore[no-untyped-def]
+def read_page(page: Page, tol: Tolerances = DEFAULT) -> PageText:
     words = [Word(w["x0"], w["x1"], w["top"], w["bottom"], w["text"])
-             for w in page.extract_words(x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False)]
-    hsegments, vsegments = [], []
-    for edge in page.edges:
-        if edge["orientation"] == "h":
-            hsegments.append((edge["top"], edge["x0"], edge["x1"]))
-        else:
-            vsegments.append((edge["x0"], edge["top"], edge["bottom"]))
-    hrules = [(a, b, pos) for pos, a, b in merge_segments(hsegments) if b - a > 5]
-    vrules = [(pos, a, b) for pos, a, b in merge_segments(vsegments) if b - a > 2]
+             for w in page.extract_words(x_tolerance=tol.word_x, y_tolerance=tol.word_y, keep_blank_chars=False)]
+    # Browsers and word processors draw a table's grid cell by cell (often as thin filled
+    # rectangles), so one visual rule arrives as many short pieces: pdfplumber's own edge
+    # merging (the one its table finder uses) joins them.
+    edges: list[dict[str, Any]] = merge_edges(list(page.edges), tol.rule_snap, tol.rule_snap,
+                                              tol.rule_join, tol.rule_join)
+    hrules = [(float(e["x0"]), float(e["x1"]), float(e["top"])) for e in edges
+              if e["orientation"] == "h" and e["x1"] - e["x0"] > tol.hrule_min_length]
+    vrules = [(float(e["x0"]), float(e["top"]), float(e["bottom"])) for e in edges
+              if e["orientation"] == "v" and e["bottom"] - e["top"] > tol.vrule_min_length]
     return PageText(page.page_number, float(page.width), float(page.height),
-                    _group_lines(page.page_number, words), hrules, vrules)
+                    _group_lines(page.page_number, words, tol.line_y), hrules, vrules)
 
 
-Segment = tuple[float, float, float]
-
-
-def merge_segments(segments: list[Segment], tolerance: float = 1.5) -> list[Segment]:
-    """Join collinear ruling segments (position, start, end) that touch or overlap.
-
-    Browsers and word processors draw a table's grid cell by cell (often as thin filled
-    rectangles), so one visual rule arrives as many short pieces.
-    """
-    merged: list[tuple[float, float, float]] = []
-    for pos, start, end in sorted(segments, key=lambda s: (round(s[0]), s[1])):
-        if merged:
-            last_pos, last_start, last_end = merged[-1]
-            if abs(pos - last_pos) <= 0.8 and start <= last_end + tolerance:
-                merged[-1] = (last_pos, last_start, max(last_end, end))
-                continue
-        merged.append((pos, start, end))
-    return merged
-
-
-def iter_pages(pdf) -> Iterator[PageText]:  # type: ignore[no-untyped-def]
+def iter_pages(pdf: PDF, tol: Tolerances = DEFAULT) -> Iterator[PageText]:
     for page in pdf.pages:
         try:
-            yield read_page(page)
+            yield read_page(page, tol)
         finally:
             page.close()
 
@@ -114,7 +101,7 @@ _PAGE_LABEL = re.compile(r"^PAGE\s*\d+(\s*(OF|/)\s*\d+)?$")
 _BARE_NUMBER = re.compile(r"^\d+(\s*(OF|/)\s*\d+)?$")
 
 
-def boilerplate_keys(pages: list[PageText], protect) -> set[str]:  # type: ignore[no-untyped-def]
+def boilerplate_keys(pages: list[PageText], protect: Callable[[Line], bool]) -> set[str]:
     """Running headers and footers: a page's first or last line repeated on most pages.
 
     `protect(line)` says which lines must never count (repeated table headers).
@@ -135,11 +122,11 @@ def _digits_folded(text: str) -> str:
     return re.sub(r"\d+", "#", fold(text))
 
 
-def is_boilerplate(line: Line, keys: set[str], page_height: float) -> bool:
+def is_boilerplate(line: Line, keys: set[str], page_height: float, margin_ratio: float = DEFAULT.margin_ratio) -> bool:
     folded = fold(line.text)
     if _PAGE_LABEL.match(folded) or _digits_folded(line.text) in keys:
         return True
     # A bare "7" or "7 of 35" is a page number only in the top or bottom margin; elsewhere
     # it may be the wrapped half of a date or a count.
-    in_margin = line.bottom < 0.07 * page_height or line.top > 0.93 * page_height
+    in_margin = line.bottom < margin_ratio * page_height or line.top > (1 - margin_ratio) * page_height
     return in_margin and bool(_BARE_NUMBER.match(folded))

@@ -114,14 +114,6 @@ def clean(text: str | None) -> str | None:
     return value if value and value not in {"-", "--", "\u2013", "\u2014", "N/A"} else None
 
 
-def split_offences(text: str | None) -> tuple[str, ...]:
-    """An offence cell lists categories separated by semicolons (or commas / new lines)."""
-    if not text or not text.strip():
-        return ()
-    separator = ";" if ";" in text else ","
-    return tuple(part for part in (" ".join(p.split()) for p in text.split(separator)) if part)
-
-
 @lru_cache(maxsize=1)
 def _addfips():  # type: ignore[no-untyped-def]
     import addfips

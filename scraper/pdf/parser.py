@@ -6,17 +6,22 @@ UnreadablePdf or NotADdorReport (all `BadInput`) for files we cannot take.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pdfplumber
 
 from db.errors import BadInput, NotADdorReport, NotAPdf, UnreadablePdf
-from db.records import DeclinedDetainer, ParsedReport, Policy, TopJurisdiction
+from db.records import DeclinedDetainer, ParsedReport, Policy, TopJurisdiction, WordAccounting
 from scraper.pdf import specs
+from scraper.pdf.header import looks_like_header
 from scraper.pdf.layout import Line, PageText, boilerplate_keys, is_boilerplate, iter_pages
-from scraper.pdf.normalize import clean, county_fips, fold, parse_date, parse_int, split_offences, state_code
+from scraper.pdf.normalize import clean, county_fips, fold, parse_date, parse_int, state_code
+from scraper.pdf.offences import split_offences
+from scraper.pdf.rows import Record
 from scraper.pdf.sections import (
     find_declined_total,
     find_issued_total,
@@ -24,7 +29,7 @@ from scraper.pdf.sections import (
     split_sections,
     stated_page_count,
 )
-from scraper.pdf.tables import Record, extract_table, looks_like_header
+from scraper.pdf.tables import TableRead, extract_table
 from scraper.pdf.validate import validate
 
 logger = logging.getLogger(__name__)
@@ -97,63 +102,128 @@ def _is_table_header(line: Line) -> bool:
     return any(looks_like_header(line, spec.vocabulary) for spec in specs.ALL)
 
 
+@dataclass
+class _Sections:
+    """The report's non-furniture lines and where each section's lines lie in them."""
+
+    lines: list[Line]
+    ranges: dict[int, tuple[int, int]]
+    by_number: dict[int, PageText]
+
+    def text(self, number: int) -> str:
+        start, end = self.ranges[number]
+        return " ".join(ln.text for ln in self.lines[start:end])
+
+    def pages(self, number: int) -> list[tuple[PageText, list[Line]]]:
+        start, end = self.ranges[number]
+        grouped: dict[int, list[Line]] = {}
+        for line in self.lines[start:end]:
+            grouped.setdefault(line.page, []).append(line)
+        return [(self.by_number[n], grouped[n]) for n in sorted(grouped)]
+
+
 def _parse_pages(sha256: str, pages: list[PageText]) -> ParsedReport:
     keys = boilerplate_keys(pages, _is_table_header)
     stated_pages = stated_page_count([ln for p in pages for ln in p.lines])
-    lines = [ln for p in pages for ln in p.lines if not is_boilerplate(ln, keys, p.height)]
+    furniture = [ln for p in pages for ln in p.lines if is_boilerplate(ln, keys, p.height)]
+    furniture_ids = {id(ln) for ln in furniture}
+    lines = [ln for p in pages for ln in p.lines if id(ln) not in furniture_ids]
     if not lines:
         raise NotADdorReport("no text found (a scanned image, or not a DDOR)")
-    sections = split_sections(lines)
-    if 2 not in sections:
+    ranges = split_sections(lines)
+    if 2 not in ranges:
         raise NotADdorReport("no Section II (declined detainers) table found; not a DDOR")
-    by_number = {p.number: p for p in pages}
+    sections = _Sections(lines, ranges, {p.number: p for p in pages})
     warnings: list[str] = []
 
-    front = " ".join(ln.text for ln in lines[: sections.get(1, sections[2])[0]])
+    front = " ".join(ln.text for ln in lines[: ranges.get(1, ranges[2])[0]])
     period = find_period(front) or find_period(" ".join(ln.text for ln in lines[:80]))
     if period is None:
         warnings.append("reporting period not found on the first page")
-    title = _title(lines[:40])
-
-    def section_pages(number: int) -> list[tuple[PageText, list[Line]]]:
-        start, end = sections[number]
-        grouped: dict[int, list[Line]] = {}
-        for line in lines[start:end]:
-            grouped.setdefault(line.page, []).append(line)
-        return [(by_number[n], grouped[n]) for n in sorted(grouped)]
+    tables: list[tuple[int, TableRead]] = []
 
     issued_total = None
     top: list[TopJurisdiction] = []
-    if 1 in sections:
-        start, end = sections[1]
-        issued_total = find_issued_total(" ".join(ln.text for ln in lines[start:end]))
-        top = _top_ten(extract_table(specs.TOP_TEN, section_pages(1)), warnings)
+    if 1 in ranges:
+        issued_total = find_issued_total(sections.text(1))
+        top_read = extract_table(specs.TOP_TEN, sections.pages(1))
+        tables.append((1, top_read))
+        top = _top_ten(top_read.records, warnings)
     else:
         warnings.append("Section I (top ten) not found")
     if issued_total is None:
         issued_total = find_issued_total(front)
-    declined_records = extract_table(specs.DECLINED, section_pages(2))
-    if not declined_records:
+    declined_read = extract_table(specs.DECLINED, sections.pages(2))
+    tables.append((2, declined_read))
+    if not declined_read.records:
         raise NotADdorReport("Section II table has no rows")
-    declined = _declined(declined_records, warnings)
+    declined = _declined(declined_read.records, warnings)
     policies: list[Policy] = []
-    if 3 in sections:
-        policies = _policies(extract_table(specs.POLICIES, section_pages(3)), warnings)
+    if 3 in ranges:
+        policy_read = extract_table(specs.POLICIES, sections.pages(3))
+        tables.append((3, policy_read))
+        policies = _policies(policy_read.records, warnings)
     else:
         warnings.append("Section III (policies) not found")
-    caveat = None
-    if 4 in sections:
-        start, end = sections[4]
-        caveat = clean(" ".join(ln.text for ln in lines[start:end]))
+    caveat = clean(sections.text(4)) if 4 in ranges else None
+    accounting = account_words(pages, furniture, sections, tables, warnings)
     report = ParsedReport(
-        sha256=sha256, pages=len(pages), title=title,
+        sha256=sha256, pages=len(pages), title=_title(lines[:40]),
         period_start=period[0] if period else None, period_end=period[1] if period else None,
         detainers_issued_total=issued_total, top_jurisdictions=tuple(top),
         declined_detainers=tuple(declined), policies=tuple(policies), warnings=(),
-        declined_total_stated=find_declined_total(front), data_fidelity=caveat,
+        declined_total_stated=find_declined_total(front), data_fidelity=caveat, accounting=accounting,
     )
     warnings.extend(validate(report, stated_pages))
-    return ParsedReport(**{**report.__dict__, "warnings": tuple(warnings)})
+    return replace(report, warnings=tuple(warnings))
+
+
+def account_words(pages: list[PageText], furniture: list[Line], sections: _Sections,
+                  tables: list[tuple[int, TableRead]], warnings: list[str]) -> WordAccounting:
+    """Put every word of every page in exactly one bucket, and warn about unplaced ones.
+
+    Table sections hand in all their lines, so a line there that no bucket claims is a
+    parser fault: it counts as unplaced (and is warned about) rather than vanishing.
+    """
+    bucket_of: dict[int, str] = {}
+    doubled = 0
+
+    def claim(group: list[Line], bucket: str) -> None:
+        nonlocal doubled
+        for line in group:
+            if id(line) in bucket_of:
+                doubled += len(line.words)
+            bucket_of[id(line)] = bucket
+
+    claim(furniture, "furniture")
+    table_lines: dict[int, Line] = {}
+    for number, read in tables:
+        claim(read.placed, "placed")
+        claim(read.header, "header")
+        claim(read.prose, "prose")
+        claim(read.unplaced, "unplaced")
+        start, end = sections.ranges[number]
+        table_lines.update((id(ln), ln) for ln in sections.lines[start:end])
+    counts = dict.fromkeys(("placed", "prose", "header", "furniture", "unplaced"), 0)
+    unplaced: dict[int, list[Line]] = {}
+    for page in pages:
+        for line in page.lines:
+            bucket = bucket_of.get(id(line), "unplaced" if id(line) in table_lines else "prose")
+            counts[bucket] += len(line.words)
+            if bucket == "unplaced":
+                unplaced.setdefault(line.page, []).append(line)
+    for page_number, group in sorted(unplaced.items()):
+        words = [w.text for line in group for w in line.words]
+        quote = " ".join(words)
+        quote = quote if len(quote) <= 60 else quote[:59].rstrip() + "…"
+        warnings.append(f"p. {page_number}: {len(words)} word{'s' if len(words) != 1 else ''} "
+                        f"not placed in any row: \"{quote}\"")
+    total = sum(len(line.words) for page in pages for line in page.lines)
+    accounting = WordAccounting(total=total, **counts)
+    if doubled or not accounting.balanced:
+        warnings.append(f"word accounting does not balance ({doubled} words counted twice); "
+                        "the parser may have misread this report")
+    return accounting
 
 
 def _title(lines: list[Line]) -> str | None:
@@ -191,7 +261,7 @@ def _top_ten(records: list[Record], warnings: list[str]) -> list[TopJurisdiction
     return rows
 
 
-def _date(record: Record, key: str, warnings: list[str]) -> object:
+def _date(record: Record, key: str, warnings: list[str]) -> dt.date | None:
     text = record.text(key)
     try:
         return parse_date(text)
@@ -202,7 +272,10 @@ def _date(record: Record, key: str, warnings: list[str]) -> object:
 
 def _declined(records: list[Record], warnings: list[str]) -> list[DeclinedDetainer]:
     rows = []
+    unknown: list[tuple[int, str]] = []
     for record in records:
+        offences = split_offences(record.cells.get("offences", []))
+        unknown.extend((record.page, line) for line in offences.unknown_lines)
         state_text = record.text("state")
         state = state_code(state_text)
         county = clean(record.text("county"))
@@ -213,11 +286,15 @@ def _declined(records: list[Record], warnings: list[str]) -> list[DeclinedDetain
             state=state, county=county, county_fips=county_fips(county, state),
             city=clean(record.text("city")), facility=clean(record.text("facility")),
             citizenship=clean(record.text("citizenship")),
-            detainer_issued_date=_date(record, "issued", warnings),  # type: ignore[arg-type]
-            declined_date=_date(record, "declined", warnings),  # type: ignore[arg-type]
-            notable_criminal_activity=split_offences(record.text("offences")),
+            detainer_issued_date=_date(record, "issued", warnings),
+            declined_date=_date(record, "declined", warnings),
+            notable_criminal_activity=offences.categories,
             page=record.page, bbox=_bbox(record),
         ))
+    if unknown:
+        page, line = unknown[0]
+        warnings.append(f"{len(unknown)} offence line{'s' if len(unknown) != 1 else ''} in Section II "
+                        f"match no known category and were kept as printed (first on p. {page}: {line!r})")
     return rows
 
 

@@ -57,6 +57,17 @@ class Style:
     restrict_wording: bool = False
     heading_form: str = "Section {n}: {title}"
     bottom_margin: float = 54.0
+    # How a row cut by a page break looks: browsers draw no rule under the first part;
+    # some producers repeat no header above the rest.
+    fragment_bottom_rule: bool = True
+    fragment_header: bool = True
+    # Offences one per printed line with no separator (word processors), not "; "-joined.
+    offence_lines: bool = False
+    # Text drawn on Section III's continuation page above its repeated header, which no row
+    # can claim: the parser must report it, not attach it to a neighbour.
+    stray_text: str | None = None
+    # Landscape pages stored as portrait with /Rotate 90 (scanners and some print drivers).
+    rotated: bool = False
 
 
 def style_for_seed(seed: int) -> Style:
@@ -105,6 +116,7 @@ class _Layout:
         self.margin = 40.0
         self.pages: list[list[tuple]] = []
         self.y = 0.0
+        self.stray_drawn = 0   # the page the stray text went on, once drawn
         self.new_page()
 
     @property
@@ -164,7 +176,7 @@ class _Layout:
         header_cells = [self._cell_lines(h, xs[i + 1] - xs[i], "Helvetica-Bold") for i, h in enumerate(headers)]
         header_height = max(len(c) for c in header_cells) * leading + 6
 
-        def draw_row(cells: list[list[str]], bold: bool, centered: bool) -> None:
+        def draw_row(cells: list[list[str]], bold: bool, centered: bool, closed: bool = True) -> None:
             height = max(1, max(len(c) for c in cells)) * leading + 6
             for i, lines in enumerate(cells):
                 for j, line in enumerate(lines):
@@ -175,7 +187,8 @@ class _Layout:
                     self.text(x, self.y + 3 + j * leading, line, font, size)
             if self.style.ruled:
                 self.rule(xs[0], self.y, xs[-1], self.y)
-                self.rule(xs[0], self.y + height, xs[-1], self.y + height)
+                if closed:
+                    self.rule(xs[0], self.y + height, xs[-1], self.y + height)
                 for x in xs:
                     self.rule(x, self.y, x, self.y + height)
             elif bold:
@@ -198,10 +211,17 @@ class _Layout:
                 if split_column is not None and room >= fixed and room < len(cells[split_column]):
                     pages.append(self.page)
                     first = [c if i != split_column else c[:room] for i, c in enumerate(cells)]
-                    draw_row(first, False, False)
+                    draw_row(first, False, False, closed=self.style.fragment_bottom_rule)
                     rest = [[] if i != split_column else c[room:] for i, c in enumerate(cells)]
                     self.new_page()
-                    header()
+                    if self.style.stray_text and not self.stray_drawn:
+                        self.stray_drawn = self.page
+                        self.text(xs[0], self.y, self.style.stray_text)
+                        self.y += 2 * leading
+                    if self.style.fragment_header:
+                        header()
+                    elif self.style.ruled:
+                        self.rule(xs[0], self.y, xs[-1], self.y)
                     draw_row(rest, False, False)
                     continue
                 self.new_page()
@@ -280,7 +300,7 @@ def render_report(truth: ReportTruth, style: Style | None = None) -> tuple[bytes
             "state": _state(r.state, style), "county": r.county, "city": r.city or "",
             "facility": r.facility or "", "citizenship": r.citizenship or "",
             "issued": format_date(r.issued, style), "declined": format_date(r.declined, style),
-            "offences": "; ".join(r.offences),
+            "offences": ("\n" if style.offence_lines else "; ").join(r.offences),
         }
         rows.append([values[k] for k in order])
     declined_pages = lay.table(headers, [w * scale for w in widths], rows)
@@ -316,10 +336,18 @@ def render_report(truth: ReportTruth, style: Style | None = None) -> tuple[bytes
 
 def _draw(lay: _Layout) -> bytes:
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=(lay.width, lay.height), invariant=1)
+    rotated = lay.style.rotated
+    size = (lay.height, lay.width) if rotated else (lay.width, lay.height)
+    canvas = Canvas(buffer, pagesize=size, invariant=1)
     canvas.setTitle("Declined Detainer Outcome Report")
     total = len(lay.pages)
     for number, ops in enumerate(lay.pages, start=1):
+        if rotated:
+            # Draw the landscape page onto a portrait media box turned by /Rotate 90: a viewer
+            # (and pdfplumber) shows it upright.
+            canvas.setPageRotation(90)
+            canvas.translate(lay.height, 0)
+            canvas.rotate(90)
         canvas.setLineWidth(0.5)
         for op in ops:
             if op[0] == "text":
