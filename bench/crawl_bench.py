@@ -11,12 +11,12 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from db.session import open_database
-from ddor_factories import render_report
-from ddor_factories.newsroom import ReplicaServer, ReplicaSite
-from ddor_factories.series import series
-from monitor.config import load_config
-from monitor.cycle import run_check
+from ddor_watch.db.session import open_database
+from ddor_watch.monitor.config import load_config
+from ddor_watch.monitor.cycle import run_check
+from ddor_watch.monitor.samples.newsroom import ReplicaServer, ReplicaSite
+from ddor_watch.monitor.samples.series import series
+from factories import render_report
 
 
 def _cpu() -> float:

@@ -14,7 +14,7 @@ from common import measure  # noqa: E402
 RENDER = """
 start = time.perf_counter()
 from pathlib import Path
-from publish.map import MapData, render_map
+from ddor_watch.publish.map import MapData, render_map
 data = MapData("Jan 28 – Feb 3, 2017", {"48453": 142, "32003": 5, "17031": 12, "02020": 2}, [(1, "32003", "Clark")],
                {"17031"}, [], 161, {})
 folder = Path(sys.argv[1])

@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from common import measure, report_with_pages  # noqa: E402
 
 OURS = """
-from scraper.pdf import parse_report
+from ddor_watch.scraper.pdf import parse_report
 start = time.perf_counter()
 report = parse_report(sys.argv[1])
 result = {"seconds": time.perf_counter() - start, "rows": len(report.declined_detainers),

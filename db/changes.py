@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import delete, select
 
-from db.models import ChangeRow
-from db.records import Change, Scalar
-from db.session import Database
+from ddor_watch.db.models import ChangeRow
+from ddor_watch.db.records import Change, Scalar
+from ddor_watch.db.session import Database
 
 
 def _text(value: Scalar) -> str | None:

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import text
 
-from db.session import Database
+from ddor_watch.db.session import Database
 
 QUERIES = {
     "reports": """SELECT period_start, period_end, revision, sha256, status, pages, detainers_issued_total,

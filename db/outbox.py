@@ -13,9 +13,9 @@ import uuid
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from db.models import Delivery, MessageRow, Report, Subscriber, utcnow
-from db.records import Message, PendingDelivery
-from db.session import Database
+from ddor_watch.db.models import Delivery, MessageRow, Report, Subscriber, utcnow
+from ddor_watch.db.records import Message, PendingDelivery
+from ddor_watch.db.session import Database
 
 
 def add_message(db: Database, message: Message, status: str, hold_reason: str | None,

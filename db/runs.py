@@ -7,9 +7,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from db.models import Run, Source, utcnow
-from db.records import UrlState
-from db.session import Database
+from ddor_watch.db.models import Run, Source, utcnow
+from ddor_watch.db.records import UrlState
+from ddor_watch.db.session import Database
 
 
 def start_run(db: Database, kind: str) -> int:

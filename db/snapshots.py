@@ -6,9 +6,9 @@ import datetime as dt
 
 from sqlalchemy import and_, select
 
-from db.models import DeclinedRow, Document, PolicyRow, Report, TopRow
-from db.records import DeclinedDetainer, JurisdictionCount, Policy, ReportSnapshot, TopJurisdiction
-from db.session import Database
+from ddor_watch.db.models import DeclinedRow, Document, PolicyRow, Report, TopRow
+from ddor_watch.db.records import DeclinedDetainer, JurisdictionCount, Policy, ReportSnapshot, TopJurisdiction
+from ddor_watch.db.session import Database
 
 
 def load_snapshot(db: Database, report_id: int) -> ReportSnapshot:

@@ -15,10 +15,10 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from db.models import DeclinedRow, Document, Jurisdiction, PolicyRow, Report, TopRow, utcnow
-from db.records import FetchedDocument, ParsedReport
-from db.session import Database
-from db.text import fold
+from ddor_watch.db.models import DeclinedRow, Document, Jurisdiction, PolicyRow, Report, TopRow, utcnow
+from ddor_watch.db.records import FetchedDocument, ParsedReport
+from ddor_watch.db.session import Database
+from ddor_watch.db.text import fold
 
 
 def jurisdiction_key(state: str | None, name: str | None, fips: str | None) -> str:

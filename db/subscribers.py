@@ -8,9 +8,9 @@ import secrets
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from db.errors import BadInput
-from db.models import Subscriber, utcnow
-from db.session import Database
+from ddor_watch.db.errors import BadInput
+from ddor_watch.db.models import Subscriber, utcnow
+from ddor_watch.db.session import Database
 
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
                     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")

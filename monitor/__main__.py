@@ -1,3 +1,3 @@
-from monitor.cli import main
+from ddor_watch.monitor.cli import main
 
 main()

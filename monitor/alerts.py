@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from db.models import Alert
-from db.session import Database
-from monitor.config import Config
+from ddor_watch.db.models import Alert
+from ddor_watch.db.session import Database
+from ddor_watch.monitor.config import Config
 
 logger = logging.getLogger(__name__)
 
@@ -24,7 +24,7 @@ def alert(db: Database, config: Config, problem: str, message: str, today: dt.da
         logger.info("alert already sent today: %s", problem)
         return False
     logger.warning("ALERT %s: %s", problem, message)
-    from publish.alerts import send_alert
+    from ddor_watch.publish.alerts import send_alert
 
     try:
         send_alert(config, problem, message, day)

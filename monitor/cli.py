@@ -16,9 +16,9 @@ from typing import Any
 
 import click
 
-from db.errors import BadInput, DdorError
-from monitor.config import Config, load_config
-from monitor.logs import setup_logging
+from ddor_watch.db.errors import BadInput, DdorError
+from ddor_watch.monitor.config import Config, load_config
+from ddor_watch.monitor.logs import setup_logging
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ class State:
     @property
     def db(self):  # type: ignore[no-untyped-def]
         if self._db is None:
-            from db.session import open_database
+            from ddor_watch.db.session import open_database
 
             self._db = open_database(self.config.db_url)
         return self._db
@@ -71,8 +71,8 @@ def cli(ctx: click.Context, db_url: str | None, data_dir: str | None, config_pat
 @click.option("--format", "fmt", type=click.Choice(["json", "table"]), default="json", show_default=True)
 def parse(file: Path, fmt: str) -> None:
     """Parse one PDF and print it (no database)."""
-    from scraper.pdf import parse_report
-    from scraper.pdf.export import report_to_json, report_to_table
+    from ddor_watch.scraper.pdf import parse_report
+    from ddor_watch.scraper.pdf.export import report_to_json, report_to_table
 
     report = parse_report(file)
     if fmt == "json":
@@ -87,8 +87,8 @@ def parse(file: Path, fmt: str) -> None:
 @pass_state
 def ingest(state: State, files: tuple[Path, ...], reparse_all: bool) -> None:
     """Archive, parse and store local PDFs (backfill, manual fixes)."""
-    from db.store import count_reports
-    from monitor.ingest import reparse_all as reparse
+    from ddor_watch.db.store import count_reports
+    from ddor_watch.monitor.ingest import reparse_all as reparse
 
     if not files and not reparse_all:
         raise BadInput("give one or more PDF files, or --reparse-all")
@@ -113,8 +113,8 @@ def ingest(state: State, files: tuple[Path, ...], reparse_all: bool) -> None:
 
 
 def _ingest_each(state: State, files, backfill: bool) -> int:  # type: ignore[no-untyped-def]
-    from monitor.alerts import alert
-    from monitor.ingest import ingest_path
+    from ddor_watch.monitor.alerts import alert
+    from ddor_watch.monitor.ingest import ingest_path
 
     failed = 0
     for path in files:
@@ -140,10 +140,10 @@ def _ingest_each(state: State, files, backfill: bool) -> int:  # type: ignore[no
 @pass_state
 def diff_command(state: State, period_end: str | None, fmt: str) -> None:
     """What changed in a report against the one before (or its previous revision)."""
-    from db.changes import load_changes
-    from db.snapshots import report_for_period
-    from monitor.describe import describe_change
-    from monitor.ingest import record_changes
+    from ddor_watch.db.changes import load_changes
+    from ddor_watch.db.snapshots import report_for_period
+    from ddor_watch.monitor.describe import describe_change
+    from ddor_watch.monitor.ingest import record_changes
 
     report_id = report_for_period(state.db, _date(period_end))
     if report_id is None:
@@ -165,8 +165,8 @@ def diff_command(state: State, period_end: str | None, fmt: str) -> None:
 @pass_state
 def history(state: State, what: str, fmt: str) -> None:
     """The stored history for maintainers."""
-    from db.history import history as query
-    from monitor.output import render_rows
+    from ddor_watch.db.history import history as query
+    from ddor_watch.monitor.output import render_rows
 
     columns, rows = query(state.db, what)
     click.echo(render_rows(columns, rows, fmt))
@@ -181,7 +181,7 @@ def db_group() -> None:
 @pass_state
 def db_upgrade(state: State) -> None:
     """Apply migrations."""
-    from db.session import make_engine, upgrade
+    from ddor_watch.db.session import make_engine, upgrade
 
     upgrade(state.config.db_url, make_engine(state.config.db_url))
     click.echo("database at the newest schema")
@@ -201,7 +201,7 @@ def config_show(state: State) -> None:
 
 
 def _register_more() -> None:
-    from monitor import cli_ops  # noqa: F401  (registers check, run, publish, map, ...)
+    from ddor_watch.monitor import cli_ops  # noqa: F401  (registers check, run, publish, map, ...)
 
 
 def main(argv: list[str] | None = None) -> Any:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from db.errors import BadInput
-from monitor.cli import State, _date, cli, pass_state
+from ddor_watch.db.errors import BadInput
+from ddor_watch.monitor.cli import State, _date, cli, pass_state
 
 
 @cli.command()
@@ -18,8 +18,8 @@ from monitor.cli import State, _date, cli, pass_state
 @pass_state
 def check(state: State, sources: tuple[str, ...], dry_run: bool, no_publish: bool) -> None:
     """One full cycle: crawl, ingest, diff, publish."""
-    from monitor.cycle import run_check
-    from monitor.describe import describe_change
+    from ddor_watch.monitor.cycle import run_check
+    from ddor_watch.monitor.describe import describe_change
 
     summary = run_check(state.config, state.db, list(sources) or None, publish=not no_publish,
                         dry_run=True if dry_run else None)
@@ -27,7 +27,7 @@ def check(state: State, sources: tuple[str, ...], dry_run: bool, no_publish: boo
     click.echo(f"check {summary.status}: {crawl.requests} requests, {crawl.pages_fetched} responses "
                f"({crawl.not_modified} not modified), {crawl.pdfs_found} report links, "
                f"{len(summary.new_reports)} new documents")
-    from db.changes import load_changes
+    from ddor_watch.db.changes import load_changes
 
     for stored in summary.stored:
         click.echo(f"  {stored.sha256[:12]} {stored.status}: {stored.message}")
@@ -47,7 +47,7 @@ def check(state: State, sources: tuple[str, ...], dry_run: bool, no_publish: boo
 @pass_state
 def run(state: State, run_now: bool) -> None:
     """The scheduler daemon: `check` on the configured cron schedule until stopped."""
-    from monitor.scheduler import run_daemon
+    from ddor_watch.monitor.scheduler import run_daemon
 
     run_daemon(state.config, run_now)
 
@@ -60,13 +60,13 @@ def publish(ctx: click.Context, dry_run: bool, channel: str | None) -> None:
     """Deliver what is pending in the outbox (subcommands: list, approve, reject, enqueue)."""
     if ctx.invoked_subcommand is not None:
         return
-    from monitor.lock import cycle_lock
-    from publish.channels.factory import build_channels
-    from publish.outbox import deliver_pending
+    from ddor_watch.monitor.lock import cycle_lock
+    from ddor_watch.publish.channels.factory import build_channels
+    from ddor_watch.publish.outbox import deliver_pending
 
     state: State = ctx.obj
     if dry_run:
-        from db.outbox import peek_due
+        from ddor_watch.db.outbox import peek_due
 
         previews = build_channels(state.config, state.db, dry_run=True)
         for item in peek_due(state.db, channel):
@@ -88,8 +88,8 @@ def publish(ctx: click.Context, dry_run: bool, channel: str | None) -> None:
 @pass_state
 def publish_list(state: State, status: str | None) -> None:
     """Messages in the outbox (ID, report, channel, kind, status, reason)."""
-    from db.outbox import list_messages
-    from monitor.output import render_rows
+    from ddor_watch.db.outbox import list_messages
+    from ddor_watch.monitor.output import render_rows
 
     rows = list_messages(state.db, status)
     click.echo(render_rows(["id", "report", "channel", "kind", "status", "reason"], rows, "table"))
@@ -112,7 +112,7 @@ def publish_reject(state: State, ids: tuple[int, ...]) -> None:
 
 
 def _set_status(state: State, ids: tuple[int, ...], status: str) -> None:
-    from db.outbox import set_message_status
+    from ddor_watch.db.outbox import set_message_status
 
     for message_id in ids:
         if not set_message_status(state.db, message_id, status):
@@ -126,8 +126,8 @@ def _set_status(state: State, ids: tuple[int, ...], status: str) -> None:
 @pass_state
 def publish_enqueue(state: State, period_end: str | None, include_silent: bool) -> None:
     """Render a stored report into the outbox (e.g. to publish a backfilled report on request)."""
-    from db.snapshots import report_for_period
-    from publish.outbox import enqueue_report
+    from ddor_watch.db.snapshots import report_for_period
+    from ddor_watch.publish.outbox import enqueue_report
 
     report_id = report_for_period(state.db, _date(period_end))
     if report_id is None:
@@ -142,9 +142,9 @@ def publish_enqueue(state: State, period_end: str | None, include_silent: bool) 
 @pass_state
 def map_command(state: State, period_end: str | None, output: Path) -> None:
     """The county map snapshot for a report."""
-    from db.changes import load_changes
-    from db.snapshots import load_snapshot, report_for_period
-    from publish.map import map_data, newly_listed_keys, render_map
+    from ddor_watch.db.changes import load_changes
+    from ddor_watch.db.snapshots import load_snapshot, report_for_period
+    from ddor_watch.publish.map import map_data, newly_listed_keys, render_map
 
     report_id = report_for_period(state.db, _date(period_end))
     if report_id is None:
@@ -164,7 +164,7 @@ def subscribers() -> None:
 @click.argument("emails", nargs=-1, required=True)
 @pass_state
 def subscribers_add(state: State, emails: tuple[str, ...]) -> None:
-    from db.subscribers import add_subscriber
+    from ddor_watch.db.subscribers import add_subscriber
 
     for email in emails:
         click.echo(add_subscriber(state.db, email))
@@ -174,7 +174,7 @@ def subscribers_add(state: State, emails: tuple[str, ...]) -> None:
 @click.argument("emails", nargs=-1, required=True)
 @pass_state
 def subscribers_remove(state: State, emails: tuple[str, ...]) -> None:
-    from db.subscribers import remove_subscriber
+    from ddor_watch.db.subscribers import remove_subscriber
 
     for email in emails:
         click.echo(remove_subscriber(state.db, email))
@@ -184,8 +184,8 @@ def subscribers_remove(state: State, emails: tuple[str, ...]) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
 @pass_state
 def subscribers_list(state: State, fmt: str) -> None:
-    from db.subscribers import list_subscribers
-    from monitor.output import render_rows
+    from ddor_watch.db.subscribers import list_subscribers
+    from ddor_watch.monitor.output import render_rows
 
     click.echo(render_rows(["email", "status", "created_at"], list_subscribers(state.db), fmt))
 
@@ -195,7 +195,7 @@ def subscribers_list(state: State, fmt: str) -> None:
 @pass_state
 def subscribers_unsubscribe(state: State, token: str) -> None:
     """Unsubscribe with the signed token from a digest's link."""
-    from publish.unsubscribe import unsubscribe
+    from ddor_watch.publish.unsubscribe import unsubscribe
 
     click.echo(f"{unsubscribe(state.config, state.db, token)} unsubscribed")
 
@@ -206,7 +206,7 @@ def subscribers_unsubscribe(state: State, token: str) -> None:
 @pass_state
 def serve(state: State, host: str, port: int) -> None:
     """The one-click unsubscribe endpoint (RFC 8058)."""
-    from publish.unsubscribe import serve as make_server
+    from ddor_watch.publish.unsubscribe import serve as make_server
 
     server = make_server(state.config, state.db, host, port)
     click.echo(f"unsubscribe endpoint on http://{host}:{server.server_address[1]}/unsubscribe")
@@ -221,7 +221,7 @@ def serve(state: State, host: str, port: int) -> None:
 @pass_state
 def status(state: State, fmt: str) -> None:
     """Last runs, next run, pending deliveries, health. Exits 1 when unhealthy."""
-    from monitor.status import status_report
+    from ddor_watch.monitor.status import status_report
 
     text, healthy = status_report(state.config, state.db, fmt)
     click.echo(text)
@@ -233,6 +233,6 @@ def status(state: State, fmt: str) -> None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("demo"), show_default=True)
 def demo(out: Path) -> None:
     """The whole pipeline offline on a bundled replica newsroom (three weeks and a correction)."""
-    from monitor.demo import run_demo
+    from ddor_watch.monitor.demo import run_demo
 
     run_demo(out, click.echo)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-from db.errors import BadInput
+from ddor_watch.db.errors import BadInput
 
 
 @dataclass(frozen=True)

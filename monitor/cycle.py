@@ -9,16 +9,16 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from db.records import CrawlResult
-from db.runs import finish_run, known_urls, save_url_states, start_run
-from db.session import Database
-from db.store import StoreResult, count_reports
-from monitor.alerts import alert
-from monitor.config import Config
-from monitor.ingest import ingest_fetched
-from monitor.lock import cycle_lock
-from scraper.crawl import run_crawl
-from scraper.job import CrawlJob
+from ddor_watch.db.records import CrawlResult
+from ddor_watch.db.runs import finish_run, known_urls, save_url_states, start_run
+from ddor_watch.db.session import Database
+from ddor_watch.db.store import StoreResult, count_reports
+from ddor_watch.monitor.alerts import alert
+from ddor_watch.monitor.config import Config
+from ddor_watch.monitor.ingest import ingest_fetched
+from ddor_watch.monitor.lock import cycle_lock
+from ddor_watch.scraper.crawl import run_crawl
+from ddor_watch.scraper.job import CrawlJob
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ def crawl_job(config: Config, sources: list[str] | None, db: Database, retry_bac
 
 
 def _consecutive_failures(db: Database) -> int:
-    from db.runs import recent_runs
+    from ddor_watch.db.runs import recent_runs
 
     count = 0
     for run in recent_runs(db, CRAWL_FAILURES_BEFORE_ALERT + 1, kind="check"):
@@ -94,7 +94,7 @@ def _cycle(config: Config, db: Database, run_id: int, sources: list[str] | None,
         alert(db, config, f"layout:{page}", f"Layout drift: the landing page {page} links no report any more.")
     if publish:
         # Every cycle also retries what is due from earlier ones (rate limits, outages).
-        from monitor.publishing import publish_new_reports
+        from ddor_watch.monitor.publishing import publish_new_reports
 
         summary.published = publish_new_reports(config, db, [s.report_id for s in summary.new_reports
                                                              if s.report_id], dry_run=dry_run)
@@ -106,7 +106,7 @@ def _cycle(config: Config, db: Database, run_id: int, sources: list[str] | None,
                        "forbidden": list(crawl.forbidden), "backfill": backfill})
     if status == "failed" and _consecutive_failures(db) >= CRAWL_FAILURES_BEFORE_ALERT:
         alert(db, config, "crawl-failing", f"The last {CRAWL_FAILURES_BEFORE_ALERT} checks failed: {errors[:3]}")
-    from monitor.health import check_overdue
+    from ddor_watch.monitor.health import check_overdue
 
     check_overdue(config, db)
     return summary

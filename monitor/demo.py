@@ -13,16 +13,16 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from db.changes import load_changes
-from db.history import history
-from db.session import open_database
-from ddor_factories import render_report
-from ddor_factories.newsroom import ReplicaServer, ReplicaSite
-from ddor_factories.series import series
-from monitor.config import load_config
-from monitor.cycle import run_check
-from monitor.describe import describe_change
-from monitor.output import render_rows
+from ddor_watch.db.changes import load_changes
+from ddor_watch.db.history import history
+from ddor_watch.db.session import open_database
+from ddor_watch.monitor.config import load_config
+from ddor_watch.monitor.cycle import run_check
+from ddor_watch.monitor.describe import describe_change
+from ddor_watch.monitor.output import render_rows
+from ddor_watch.monitor.samples import render_report
+from ddor_watch.monitor.samples.newsroom import ReplicaServer, ReplicaSite
+from ddor_watch.monitor.samples.series import series
 
 Echo = Callable[[str], None]
 
@@ -39,7 +39,7 @@ def run_demo(out: Path, echo: Echo) -> Path:
                          download_delay=0.0, retry_backoff=0.1, crawl_timeout=120, publish_enabled=False,
                          public_url="http://127.0.0.1:8025")
         db = open_database(config.db_url)
-        from db.subscribers import add_subscriber
+        from ddor_watch.db.subscribers import add_subscriber
 
         add_subscriber(db, "reader@example.org")
         echo(f"replica newsroom on {server.url}; data in {data}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from db.records import Change
+from ddor_watch.db.records import Change
 
 
 def _place(c: Change) -> str:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from db.records import Change, DeclinedDetainer, Policy, ReportSnapshot, TopJurisdiction
-from db.store import jurisdiction_key
+from ddor_watch.db.records import Change, DeclinedDetainer, Policy, ReportSnapshot, TopJurisdiction
+from ddor_watch.db.store import jurisdiction_key
 
 KINDS = (
     "first_report", "correction", "nationwide_total_changed", "declined_total_changed",

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from db.models import Delivery, Document, MessageRow, Report
-from db.runs import last_successful_run, recent_runs
-from db.session import Database
-from monitor.config import Config
+from ddor_watch.db.models import Delivery, Document, MessageRow, Report
+from ddor_watch.db.runs import last_successful_run, recent_runs
+from ddor_watch.db.session import Database
+from ddor_watch.monitor.config import Config
 
 
 def _aware(value: dt.datetime | None) -> dt.datetime | None:
@@ -28,7 +28,7 @@ def latest_report_seen(db: Database) -> dt.datetime | None:
 
 def check_overdue(config: Config, db: Database, now: dt.datetime | None = None) -> bool:
     """One alert when no new report appeared for overdue_factor × cadence (distinct from crawl errors)."""
-    from monitor.alerts import alert
+    from ddor_watch.monitor.alerts import alert
 
     now = now or dt.datetime.now(dt.UTC)
     seen = latest_report_seen(db)

@@ -7,16 +7,23 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from db.archive import archive_file
-from db.changes import has_changes, store_changes
-from db.errors import BadInput
-from db.models import Document
-from db.records import FetchedDocument
-from db.session import Database
-from db.snapshots import load_snapshot, previous_report_id, report_ids_in_order
-from db.store import StoreResult, already_stored, mark_quarantined, replace_report, store_quarantined, store_report
-from monitor.diff import diff
-from scraper.pdf import parse_report
+from ddor_watch.db.archive import archive_file
+from ddor_watch.db.changes import has_changes, store_changes
+from ddor_watch.db.errors import BadInput
+from ddor_watch.db.models import Document
+from ddor_watch.db.records import FetchedDocument
+from ddor_watch.db.session import Database
+from ddor_watch.db.snapshots import load_snapshot, previous_report_id, report_ids_in_order
+from ddor_watch.db.store import (
+    StoreResult,
+    already_stored,
+    mark_quarantined,
+    replace_report,
+    store_quarantined,
+    store_report,
+)
+from ddor_watch.monitor.diff import diff
+from ddor_watch.scraper.pdf import parse_report
 
 logger = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from db.errors import AlreadyRunning
+from ddor_watch.db.errors import AlreadyRunning
 
 
 @contextmanager

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from db.session import Database
-from monitor.alerts import alert
-from monitor.config import Config
-from publish.channels.factory import build_channels
-from publish.outbox import deliver_pending, enqueue_report
+from ddor_watch.db.session import Database
+from ddor_watch.monitor.alerts import alert
+from ddor_watch.monitor.config import Config
+from ddor_watch.publish.channels.factory import build_channels
+from ddor_watch.publish.outbox import deliver_pending, enqueue_report
 
 logger = logging.getLogger(__name__)
 

@@ -17,10 +17,10 @@ from zoneinfo import ZoneInfo
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 
-from db.errors import AlreadyRunning, BadInput
-from db.runs import abandon_stale_runs
-from db.session import open_database
-from monitor.config import Config
+from ddor_watch.db.errors import AlreadyRunning, BadInput
+from ddor_watch.db.runs import abandon_stale_runs
+from ddor_watch.db.session import open_database
+from ddor_watch.monitor.config import Config
 
 logger = logging.getLogger(__name__)
 
@@ -46,8 +46,8 @@ def next_run(config: Config, now: dt.datetime | None = None) -> dt.datetime | No
 
 def scheduled_check(config: Config) -> str:
     """The job: one cycle. The job boundary: every error is logged, recorded and alerted."""
-    from monitor.alerts import alert
-    from monitor.cycle import run_check
+    from ddor_watch.monitor.alerts import alert
+    from ddor_watch.monitor.cycle import run_check
 
     db = open_database(config.db_url)
     try:

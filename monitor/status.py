@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 
-from db.runs import recent_runs
-from db.session import Database
-from monitor.config import Config
-from monitor.health import health
-from monitor.scheduler import next_run
+from ddor_watch.db.runs import recent_runs
+from ddor_watch.db.session import Database
+from ddor_watch.monitor.config import Config
+from ddor_watch.monitor.health import health
+from ddor_watch.monitor.scheduler import next_run
 
 
 def status_report(config: Config, db: Database, fmt: str = "text") -> tuple[str, bool]:

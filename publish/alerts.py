@@ -19,7 +19,7 @@ def send_alert(config: Any, problem: str, message: str, day: dt.date) -> Path | 
     mail["Message-ID"] = make_msgid(domain="ddor-watch.local")
     mail.set_content(f"{message}\n\nProblem key: {problem}\nDay: {day.isoformat()}\n")
     if config.smtp_host and config.alert_email:
-        from publish.channels.email import smtp_send
+        from ddor_watch.publish.channels.email import smtp_send
 
         smtp_send(config, mail)
         return None

@@ -8,8 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from db.records import Change, ReportSnapshot
-from db.store import jurisdiction_key
+from ddor_watch.db.records import Change, ReportSnapshot
+from ddor_watch.db.store import jurisdiction_key
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "June", "July", "Aug", "Sept", "Oct", "Nov", "Dec")
 

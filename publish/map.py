@@ -17,10 +17,10 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.collections import LineCollection, PolyCollection  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
-from db.records import ReportSnapshot  # noqa: E402
-from db.store import jurisdiction_key  # noqa: E402
-from publish.context import period_text  # noqa: E402
-from publish.geometry import EXTENT, INSET_BOXES, interior_point, load_geometry  # noqa: E402
+from ddor_watch.db.records import ReportSnapshot  # noqa: E402
+from ddor_watch.db.store import jurisdiction_key  # noqa: E402
+from ddor_watch.publish.context import period_text  # noqa: E402
+from ddor_watch.publish.geometry import EXTENT, INSET_BOXES, interior_point, load_geometry  # noqa: E402
 
 MAX_BYTES = 976_560
 WIDTH, HEIGHT, DPI = 16.0, 10.0, 100

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from db.changes import load_changes
-from db.errors import PublishError
-from db.outbox import (
+from ddor_watch.db.changes import load_changes
+from ddor_watch.db.errors import PublishError
+from ddor_watch.db.outbox import (
     active_subscribers,
     add_message,
     claim_due,
@@ -27,12 +27,12 @@ from db.outbox import (
     mark_sent,
     save_progress,
 )
-from db.records import Message, PendingDelivery
-from db.session import Database
-from db.snapshots import is_first_report, load_snapshot, previous_report_id
-from publish.context import build_context
-from publish.map import map_data, newly_listed_keys, render_map
-from publish.render import SOCIAL, render_digest, render_post
+from ddor_watch.db.records import Message, PendingDelivery
+from ddor_watch.db.session import Database
+from ddor_watch.db.snapshots import is_first_report, load_snapshot, previous_report_id
+from ddor_watch.publish.context import build_context
+from ddor_watch.publish.map import map_data, newly_listed_keys, render_map
+from ddor_watch.publish.render import SOCIAL, render_digest, render_post
 
 logger = logging.getLogger(__name__)
 CHANNELS = (*SOCIAL, "email")
@@ -114,7 +114,7 @@ def deliver_one(config: Any, db: Database, channel: Any, item: PendingDelivery) 
     except PublishError as error:
         if error.permanent or item.attempts >= config.max_attempts:
             mark_failed(db, item.delivery_id, str(error))
-            from monitor.alerts import alert
+            from ddor_watch.monitor.alerts import alert
 
             alert(db, config, f"delivery-failed:{item.message.channel}:{item.delivery_id}",
                   f"Delivery failed for good ({label}): {error}")

@@ -16,15 +16,15 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from db.errors import PublishError
-from publish.common import fits, pack_thread, short_url
-from publish.context import ReportContext
+from ddor_watch.db.errors import PublishError
+from ddor_watch.publish.common import fits, pack_thread, short_url
+from ddor_watch.publish.context import ReportContext
 
 SOCIAL = ("x", "mastodon", "bluesky")
 
 
 def template_dir() -> Path:
-    return Path(str(files("ddor_templates")))
+    return Path(str(files("ddor_watch.templates")))
 
 
 def _number(value: int | None) -> str:

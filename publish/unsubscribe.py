@@ -10,9 +10,9 @@ from urllib.parse import parse_qs, urlparse
 
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from db.errors import BadInput
-from db.session import Database
-from db.subscribers import subscriber_token, unsubscribe_by_token
+from ddor_watch.db.errors import BadInput
+from ddor_watch.db.session import Database
+from ddor_watch.db.subscribers import subscriber_token, unsubscribe_by_token
 
 
 def secret(config: Any) -> str:

@@ -12,8 +12,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from db.records import CrawlResult
-from scraper.job import CrawlJob, result_from_json, result_to_json
+from ddor_watch.db.records import CrawlResult
+from ddor_watch.scraper.job import CrawlJob, result_from_json, result_to_json
 
 
 def _failed(message: str) -> CrawlResult:
@@ -25,7 +25,7 @@ def run_crawl(job: CrawlJob, timeout: float = 900.0) -> CrawlResult:
         job_path, out_path = Path(tmp) / "job.json", Path(tmp) / "result.json"
         job.dump(job_path)
         try:
-            child = subprocess.run([sys.executable, "-m", "scraper.crawl", str(job_path), str(out_path)],
+            child = subprocess.run([sys.executable, "-m", "ddor_watch.scraper.crawl", str(job_path), str(out_path)],
                                    capture_output=True, text=True, timeout=timeout)
         except subprocess.TimeoutExpired:
             return _failed(f"crawl timed out after {timeout:.0f} s")
@@ -38,8 +38,8 @@ def run_crawl(job: CrawlJob, timeout: float = 900.0) -> CrawlResult:
 def crawl_in_this_process(job: CrawlJob) -> CrawlResult:
     from scrapy.crawler import CrawlerProcess
 
-    from scraper.settings import scrapy_settings
-    from scraper.spiders.newsroom import NewsroomSpider
+    from ddor_watch.scraper.settings import scrapy_settings
+    from ddor_watch.scraper.spiders.newsroom import NewsroomSpider
 
     process = CrawlerProcess(scrapy_settings(job), install_root_handler=False)
     crawler = process.create_crawler(NewsroomSpider)

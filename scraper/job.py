@@ -7,7 +7,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from db.records import CrawlResult, FetchedDocument, ReportLink, UrlState
+from ddor_watch.db.records import CrawlResult, FetchedDocument, ReportLink, UrlState
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from db.archive import archive_bytes
+from ddor_watch.db.archive import archive_bytes
 
 
 class ArchivePipeline:

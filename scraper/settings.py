@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scraper.job import CrawlJob
+from ddor_watch.scraper.job import CrawlJob
 
 
 def scrapy_settings(job: CrawlJob) -> dict[str, Any]:
@@ -25,8 +25,8 @@ def scrapy_settings(job: CrawlJob) -> dict[str, Any]:
         "RETRY_ENABLED": False,
         "DDOR_RETRIES": job.retries,
         "DDOR_RETRY_BACKOFF": job.retry_backoff,
-        "DOWNLOADER_MIDDLEWARES": {"scraper.middlewares.BackoffRetryMiddleware": 550},
-        "ITEM_PIPELINES": {"scraper.pipelines.ArchivePipeline": 100},
+        "DOWNLOADER_MIDDLEWARES": {"ddor_watch.scraper.middlewares.BackoffRetryMiddleware": 550},
+        "ITEM_PIPELINES": {"ddor_watch.scraper.pipelines.ArchivePipeline": 100},
         "COOKIES_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,
         "LOG_LEVEL": "WARNING",

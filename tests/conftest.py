@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from ddor_factories import make_truth, render_report, style_for_seed
-from monitor.config import Config, load_config
+from ddor_watch.monitor.config import Config, load_config
+from factories import make_truth, render_report, style_for_seed
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -76,7 +76,7 @@ def db_url(request: pytest.FixtureRequest, data_dir: Path):  # type: ignore[no-u
     finally:
         from sqlalchemy.engine import make_url
 
-        from db import session as session_module
+        from ddor_watch.db import session as session_module
 
         session_module._upgraded.discard(str(make_url(url)))
         drop()  # type: ignore[operator]
@@ -84,7 +84,7 @@ def db_url(request: pytest.FixtureRequest, data_dir: Path):  # type: ignore[no-u
 
 @pytest.fixture
 def db(db_url: str):  # type: ignore[no-untyped-def]
-    from db.session import open_database
+    from ddor_watch.db.session import open_database
 
     database = open_database(db_url)
     yield database
@@ -109,5 +109,5 @@ def run_ddor(*args: str, env: dict[str, str] | None = None, cwd: Path | None = N
              timeout: float = 300) -> subprocess.CompletedProcess[str]:
     """The real CLI in a child process."""
     full_env = {**os.environ, **(env or {})}
-    return subprocess.run([sys.executable, "-m", "monitor", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "ddor_watch.monitor", *args], capture_output=True, text=True,
                           env=full_env, cwd=cwd, timeout=timeout)

@@ -9,9 +9,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from ddor_factories import render_report
-from ddor_factories.series import series
-from monitor.ingest import ingest_path
+from ddor_watch.monitor.ingest import ingest_path
+from ddor_watch.monitor.samples.series import series
+from factories import render_report
 
 
 def store_series(db, data_dir: Path, tmp_path: Path, steps: int = 2) -> list[int]:  # type: ignore[no-untyped-def]

@@ -8,12 +8,12 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import func, select
 
-from db.models import Document, Report, Run
-from ddor_factories import render_report
-from ddor_factories.newsroom import ReplicaServer, ReplicaSite
-from ddor_factories.series import series
-from monitor.cycle import crawl_job, run_check
-from scraper.crawl import run_crawl
+from ddor_watch.db.models import Document, Report, Run
+from ddor_watch.monitor.cycle import crawl_job, run_check
+from ddor_watch.monitor.samples.newsroom import ReplicaServer, ReplicaSite
+from ddor_watch.monitor.samples.series import series
+from ddor_watch.scraper.crawl import run_crawl
+from factories import render_report
 
 REPORTS = [(name, render_report(truth)[0]) for name, truth in series()]
 
@@ -168,7 +168,7 @@ def test_html_served_as_pdf_is_not_stored(check_config, db) -> None:  # type: ig
 
 
 def test_a_landing_page_without_report_links_raises_a_layout_alert(check_config, db) -> None:  # type: ignore[no-untyped-def]
-    from db.models import Alert
+    from ddor_watch.db.models import Alert
 
     site = _site(1)
     site.landing_links = False

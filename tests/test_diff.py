@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from db.records import Change, DeclinedDetainer, JurisdictionCount, Policy, ReportSnapshot, TopJurisdiction
-from db.store import jurisdiction_key
-from monitor.diff import apply_top_ten, diff
+from ddor_watch.db.records import Change, DeclinedDetainer, JurisdictionCount, Policy, ReportSnapshot, TopJurisdiction
+from ddor_watch.db.store import jurisdiction_key
+from ddor_watch.monitor.diff import apply_top_ten, diff
 
 W1 = (dt.date(2017, 1, 28), dt.date(2017, 2, 3))
 W2 = (dt.date(2017, 2, 4), dt.date(2017, 2, 10))
@@ -149,10 +149,10 @@ def test_applying_top_ten_changes_to_the_previous_gives_the_current(before, afte
 
 
 def test_three_weeks_and_a_correction_give_the_exact_change_lists(db, data_dir, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from db.changes import load_changes
-    from ddor_factories import render_report
-    from ddor_factories.series import series
-    from monitor.ingest import ingest_path
+    from ddor_watch.db.changes import load_changes
+    from ddor_watch.monitor.ingest import ingest_path
+    from ddor_watch.monitor.samples.series import series
+    from factories import render_report
 
     results = []
     for index, (_name, truth) in enumerate(series()):

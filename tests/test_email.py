@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
-from publish_support import store_series
 from sqlalchemy import select
 
 from conftest import run_ddor
-from db.models import Delivery, MessageRow, Subscriber
-from db.subscribers import add_subscriber
-from publish.channels.factory import build_channels
-from publish.outbox import deliver_pending, enqueue_report
+from ddor_watch.db.models import Delivery, MessageRow, Subscriber
+from ddor_watch.db.subscribers import add_subscriber
+from ddor_watch.publish.channels.factory import build_channels
+from ddor_watch.publish.outbox import deliver_pending, enqueue_report
+from publish_support import store_series
 
 
 def _free_port() -> int:
@@ -201,10 +201,10 @@ def test_dry_run_writes_eml_files(db, config, week2, data_dir) -> None:  # type:
 
 
 def test_a_jurisdiction_named_script_is_escaped_in_html(db, mail_config, smtp, data_dir, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from ddor_factories import render_report
-    from ddor_factories.series import series
-    from ddor_factories.truth import DeclinedRow
-    from monitor.ingest import ingest_path
+    from ddor_watch.monitor.ingest import ingest_path
+    from ddor_watch.monitor.samples.series import series
+    from ddor_watch.monitor.samples.truth import DeclinedRow
+    from factories import render_report
 
     add_subscriber(db, "ana@example.org")
     store_series(db, data_dir, tmp_path, steps=1)

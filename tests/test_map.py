@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from publish.map import BINS, COLOURS, EMPTY, MAX_BYTES, MapData, colour_for, render_map
+from ddor_watch.publish.map import BINS, COLOURS, EMPTY, MAX_BYTES, MapData, colour_for, render_map
 
 DATA = MapData(
     period="Jan 28 – Feb 3, 2017",
@@ -76,9 +76,8 @@ def test_bins_cover_every_positive_count() -> None:
 
 
 def test_ddor_map_cli(db, db_url, data_dir: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from publish_support import store_series
-
     from conftest import run_ddor
+    from publish_support import store_series
 
     store_series(db, data_dir, tmp_path, steps=2)
     output = tmp_path / "week2.png"

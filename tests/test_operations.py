@@ -18,14 +18,14 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import select, update
 
 from conftest import ROOT, run_ddor
-from db.errors import AlreadyRunning
-from db.models import Alert, Delivery, Document, Run
-from db.runs import finish_run, start_run
-from monitor.alerts import alert
-from monitor.config import SETTINGS, load_config
-from monitor.health import check_overdue, health
-from monitor.lock import cycle_lock
-from monitor.scheduler import build_scheduler, scheduled_check, trigger
+from ddor_watch.db.errors import AlreadyRunning
+from ddor_watch.db.models import Alert, Delivery, Document, Run
+from ddor_watch.db.runs import finish_run, start_run
+from ddor_watch.monitor.alerts import alert
+from ddor_watch.monitor.config import SETTINGS, load_config
+from ddor_watch.monitor.health import check_overdue, health
+from ddor_watch.monitor.lock import cycle_lock
+from ddor_watch.monitor.scheduler import build_scheduler, scheduled_check, trigger
 
 NY = ZoneInfo("America/New_York")
 
@@ -72,10 +72,10 @@ def test_two_cycles_never_run_at_once(config, db) -> None:  # type: ignore[no-un
 
 
 def test_sigterm_during_a_cycle_finishes_it_cleanly(tmp_path: Path) -> None:
-    from db.session import open_database
-    from ddor_factories import render_report
-    from ddor_factories.newsroom import ReplicaServer, ReplicaSite
-    from ddor_factories.series import series
+    from ddor_watch.db.session import open_database
+    from ddor_watch.monitor.samples.newsroom import ReplicaServer, ReplicaSite
+    from ddor_watch.monitor.samples.series import series
+    from factories import render_report
 
     site = ReplicaSite()
     name, truth = series()[0]
@@ -86,7 +86,7 @@ def test_sigterm_during_a_cycle_finishes_it_cleanly(tmp_path: Path) -> None:
         env = {**os.environ, "DDOR_DATA_DIR": str(data), "DDOR_START_URLS": server.start_urls[0],
                "DDOR_LANDING_URLS": server.landing_urls[0], "DDOR_DOWNLOAD_DELAY": "0", "DDOR_JITTER": "0",
                "DDOR_SCHEDULE": "0 3 1 1 *"}
-        daemon = subprocess.Popen([sys.executable, "-m", "monitor", "run", "--now"], env=env,
+        daemon = subprocess.Popen([sys.executable, "-m", "ddor_watch.monitor", "run", "--now"], env=env,
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         db_file = data / "ddor.sqlite3"
         deadline = time.time() + 60
@@ -118,9 +118,8 @@ def test_status_health_rules(config, db) -> None:  # type: ignore[no-untyped-def
 
 
 def test_failed_deliveries_make_status_unhealthy(config, db, data_dir, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from ddor_watch.publish.outbox import enqueue_report
     from publish_support import store_series
-
-    from publish.outbox import enqueue_report
 
     finish_run(db, start_run(db, "check"), "ok")
     enqueue_report(config, db, store_series(db, data_dir, tmp_path, 2)[1])
@@ -173,7 +172,7 @@ def test_every_setting_is_documented_in_the_readme() -> None:
 def test_secrets_never_reach_the_logs(capsys) -> None:  # type: ignore[no-untyped-def]
     import logging
 
-    from monitor.logs import setup_logging
+    from ddor_watch.monitor.logs import setup_logging
 
     setup_logging("json", logging.INFO)
     logging.getLogger("ddor.test").info("login with password=hunter2 and token: abc123")
@@ -198,7 +197,7 @@ def test_the_demo_runs_offline_and_leaves_its_outputs(tmp_path: Path) -> None:
 
 
 def test_load_config_rejects_non_numbers() -> None:
-    from db.errors import BadInput
+    from ddor_watch.db.errors import BadInput
 
     with pytest.raises(BadInput, match="DDOR_MAX_ATTEMPTS"):
         load_config(environ={"DDOR_MAX_ATTEMPTS": "many"}, toml_path="/nonexistent.toml")
@@ -207,12 +206,12 @@ def test_load_config_rejects_non_numbers() -> None:
 
 
 def test_a_crash_inside_a_cycle_is_a_recorded_failed_run_and_an_alert(config, db, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import monitor.cycle
+    import ddor_watch.monitor.cycle
 
     def boom(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise OSError("disk full")
 
-    monkeypatch.setattr(monitor.cycle, "run_crawl", boom)
+    monkeypatch.setattr(ddor_watch.monitor.cycle, "run_crawl", boom)
     assert scheduled_check(config) == "failed"
     with db.session() as session:
         runs = list(session.scalars(select(Run)))

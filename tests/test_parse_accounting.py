@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from ddor_factories import Style, make_truth, render_report
-from scraper.pdf import parse_report
-from scraper.pdf.offences import split_offences
+from ddor_watch.scraper.pdf import parse_report
+from ddor_watch.scraper.pdf.offences import split_offences
+from factories import Style, make_truth, render_report
 
 GHOSTSCRIPT = shutil.which("gs")
 

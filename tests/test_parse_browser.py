@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from ddor_factories import Style, make_truth, render_report
-from ddor_factories.html import render_html
-from scraper.pdf import parse_report
+from ddor_watch.scraper.pdf import parse_report
+from factories import Style, make_truth, render_report
+from factories.html import render_html
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from conftest import run_ddor
-from ddor_factories import make_truth, render_report, style_for_seed
-from ddor_factories.bad import corrupt, plain_pdf, truncated
+from factories import make_truth, render_report, style_for_seed
+from factories.bad import corrupt, plain_pdf, truncated
 
 
 @pytest.fixture(scope="module")

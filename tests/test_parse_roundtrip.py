@@ -8,9 +8,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from ddor_factories import Style, make_truth, render_report, style_for_seed
-from scraper.pdf import parse_report
-from scraper.pdf.export import report_to_json
+from ddor_watch.scraper.pdf import parse_report
+from ddor_watch.scraper.pdf.export import report_to_json
+from factories import Style, make_truth, render_report, style_for_seed
 
 SCHEMA = json.loads((Path(__file__).parent / "schema" / "ddor-report.schema.json").read_text())
 FIELDS = ("title", "pages", "period_start", "period_end", "detainers_issued_total", "declined_total_stated",
@@ -105,8 +105,8 @@ def test_bare_year_line_is_not_taken_for_a_page_number(tmp_path: Path) -> None:
 def test_prose_that_wraps_onto_a_heading_phrase_is_not_a_heading() -> None:
     """Regression: a summary line starting 'jurisdictions that have enacted policies ...' was
     taken for Section III, so Sections I and II were never found (100-page bench report)."""
-    from scraper.pdf.layout import Line, Word
-    from scraper.pdf.sections import split_sections
+    from ddor_watch.scraper.pdf.layout import Line, Word
+    from ddor_watch.scraper.pdf.sections import split_sections
 
     def line(text: str, top: float) -> Line:
         return Line(1, top, top + 8, [Word(40, 400, top, top + 8, text)])
@@ -128,7 +128,7 @@ def test_a_300_page_report_parses_in_flat_memory(tmp_path: Path) -> None:
     from common import measure, report_with_pages
 
     path, pages = report_with_pages(300, tmp_path)
-    result = measure("from scraper.pdf import parse_report\nr = parse_report(sys.argv[1])\n"
+    result = measure("from ddor_watch.scraper.pdf import parse_report\nr = parse_report(sys.argv[1])\n"
                      "result = {'rows': len(r.declined_detainers), 'warnings': list(r.warnings)}", str(path))
     assert pages >= 290 and result["warnings"] == [] and result["peak_rss_mb"] < 300
 
@@ -140,6 +140,6 @@ def test_a_300_page_report_parses_in_flat_memory(tmp_path: Path) -> None:
     ("City / County", None),  # ambiguous: maps to nothing rather than to a guess
 ])
 def test_header_wordings_map_by_synonym_then_keyword(header: str, key: str | None) -> None:
-    from scraper.pdf.specs import DECLINED
+    from ddor_watch.scraper.pdf.specs import DECLINED
 
     assert DECLINED.match(header) == key

@@ -9,15 +9,15 @@ from pathlib import Path
 
 import pytest
 import responses
-from publish_support import X_KEYS, FakePds, live, store_series
 from sqlalchemy import select
 
-from db.models import Alert, Delivery, MessageRow
-from db.outbox import set_message_status
-from monitor.publishing import publish_new_reports
-from publish.channels.factory import build_channels
-from publish.common import LENGTH, LIMITS
-from publish.outbox import deliver_pending, enqueue_report
+from ddor_watch.db.models import Alert, Delivery, MessageRow
+from ddor_watch.db.outbox import set_message_status
+from ddor_watch.monitor.publishing import publish_new_reports
+from ddor_watch.publish.channels.factory import build_channels
+from ddor_watch.publish.common import LENGTH, LIMITS
+from ddor_watch.publish.outbox import deliver_pending, enqueue_report
+from publish_support import X_KEYS, FakePds, live, store_series
 
 X_API, X_TWEETS = "https://api.x.com", "https://api.twitter.com/2/tweets"
 
@@ -259,7 +259,7 @@ def test_dry_run_writes_exactly_what_a_live_run_sends(db, config, week2, data_di
     enqueue_report(config, db, week2)
     from click.testing import CliRunner
 
-    from monitor.cli import _register_more, cli
+    from ddor_watch.monitor.cli import _register_more, cli
 
     _register_more()
     result = CliRunner().invoke(cli, ["--db", str(db.engine.url), "--data-dir", str(data_dir),
@@ -276,9 +276,9 @@ def test_dry_run_writes_exactly_what_a_live_run_sends(db, config, week2, data_di
 def test_reports_with_parse_warnings_are_held_until_approved(db, config, data_dir, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from dataclasses import replace as dc_replace
 
-    from ddor_factories import render_report
-    from ddor_factories.series import series
-    from monitor.ingest import ingest_path
+    from ddor_watch.monitor.ingest import ingest_path
+    from ddor_watch.monitor.samples.series import series
+    from factories import render_report
 
     store_series(db, data_dir, tmp_path, steps=1)
     name, truth = series()[1]

@@ -15,10 +15,10 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from conftest import run_ddor
-from db.models import DeclinedRow, Document, Jurisdiction, PolicyRow, Report, TopRow
-from ddor_factories import make_truth, render_report, style_for_seed
-from ddor_factories.bad import plain_pdf
-from monitor.ingest import ingest_path, reparse_all
+from ddor_watch.db.models import DeclinedRow, Document, Jurisdiction, PolicyRow, Report, TopRow
+from ddor_watch.monitor.ingest import ingest_path, reparse_all
+from factories import make_truth, render_report, style_for_seed
+from factories.bad import plain_pdf
 
 
 def _count(db, model) -> int:  # type: ignore[no-untyped-def]
@@ -94,9 +94,9 @@ def test_cli_ingest_keeps_going_after_a_bad_file_and_exits_1(db_url, data_dir, t
 _KILL_MID_INGEST = textwrap.dedent("""
     import os, signal, sys
     from pathlib import Path
-    import db.store as store
-    from db.session import open_database
-    from monitor.ingest import ingest_path
+    import ddor_watch.db.store as store
+    from ddor_watch.db.session import open_database
+    from ddor_watch.monitor.ingest import ingest_path
     def die(*args, **kwargs):
         os.kill(os.getpid(), signal.SIGKILL)   # rows are flushed, the transaction is open
     store._update_jurisdictions = die
@@ -117,7 +117,8 @@ def test_a_process_killed_mid_ingest_leaves_nothing_half_written(db, db_url, dat
 
 def test_two_processes_ingesting_the_same_file_store_it_once(db, db_url, data_dir, report_pdf) -> None:  # type: ignore[no-untyped-def]
     path, _ = report_pdf(5)
-    command = [sys.executable, "-m", "monitor", "--db", db_url, "--data-dir", str(data_dir), "ingest", str(path)]
+    command = [sys.executable, "-m", "ddor_watch.monitor", "--db", db_url, "--data-dir", str(data_dir),
+               "ingest", str(path)]
     children = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
     outputs = [child.communicate(timeout=180) for child in children]
     assert [child.returncode for child in children] == [0, 0], outputs
@@ -156,7 +157,7 @@ def test_jurisdictions_record_first_and_last_report_listed(db, data_dir, tmp_pat
 
 
 def test_history_views_answer(db, data_dir, report_pdf) -> None:  # type: ignore[no-untyped-def]
-    from db.history import history
+    from ddor_watch.db.history import history
 
     ingest_path(db, data_dir, report_pdf(8)[0])
     for what in ("reports", "top10", "jurisdictions"):

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from publish.common import LENGTH, LIMITS, short_url
-from publish.context import PlaceLine, ReportContext, TopLine
-from publish.render import SOCIAL, render_digest, render_post, template_dir
+from ddor_watch.publish.common import LENGTH, LIMITS, short_url
+from ddor_watch.publish.context import PlaceLine, ReportContext, TopLine
+from ddor_watch.publish.render import SOCIAL, render_digest, render_post, template_dir
 
 URL = "https://www.ice.gov/doclib/ddor/ddor2017_01-28to02-03.pdf"
 
@@ -73,6 +73,6 @@ def test_templates_ship_inside_the_wheel(tmp_path: Path) -> None:
     wheel = next(tmp_path.glob("ddor_watch-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
     shipped = {str(p.relative_to(template_dir())) for p in template_dir().rglob("*.j2")}
-    assert shipped and all(f"ddor_templates/{name}" in names for name in shipped)
-    assert "db/migrations/versions/0001_initial_schema.py" in names
-    assert "ddor_factories/newsroom.py" in names
+    assert shipped and all(f"ddor_watch/templates/{name}" in names for name in shipped)
+    assert "ddor_watch/db/migrations/versions/0001_initial_schema.py" in names
+    assert "ddor_watch/monitor/samples/newsroom.py" in names

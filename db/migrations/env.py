@@ -3,7 +3,7 @@
 from alembic import context
 from sqlalchemy import engine_from_config, pool, text
 
-from db.models import Base
+from ddor_watch.db.models import Base
 
 config = context.config
 target_metadata = Base.metadata

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from db.records import PendingDelivery
+from ddor_watch.db.records import PendingDelivery
 
 Progress = Callable[[list[str]], None]
 

@@ -21,11 +21,11 @@ from atproto_client.exceptions import (
     UnauthorizedError,
 )
 
-from db.errors import PublishError
-from db.records import PendingDelivery
-from publish.channels.base import Progress, SendResult, image_bytes
-from publish.common import URL, short_url
-from publish.map import MAX_BYTES
+from ddor_watch.db.errors import PublishError
+from ddor_watch.db.records import PendingDelivery
+from ddor_watch.publish.channels.base import Progress, SendResult, image_bytes
+from ddor_watch.publish.common import URL, short_url
+from ddor_watch.publish.map import MAX_BYTES
 
 _TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
 COLLECTION = "app.bsky.feed.post"

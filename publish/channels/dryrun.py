@@ -7,8 +7,8 @@ import re
 import shutil
 from pathlib import Path
 
-from db.records import PendingDelivery
-from publish.channels.base import Progress, SendResult
+from ddor_watch.db.records import PendingDelivery
+from ddor_watch.publish.channels.base import Progress, SendResult
 
 
 def _stem(item: PendingDelivery) -> str:

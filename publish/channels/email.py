@@ -14,9 +14,9 @@ from email.message import EmailMessage
 from email.utils import formatdate
 from typing import Any
 
-from db.errors import PublishError
-from db.records import PendingDelivery
-from publish.channels.base import Progress, SendResult, image_bytes
+from ddor_watch.db.errors import PublishError
+from ddor_watch.db.records import PendingDelivery
+from ddor_watch.publish.channels.base import Progress, SendResult, image_bytes
 
 POLICY = policy.SMTP.clone(max_line_length=998)
 PLACEHOLDER = "__UNSUBSCRIBE_URL__"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from db.session import Database
-from publish.channels.dryrun import DryRunChannel
+from ddor_watch.db.session import Database
+from ddor_watch.publish.channels.dryrun import DryRunChannel
 
 
 def configured(config: Any, name: str) -> bool:
@@ -24,8 +24,8 @@ def is_live(config: Any, name: str, dry_run: bool | None = None) -> bool:
 
 
 def build_channels(config: Any, db: Database, dry_run: bool | None = None) -> dict[str, Any]:
-    from publish.channels.email import EmailChannel, build_email
-    from publish.unsubscribe import unsubscribe_url
+    from ddor_watch.publish.channels.email import EmailChannel, build_email
+    from ddor_watch.publish.unsubscribe import unsubscribe_url
 
     def url_for(recipient: str) -> str:
         return unsubscribe_url(config, db, recipient)
@@ -37,15 +37,15 @@ def build_channels(config: Any, db: Database, dry_run: bool | None = None) -> di
             builder = (lambda item: build_email(config, item, url_for(item.recipient))) if name == "email" else None
             channels[name] = DryRunChannel(name, outbox, builder)
         elif name == "x":
-            from publish.channels.x import XChannel
+            from ddor_watch.publish.channels.x import XChannel
 
             channels[name] = XChannel(config)
         elif name == "mastodon":
-            from publish.channels.mastodon import MastodonChannel
+            from ddor_watch.publish.channels.mastodon import MastodonChannel
 
             channels[name] = MastodonChannel(config)
         elif name == "bluesky":
-            from publish.channels.bluesky import BlueskyChannel
+            from ddor_watch.publish.channels.bluesky import BlueskyChannel
 
             channels[name] = BlueskyChannel(config)
         else:

@@ -22,9 +22,9 @@ from mastodon import (
     MastodonUnauthorizedError,
 )
 
-from db.errors import PublishError
-from db.records import PendingDelivery
-from publish.channels.base import Progress, SendResult, post_thread
+from ddor_watch.db.errors import PublishError
+from ddor_watch.db.records import PendingDelivery
+from ddor_watch.publish.channels.base import Progress, SendResult, post_thread
 
 
 def _plain(content: str) -> str:

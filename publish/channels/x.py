@@ -13,9 +13,9 @@ from typing import Any
 import requests
 import tweepy
 
-from db.errors import PublishError
-from db.records import PendingDelivery
-from publish.channels.base import Progress, SendResult, post_thread
+from ddor_watch.db.errors import PublishError
+from ddor_watch.db.records import PendingDelivery
+from ddor_watch.publish.channels.base import Progress, SendResult, post_thread
 
 TIMEOUT = 30
 

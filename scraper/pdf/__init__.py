@@ -1,5 +1,5 @@
 """PDF bytes in, `ParsedReport` out. Pure: no database, no network, no clock."""
 
-from scraper.pdf.parser import parse_report
+from ddor_watch.scraper.pdf.parser import parse_report
 
 __all__ = ["parse_report"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from db.records import ParsedReport
+from ddor_watch.db.records import ParsedReport
 
 
 def _iso(value: dt.date | None) -> str | None:

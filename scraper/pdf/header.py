@@ -13,9 +13,9 @@ import statistics
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from scraper.pdf.layout import Line, PageText, Word
-from scraper.pdf.normalize import fold
-from scraper.pdf.tolerances import DEFAULT, Tolerances
+from ddor_watch.scraper.pdf.layout import Line, PageText, Word
+from ddor_watch.scraper.pdf.normalize import fold
+from ddor_watch.scraper.pdf.tolerances import DEFAULT, Tolerances
 
 # Words that header cells use around the key terms ("Date the Detainer Was Issued",
 # "Offense Categories Noted"): header-like, and rare as most of a data line.

@@ -16,8 +16,8 @@ from pdfplumber.page import Page
 from pdfplumber.pdf import PDF
 from pdfplumber.table import merge_edges
 
-from scraper.pdf.normalize import fold
-from scraper.pdf.tolerances import DEFAULT, Tolerances
+from ddor_watch.scraper.pdf.normalize import fold
+from ddor_watch.scraper.pdf.tolerances import DEFAULT, Tolerances
 
 
 @dataclass(frozen=True, slots=True)

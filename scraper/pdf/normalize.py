@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from functools import lru_cache
 
-from db.text import fold  # one folding rule for parsing and for matching places
+from ddor_watch.db.text import fold  # one folding rule for parsing and for matching places
 
 _STATES = {
     "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",

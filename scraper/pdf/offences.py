@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from scraper.pdf.normalize import fold
+from ddor_watch.scraper.pdf.normalize import fold
 
 
 @lru_cache(maxsize=1)
 def vocabulary() -> frozenset[str]:
     """Every known category and variant, folded."""
-    text = resources.files("scraper.pdf").joinpath("data/offence_categories.txt").read_text(encoding="utf-8")
+    text = resources.files("ddor_watch.scraper.pdf").joinpath("data/offence_categories.txt").read_text(encoding="utf-8")
     names = (name for line in text.splitlines() if line.strip() and not line.startswith("#")
              for name in line.split(" | "))
     return frozenset(fold(name) for name in names if fold(name))

@@ -14,23 +14,23 @@ from pathlib import Path
 
 import pdfplumber
 
-from db.errors import BadInput, NotADdorReport, NotAPdf, UnreadablePdf
-from db.records import DeclinedDetainer, ParsedReport, Policy, TopJurisdiction, WordAccounting
-from scraper.pdf import specs
-from scraper.pdf.header import looks_like_header
-from scraper.pdf.layout import Line, PageText, boilerplate_keys, is_boilerplate, iter_pages
-from scraper.pdf.normalize import clean, county_fips, fold, parse_date, parse_int, state_code
-from scraper.pdf.offences import split_offences
-from scraper.pdf.rows import Record
-from scraper.pdf.sections import (
+from ddor_watch.db.errors import BadInput, NotADdorReport, NotAPdf, UnreadablePdf
+from ddor_watch.db.records import DeclinedDetainer, ParsedReport, Policy, TopJurisdiction, WordAccounting
+from ddor_watch.scraper.pdf import specs
+from ddor_watch.scraper.pdf.header import looks_like_header
+from ddor_watch.scraper.pdf.layout import Line, PageText, boilerplate_keys, is_boilerplate, iter_pages
+from ddor_watch.scraper.pdf.normalize import clean, county_fips, fold, parse_date, parse_int, state_code
+from ddor_watch.scraper.pdf.offences import split_offences
+from ddor_watch.scraper.pdf.rows import Record
+from ddor_watch.scraper.pdf.sections import (
     find_declined_total,
     find_issued_total,
     find_period,
     split_sections,
     stated_page_count,
 )
-from scraper.pdf.tables import TableRead, extract_table
-from scraper.pdf.validate import validate
+from ddor_watch.scraper.pdf.tables import TableRead, extract_table
+from ddor_watch.scraper.pdf.validate import validate
 
 logger = logging.getLogger(__name__)
 

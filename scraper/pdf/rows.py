@@ -12,8 +12,8 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass, field
 
-from scraper.pdf.header import Columns, TableSpec, spans_table
-from scraper.pdf.layout import Line, PageText
+from ddor_watch.scraper.pdf.header import Columns, TableSpec, spans_table
+from ddor_watch.scraper.pdf.layout import Line, PageText
 
 
 @dataclass

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from scraper.pdf.layout import Line
-from scraper.pdf.normalize import MONTH_PATTERN, fold, month_number, parse_int
+from ddor_watch.scraper.pdf.layout import Line
+from ddor_watch.scraper.pdf.normalize import MONTH_PATTERN, fold, month_number, parse_int
 
 # Key phrases of each section's heading (folded). Wording changed across the series
 # ("Non-Cooperative Jurisdictions" became "Jurisdictions which Restrict Cooperation").

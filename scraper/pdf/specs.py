@@ -1,7 +1,7 @@
 """The three tables of a DDOR, described by the header words ICE has used (and synonyms)."""
 
-from scraper.pdf.header import ColumnSpec, TableSpec
-from scraper.pdf.normalize import looks_like_date, parse_int, state_code
+from ddor_watch.scraper.pdf.header import ColumnSpec, TableSpec
+from ddor_watch.scraper.pdf.normalize import looks_like_date, parse_int, state_code
 
 
 def _is_count(text: str) -> bool:

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from db.errors import NotADdorReport
-from scraper.pdf.header import Columns, TableSpec, find_header, header_words_found, refine_lefts
-from scraper.pdf.layout import Line, PageText
-from scraper.pdf.rows import Record, band_groups, gap_groups, row_bands, rows_from_anchors, rows_from_groups
-from scraper.pdf.tolerances import DEFAULT, Tolerances
+from ddor_watch.db.errors import NotADdorReport
+from ddor_watch.scraper.pdf.header import Columns, TableSpec, find_header, header_words_found, refine_lefts
+from ddor_watch.scraper.pdf.layout import Line, PageText
+from ddor_watch.scraper.pdf.rows import Record, band_groups, gap_groups, row_bands, rows_from_anchors, rows_from_groups
+from ddor_watch.scraper.pdf.tolerances import DEFAULT, Tolerances
 
 
 @dataclass

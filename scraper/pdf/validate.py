@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from db.records import ParsedReport
+from ddor_watch.db.records import ParsedReport
 
 
 def validate(report: ParsedReport, stated_pages: int | None = None) -> list[str]:

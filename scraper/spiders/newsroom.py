@@ -12,9 +12,9 @@ from dataclasses import dataclass
 import scrapy
 from scrapy.exceptions import IgnoreRequest
 
-from db.records import FetchedDocument, ReportLink, UrlState
-from scraper.job import CrawlJob
-from scraper.links import (
+from ddor_watch.db.records import FetchedDocument, ReportLink, UrlState
+from ddor_watch.scraper.job import CrawlJob
+from ddor_watch.scraper.links import (
     LinkRules,
     absolute,
     is_next_link,

@@ -1,10 +1,6 @@
-"""Fixture factories: DDOR-like PDFs and a replica newsroom, generated from a ground truth.
+"""Test fixture factories: the product's sample generators (`ddor_watch.monitor.samples`) plus
+test-only producers (HTML for browsers and word processors, broken PDFs)."""
 
-Shipped inside the wheel as `ddor_factories` so that `ddor demo` works after a plain
-`pip install .`; tests import it under that name too.
-"""
-
-from ddor_factories.pdf import Style, render_report, style_for_seed
-from ddor_factories.truth import ReportTruth, make_truth, truth_week
+from ddor_watch.monitor.samples import ReportTruth, Style, make_truth, render_report, style_for_seed, truth_week
 
 __all__ = ["ReportTruth", "Style", "make_truth", "render_report", "style_for_seed", "truth_week"]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import html
 
-from ddor_factories.pdf import Style, _period_text, format_date
-from ddor_factories.truth import ReportTruth
-from scraper.pdf.normalize import STATE_NAMES
+from ddor_watch.monitor.samples.pdf import Style, _period_text, format_date
+from ddor_watch.monitor.samples.truth import ReportTruth
+from ddor_watch.scraper.pdf.normalize import STATE_NAMES
 
 _HEADERS = {"state": "State", "county": "County", "city": "City", "facility": "Facility",
             "citizenship": "Country of Citizenship", "issued": "Detainer Issued Date",

@@ -17,9 +17,9 @@ from reportlab.lib.pagesizes import landscape, letter
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 
-from db.records import DeclinedDetainer, ParsedReport, Policy, TopJurisdiction
-from ddor_factories.truth import ReportTruth
-from scraper.pdf.normalize import STATE_NAMES
+from ddor_watch.db.records import DeclinedDetainer, ParsedReport, Policy, TopJurisdiction
+from ddor_watch.monitor.samples.truth import ReportTruth
+from ddor_watch.scraper.pdf.normalize import STATE_NAMES
 
 _DECLINED_HEADERS = {
     "state": ("State",),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from ddor_factories.truth import DeclinedRow, PolicyRow, ReportTruth, TopRow
+from ddor_watch.monitor.samples.truth import DeclinedRow, PolicyRow, ReportTruth, TopRow
 
 PLACES = {
     "travis": ("Travis County", "TX", "48453"), "clark": ("Clark County", "NV", "32003"),
