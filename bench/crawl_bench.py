@@ -8,8 +8,6 @@ import datetime as dt
 import resource
 import tempfile
 import time
-from dataclasses import replace
-from pathlib import Path
 
 from ddor_watch.db.session import open_database
 from ddor_watch.monitor.config import load_config
@@ -29,7 +27,7 @@ def main() -> None:
     for i, (name, truth) in enumerate(series()[:3]):
         site.add_report(name, render_report(truth)[0], f"week {i + 1}", dt.date(2017, 3, 20) + dt.timedelta(days=7 * i))
     with tempfile.TemporaryDirectory() as tmp, ReplicaServer(site) as server:
-        config = replace(load_config(environ={}, toml_path=Path(tmp) / "none.toml"), data_dir=tmp,
+        config = load_config(environ={}, read_default_file=False).with_overrides(data_dir=tmp,
                          start_urls=server.start_urls[0], landing_urls=server.landing_urls[0], download_delay=0.0)
         db = open_database(config.db_url)
         for label in ("first check (3 new reports)", "idle check", "idle check"):

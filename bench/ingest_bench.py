@@ -12,6 +12,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from common import report_with_pages  # noqa: E402
 
+from ddor_watch.db.paths import DataDir
 from ddor_watch.db.session import open_database  # noqa: E402
 from ddor_watch.monitor.ingest import ingest_path  # noqa: E402
 from ddor_watch.scraper.pdf import parse_report  # noqa: E402
@@ -26,10 +27,10 @@ def main() -> None:
         parse_seconds = time.perf_counter() - start
         db = open_database(f"sqlite:///{folder / 'bench.sqlite3'}")
         start = time.perf_counter()
-        result = ingest_path(db, folder / "data", path)
+        result = ingest_path(db, DataDir(folder / "data"), path)
         ingest_seconds = time.perf_counter() - start
         start = time.perf_counter()
-        again = ingest_path(db, folder / "data", path)
+        again = ingest_path(db, DataDir(folder / "data"), path)
         noop_seconds = time.perf_counter() - start
         print(f"{pages} pages, {len(report.declined_detainers)} rows")
         print(f"parse only:            {parse_seconds:6.2f} s")

@@ -7,18 +7,16 @@ import os
 import tempfile
 from pathlib import Path
 
-
-def archive_path(data_dir: Path, sha256: str) -> Path:
-    return data_dir / "archive" / sha256[:2] / f"{sha256}.pdf"
+from ddor_watch.db.paths import DataDir
 
 
-def archive_file(data_dir: Path, source: Path) -> tuple[str, Path, int]:
+def archive_file(data: DataDir, source: Path) -> tuple[str, Path, int]:
     """Copy `source` into the archive; returns (sha256, archived path, size). Idempotent.
 
     The copy lands under a temporary name and is renamed into place, so a crash never
     leaves a half-written file under a content address.
     """
-    root = data_dir / "archive"
+    root = data.archive
     root.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
     size = 0
@@ -30,7 +28,7 @@ def archive_file(data_dir: Path, source: Path) -> tuple[str, Path, int]:
         tmp.flush()
         os.fsync(tmp.fileno())
     sha256 = digest.hexdigest()
-    target = archive_path(data_dir, sha256)
+    target = data.archived(sha256)
     if target.exists():
         os.unlink(tmp.name)
     else:
@@ -39,10 +37,10 @@ def archive_file(data_dir: Path, source: Path) -> tuple[str, Path, int]:
     return sha256, target, size
 
 
-def archive_bytes(data_dir: Path, data: bytes) -> tuple[str, Path, int]:
+def archive_bytes(data: DataDir, content: bytes) -> tuple[str, Path, int]:
     with tempfile.NamedTemporaryFile(delete=False) as tmp:
-        tmp.write(data)
+        tmp.write(content)
     try:
-        return archive_file(data_dir, Path(tmp.name))
+        return archive_file(data, Path(tmp.name))
     finally:
         os.unlink(tmp.name)

@@ -8,8 +8,69 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 BBox = tuple[float, float, float, float]
+
+
+class ChangeKind(StrEnum):
+    """What the diff found. Values are stored in `changes.kind` and used in templates."""
+
+    FIRST_REPORT = "first_report"
+    CORRECTION = "correction"
+    NATIONWIDE_TOTAL_CHANGED = "nationwide_total_changed"
+    DECLINED_TOTAL_CHANGED = "declined_total_changed"
+    ENTERED_TOP_TEN = "entered_top_ten"
+    LEFT_TOP_TEN = "left_top_ten"
+    RANK_MOVED = "rank_moved"
+    TOP_TEN_COUNT_CHANGED = "top_ten_count_changed"
+    NEWLY_LISTED = "newly_listed"
+    LISTED_AGAIN = "listed_again"
+    NO_LONGER_LISTED = "no_longer_listed"
+    DECLINED_COUNT_CHANGED = "declined_count_changed"
+    POLICY_ADDED = "policy_added"
+    POLICY_REMOVED = "policy_removed"
+    POLICY_TYPE_CHANGED = "policy_type_changed"
+    POLICY_DESCRIPTION_CHANGED = "policy_description_changed"
+    ROW_REMOVED = "row_removed"
+    ROW_ADDED = "row_added"
+
+
+class ChannelName(StrEnum):
+    X = "x"
+    MASTODON = "mastodon"
+    BLUESKY = "bluesky"
+    EMAIL = "email"
+
+
+SOCIAL_CHANNELS = (ChannelName.X, ChannelName.MASTODON, ChannelName.BLUESKY)
+
+
+class MessageKind(StrEnum):
+    REPORT = "report"
+    CORRECTION = "correction"
+
+
+class MessageStatus(StrEnum):
+    READY = "ready"          # deliveries go out when due
+    HELD = "held"            # waits for a maintainer (parse warnings, render trouble)
+    SILENT = "silent"        # baseline or backfill: kept, never sent unless approved
+    REJECTED = "rejected"    # a maintainer dropped it
+
+
+class DeliveryState(StrEnum):
+    """pending -> sending -> sent | duplicate | dry_run | failed; dropped when rejected."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    DUPLICATE = "duplicate"
+    DRY_RUN = "dry_run"
+    FAILED = "failed"
+    DROPPED = "dropped"
+
+
+DUE_STATES = (DeliveryState.PENDING, DeliveryState.SENDING)
 
 
 @dataclass(frozen=True)
@@ -145,7 +206,7 @@ Scalar = str | int | None
 
 @dataclass(frozen=True)
 class Change:
-    kind: str
+    kind: ChangeKind
     jurisdiction: str | None = None
     state: str | None = None
     county_fips: str | None = None
@@ -162,8 +223,8 @@ class Message:
     """One rendered publication for one channel, before delivery."""
 
     report_id: int
-    channel: str
-    kind: str
+    channel: ChannelName
+    kind: MessageKind
     parts: tuple[str, ...]
     subject: str | None = None
     html: str | None = None
@@ -212,3 +273,44 @@ class PendingDelivery:
     remote_parts: tuple[str, ...]       # ids of thread parts already posted
     message: Message
     reply_to: str | None = None         # remote id of the original post (corrections)
+
+
+class OutcomeKind(StrEnum):
+    SENT = "sent"
+    DUPLICATE = "duplicate"
+    DRY_RUN = "dry run"
+    RETRY = "retry"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class DeliveryOutcome:
+    """What one delivery attempt came to; monitor turns failures into alerts."""
+
+    kind: OutcomeKind
+    delivery_id: int
+    channel: ChannelName
+    report_id: int
+    message_kind: MessageKind
+    recipient: str = ""
+    detail: str | None = None
+    retry_at: dt.datetime | None = None
+    # The channel raised something it does not know (a bug or an unforeseen response).
+    unexpected: bool = False
+
+    @property
+    def label(self) -> str:
+        return f"{self.channel} report {self.report_id} {self.message_kind}" + (
+            f" to {self.recipient}" if self.recipient else "")
+
+    @property
+    def needs_attention(self) -> bool:
+        return self.kind is OutcomeKind.FAILED or self.unexpected
+
+    def __str__(self) -> str:
+        if self.kind is OutcomeKind.RETRY:
+            at = f"{self.retry_at:%Y-%m-%d %H:%M} UTC" if self.retry_at else "later"
+            return f"retry at {at}: {self.label}: {self.detail}"
+        if self.kind is OutcomeKind.FAILED:
+            return f"failed: {self.label}: {self.detail}"
+        return f"{self.kind}: {self.label}" + (f" ({self.detail})" if self.detail else "")

@@ -5,17 +5,19 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from sqlalchemy.exc import IntegrityError
+
 from ddor_watch.db.models import Alert
+from ddor_watch.db.records import DeliveryOutcome
 from ddor_watch.db.session import Database
-from ddor_watch.monitor.config import Config
+from ddor_watch.monitor.config import Settings, smtp_settings
+from ddor_watch.publish.alerts import send_alert
 
 logger = logging.getLogger(__name__)
 
 
-def alert(db: Database, config: Config, problem: str, message: str, today: dt.date | None = None) -> bool:
+def alert(db: Database, settings: Settings, problem: str, message: str, today: dt.date | None = None) -> bool:
     """Record and send an alert; False when this problem was already alerted today."""
-    from sqlalchemy.exc import IntegrityError
-
     day = today or dt.datetime.now(dt.UTC).date()
     try:
         with db.session() as session:
@@ -24,10 +26,17 @@ def alert(db: Database, config: Config, problem: str, message: str, today: dt.da
         logger.info("alert already sent today: %s", problem)
         return False
     logger.warning("ALERT %s: %s", problem, message)
-    from ddor_watch.publish.alerts import send_alert
-
     try:
-        send_alert(config, problem, message, day)
+        send_alert(smtp_settings(settings), settings.alert_email, settings.data.alerts, problem, message, day)
     except OSError as error:  # the alert is in the log and the table even if mail is down
         logger.error("could not email alert %s: %s", problem, error)
     return True
+
+
+def alert_on_outcomes(db: Database, settings: Settings, outcomes: list[DeliveryOutcome]) -> None:
+    """Failed deliveries, and channels that raised something unforeseen, reach the maintainers."""
+    for outcome in outcomes:
+        if outcome.needs_attention:
+            what = "failed for good" if outcome.kind == "failed" else "hit an unexpected error"
+            alert(db, settings, f"delivery-{outcome.kind}:{outcome.channel}:{outcome.delivery_id}",
+                  f"Delivery {what} ({outcome.label}): {outcome.detail}")

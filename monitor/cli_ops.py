@@ -1,4 +1,4 @@
-"""`ddor` commands for operations: check, run, publish, map, subscribers, status, demo, serve."""
+"""`ddor` commands for operations: check, run, publish, subscribers, serve, status, demo."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ from pathlib import Path
 import click
 
 from ddor_watch.db.errors import BadInput
-from ddor_watch.monitor.cli import State, _date, cli, pass_state
+from ddor_watch.db.records import ChannelName, MessageStatus
+from ddor_watch.monitor.cli_state import State, parse_date, pass_state
 
 
-@cli.command()
+@click.command()
 @click.option("--source", "sources", multiple=True, help="Start URL (repeatable); default: configuration.")
 @click.option("--dry-run", is_flag=True, help="Write what would be sent into the outbox folder, send nothing.")
 @click.option("--no-publish", is_flag=True, help="Crawl, ingest and diff only.")
@@ -19,79 +20,65 @@ from ddor_watch.monitor.cli import State, _date, cli, pass_state
 def check(state: State, sources: tuple[str, ...], dry_run: bool, no_publish: bool) -> None:
     """One full cycle: crawl, ingest, diff, publish."""
     from ddor_watch.monitor.cycle import run_check
-    from ddor_watch.monitor.describe import describe_change
+    from ddor_watch.monitor.describe import describe_summary
 
-    summary = run_check(state.config, state.db, list(sources) or None, publish=not no_publish,
+    summary = run_check(state.settings, state.db, list(sources) or None, publish=not no_publish,
                         dry_run=True if dry_run else None)
-    crawl = summary.crawl
-    click.echo(f"check {summary.status}: {crawl.requests} requests, {crawl.pages_fetched} responses "
-               f"({crawl.not_modified} not modified), {crawl.pdfs_found} report links, "
-               f"{len(summary.new_reports)} new documents")
-    from ddor_watch.db.changes import load_changes
-
-    for stored in summary.stored:
-        click.echo(f"  {stored.sha256[:12]} {stored.status}: {stored.message}")
-        if stored.report_id and stored.status in {"stored", "revision"}:
-            for change in load_changes(state.db, stored.report_id)[:25]:
-                click.echo(f"    - {describe_change(change)}")
-    for line in summary.published:
-        click.echo(f"  {line}")
-    for error in crawl.errors:
+    for line in describe_summary(state.db, summary):
+        click.echo(line)
+    for error in summary.crawl.errors:
         click.echo(f"error: {error}", err=True)
     if summary.status != "ok":
         sys.exit(1)
 
 
-@cli.command()
+@click.command()
 @click.option("--now", "run_now", is_flag=True, help="Also run a check right away.")
 @pass_state
 def run(state: State, run_now: bool) -> None:
     """The scheduler daemon: `check` on the configured cron schedule until stopped."""
     from ddor_watch.monitor.scheduler import run_daemon
 
-    run_daemon(state.config, run_now)
+    run_daemon(state.settings, run_now)
 
 
-@cli.group(invoke_without_command=True)
+_CHANNEL = click.Choice([c.value for c in ChannelName])
+
+
+@click.group(invoke_without_command=True)
 @click.option("--dry-run", is_flag=True, help="Write what would be sent; change nothing.")
-@click.option("--channel", type=click.Choice(["x", "mastodon", "bluesky", "email"]))
+@click.option("--channel", type=_CHANNEL)
 @click.pass_context
 def publish(ctx: click.Context, dry_run: bool, channel: str | None) -> None:
     """Deliver what is pending in the outbox (subcommands: list, approve, reject, enqueue)."""
     if ctx.invoked_subcommand is not None:
         return
-    from ddor_watch.monitor.lock import cycle_lock
-    from ddor_watch.publish.channels.factory import build_channels
-    from ddor_watch.publish.outbox import deliver_pending
+    from ddor_watch.monitor.publishing import deliver_now, preview
 
     state: State = ctx.obj
+    only = ChannelName(channel) if channel else None
     if dry_run:
-        from ddor_watch.db.outbox import peek_due
-
-        previews = build_channels(state.config, state.db, dry_run=True)
-        for item in peek_due(state.db, channel):
-            result = previews[item.message.channel].send(item, lambda parts: None)
-            click.echo(f"would send {item.message.channel} report {item.message.report_id}: {result.remote_id}")
+        for line in preview(state.settings, state.db, only):
+            click.echo(line)
         return
-    with cycle_lock(state.config.data_path):
-        lines = deliver_pending(state.config, state.db, build_channels(state.config, state.db), channel)
-    for line in lines:
-        click.echo(line)
-    if not lines:
+    outcomes = deliver_now(state.settings, state.db, only)
+    for outcome in outcomes:
+        click.echo(str(outcome))
+    if not outcomes:
         click.echo("nothing to deliver")
-    if any(line.startswith(("failed", "error")) for line in lines):
+    if any(outcome.needs_attention for outcome in outcomes):
         sys.exit(1)
 
 
 @publish.command("list")
-@click.option("--status", type=click.Choice(["ready", "held", "silent", "rejected"]))
+@click.option("--status", type=click.Choice([s.value for s in MessageStatus]))
 @pass_state
 def publish_list(state: State, status: str | None) -> None:
     """Messages in the outbox (ID, report, channel, kind, status, reason)."""
     from ddor_watch.db.outbox import list_messages
     from ddor_watch.monitor.output import render_rows
 
-    rows = list_messages(state.db, status)
+    rows = list_messages(state.db, MessageStatus(status) if status else None)
     click.echo(render_rows(["id", "report", "channel", "kind", "status", "reason"], rows, "table"))
 
 
@@ -100,7 +87,7 @@ def publish_list(state: State, status: str | None) -> None:
 @pass_state
 def publish_approve(state: State, ids: tuple[int, ...]) -> None:
     """Release held (or silent) messages for delivery."""
-    _set_status(state, ids, "ready")
+    _set_status(state, ids, MessageStatus.READY)
 
 
 @publish.command("reject")
@@ -108,10 +95,10 @@ def publish_approve(state: State, ids: tuple[int, ...]) -> None:
 @pass_state
 def publish_reject(state: State, ids: tuple[int, ...]) -> None:
     """Drop held messages: they will never be sent."""
-    _set_status(state, ids, "rejected")
+    _set_status(state, ids, MessageStatus.REJECTED)
 
 
-def _set_status(state: State, ids: tuple[int, ...], status: str) -> None:
+def _set_status(state: State, ids: tuple[int, ...], status: MessageStatus) -> None:
     from ddor_watch.db.outbox import set_message_status
 
     for message_id in ids:
@@ -127,35 +114,16 @@ def _set_status(state: State, ids: tuple[int, ...], status: str) -> None:
 def publish_enqueue(state: State, period_end: str | None, include_silent: bool) -> None:
     """Render a stored report into the outbox (e.g. to publish a backfilled report on request)."""
     from ddor_watch.db.snapshots import report_for_period
-    from ddor_watch.publish.outbox import enqueue_report
+    from ddor_watch.monitor.publishing import enqueue
 
-    report_id = report_for_period(state.db, _date(period_end))
+    report_id = report_for_period(state.db, parse_date(period_end))
     if report_id is None:
         raise BadInput("no stored report")
-    queued = enqueue_report(state.config, state.db, report_id, include_silent=include_silent)
+    queued = enqueue(state.settings, state.db, report_id, include_silent=include_silent)
     click.echo(f"report {report_id}: {queued.status}; new messages for {', '.join(queued.channels) or 'none'}")
 
 
-@cli.command("map")
-@click.option("--period-end", help="Report period end (YYYY-MM-DD); default: the latest.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
-@pass_state
-def map_command(state: State, period_end: str | None, output: Path) -> None:
-    """The county map snapshot for a report."""
-    from ddor_watch.db.changes import load_changes
-    from ddor_watch.db.snapshots import load_snapshot, report_for_period
-    from ddor_watch.publish.map import map_data, newly_listed_keys, render_map
-
-    report_id = report_for_period(state.db, _date(period_end))
-    if report_id is None:
-        raise BadInput("no stored report" + (f" for period end {period_end}" if period_end else ""))
-    data = map_data(load_snapshot(state.db, report_id), newly_listed_keys(load_changes(state.db, report_id)))
-    result = render_map(data, output, Path(state.config.data_dir) / "cache")
-    click.echo(f"{output} ({result.width}x{result.height}, {result.size:,} bytes)")
-    click.echo(f"alt: {result.alt_text}")
-
-
-@cli.group()
+@click.group()
 def subscribers() -> None:
     """Email digest subscribers."""
 
@@ -195,20 +163,22 @@ def subscribers_list(state: State, fmt: str) -> None:
 @pass_state
 def subscribers_unsubscribe(state: State, token: str) -> None:
     """Unsubscribe with the signed token from a digest's link."""
+    from ddor_watch.monitor.config import publish_settings
     from ddor_watch.publish.unsubscribe import unsubscribe
 
-    click.echo(f"{unsubscribe(state.config, state.db, token)} unsubscribed")
+    click.echo(f"{unsubscribe(publish_settings(state.settings).unsubscribe, state.db, token)} unsubscribed")
 
 
-@cli.command()
+@click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8025, show_default=True, type=int)
 @pass_state
 def serve(state: State, host: str, port: int) -> None:
     """The one-click unsubscribe endpoint (RFC 8058)."""
+    from ddor_watch.monitor.config import publish_settings
     from ddor_watch.publish.unsubscribe import serve as make_server
 
-    server = make_server(state.config, state.db, host, port)
+    server = make_server(publish_settings(state.settings).unsubscribe, state.db, host, port)
     click.echo(f"unsubscribe endpoint on http://{host}:{server.server_address[1]}/unsubscribe")
     try:
         server.serve_forever()
@@ -216,23 +186,26 @@ def serve(state: State, host: str, port: int) -> None:
         server.server_close()
 
 
-@cli.command()
+@click.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @pass_state
 def status(state: State, fmt: str) -> None:
     """Last runs, next run, pending deliveries, health. Exits 1 when unhealthy."""
     from ddor_watch.monitor.status import status_report
 
-    text, healthy = status_report(state.config, state.db, fmt)
+    text, healthy = status_report(state.settings, state.db, fmt)
     click.echo(text)
     if not healthy:
         sys.exit(1)
 
 
-@cli.command()
+@click.command()
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("demo"), show_default=True)
 def demo(out: Path) -> None:
     """The whole pipeline offline on a bundled replica newsroom (three weeks and a correction)."""
     from ddor_watch.monitor.demo import run_demo
 
     run_demo(out, click.echo)
+
+
+COMMANDS = (check, run, publish, subscribers, serve, status, demo)

@@ -1,193 +1,333 @@
-"""One typed settings object: defaults, then `ddor.toml`, then the environment.
+"""Every setting, declared once: its type, default, help text and whether it is a secret.
 
-Every setting is declared once with its default and help text; the README's configuration
-table is checked against this list by a test. Secrets come only from the environment (or
-`<NAME>_FILE` pointing at a file) and are masked whenever settings are shown.
+Values come from (highest first) command-line overrides, the environment (`DDOR_<NAME>`), a
+file named by `DDOR_<NAME>_FILE` (secrets), then `ddor.toml` (lower-case names; no secrets),
+then the defaults here. pydantic-settings reads and validates them; an invalid value, an
+unknown key or a missing config file is one `BadInput` line naming the setting. `ddor config
+show`, the README table and `deploy/ddor.env.example` are checked against this class by a
+test. Each room is handed only its slice (`crawl_job`, `publish_settings`, ...), never this.
 """
 
 from __future__ import annotations
 
 import os
-import tomllib
-from dataclasses import dataclass, fields, replace
+import re
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from ddor_watch.db.errors import BadInput
-
-
-@dataclass(frozen=True)
-class Setting:
-    name: str
-    env: str
-    default: Any
-    help: str
-    secret: bool = False
-
-
-SETTINGS: tuple[Setting, ...] = (
-    Setting("data_dir", "DDOR_DATA_DIR", "./data", "Folder for the SQLite file, the PDF archive, maps and the outbox."),
-    Setting("database_url", "DDOR_DATABASE_URL", "", "SQLAlchemy URL; empty means SQLite at <data_dir>/ddor.sqlite3."),
-    Setting("start_urls", "DDOR_START_URLS", "https://www.ice.gov/news/releases",
-            "Comma-separated newsroom listings where the spider starts (paginated with ?page=N)."),
-    Setting("landing_urls", "DDOR_LANDING_URLS", "https://www.ice.gov/declined-detainer-outcome-report",
-            "Comma-separated report landing pages; one that links no report raises a layout-drift alert."),
-    Setting("link_patterns", "DDOR_LINK_PATTERNS", r"/doclib/ddor/,ddor[^/]*\.pdf$,declined[-_]detainer[^/]*\.pdf$",
-            "Comma-separated regular expressions; a link whose URL matches one is a report."),
-    Setting("link_text_pattern", "DDOR_LINK_TEXT_PATTERN",
-            r"declined\s+detainer|detainer\s+outcome|\bDDOR\b|non-?cooperative\s+jurisdiction",
-            "Regular expression; a link whose text matches it (PDF or release page) is followed."),
-    Setting("max_listing_pages", "DDOR_MAX_LISTING_PAGES", 3, "How many newsroom listing pages to follow."),
-    Setting("user_agent", "DDOR_USER_AGENT",
-            "ddor-watch/0.1 (+https://github.com/ddor-watch/ddor-watch; research bot)",
-            "Identifying User-Agent with a contact URL."),
-    Setting("download_max_bytes", "DDOR_DOWNLOAD_MAX_BYTES", 50 * 2**20, "Largest PDF we download, in bytes."),
-    Setting("download_timeout", "DDOR_DOWNLOAD_TIMEOUT", 60, "Seconds before one request times out."),
-    Setting("download_delay", "DDOR_DOWNLOAD_DELAY", 2.0, "Seconds between requests to one site (AutoThrottle start)."),
-    Setting("retry_backoff", "DDOR_RETRY_BACKOFF", 5.0,
-            "First wait in seconds before retrying a 429, 5xx or timeout (doubles each time)."),
-    Setting("crawl_timeout", "DDOR_CRAWL_TIMEOUT", 900, "Seconds a whole crawl (child process) may take."),
-    Setting("schedule", "DDOR_SCHEDULE", "0 8-20 * * mon-fri", "Cron expression for `ddor run`."),
-    Setting("timezone", "DDOR_TIMEZONE", "America/New_York", "Time zone of the schedule."),
-    Setting("jitter", "DDOR_JITTER", 120, "Random delay in seconds added to each scheduled check."),
-    Setting("expected_cadence_days", "DDOR_EXPECTED_CADENCE_DAYS", 7, "How often ICE is expected to publish."),
-    Setting("overdue_factor", "DDOR_OVERDUE_FACTOR", 2.0,
-            "Alert 'overdue' when no new report appeared for this many cadences."),
-    Setting("unhealthy_after_hours", "DDOR_UNHEALTHY_AFTER_HOURS", 24,
-            "`ddor status` fails when no crawl succeeded for this long."),
-    Setting("publish_enabled", "DDOR_PUBLISH_ENABLED", False,
-            "Live sending switch; without it (or without credentials) channels run dry."),
-    Setting("max_attempts", "DDOR_MAX_ATTEMPTS", 6, "Delivery attempts before a message is marked failed."),
-    Setting("public_url", "DDOR_PUBLIC_URL", "http://127.0.0.1:8025",
-            "Base URL of the unsubscribe endpoint (`ddor serve`)."),
-    Setting("x_api_base", "DDOR_X_API_BASE", "https://api.x.com", "X API base URL."),
-    Setting("x_consumer_key", "DDOR_X_CONSUMER_KEY", "", "X app consumer key.", secret=True),
-    Setting("x_consumer_secret", "DDOR_X_CONSUMER_SECRET", "", "X app consumer secret.", secret=True),
-    Setting("x_access_token", "DDOR_X_ACCESS_TOKEN", "", "X user access token.", secret=True),
-    Setting("x_access_token_secret", "DDOR_X_ACCESS_TOKEN_SECRET", "", "X user access token secret.", secret=True),
-    Setting("mastodon_base_url", "DDOR_MASTODON_BASE_URL", "", "Mastodon instance URL."),
-    Setting("mastodon_access_token", "DDOR_MASTODON_ACCESS_TOKEN", "", "Mastodon access token.", secret=True),
-    Setting("bluesky_base_url", "DDOR_BLUESKY_BASE_URL", "https://bsky.social/xrpc", "Bluesky PDS XRPC URL."),
-    Setting("bluesky_handle", "DDOR_BLUESKY_HANDLE", "", "Bluesky handle."),
-    Setting("bluesky_app_password", "DDOR_BLUESKY_APP_PASSWORD", "", "Bluesky app password.", secret=True),
-    Setting("smtp_host", "DDOR_SMTP_HOST", "", "SMTP server for digests and alerts."),
-    Setting("smtp_port", "DDOR_SMTP_PORT", 587, "SMTP port."),
-    Setting("smtp_security", "DDOR_SMTP_SECURITY", "starttls", "starttls, tls or none."),
-    Setting("smtp_ca_file", "DDOR_SMTP_CA_FILE", "", "Extra CA bundle to trust for a private SMTP relay."),
-    Setting("smtp_username", "DDOR_SMTP_USERNAME", "", "SMTP login.", secret=True),
-    Setting("smtp_password", "DDOR_SMTP_PASSWORD", "", "SMTP password.", secret=True),
-    Setting("email_from", "DDOR_EMAIL_FROM", "ddor-watch <ddor-watch@localhost>", "From address of digests."),
-    Setting("alert_email", "DDOR_ALERT_EMAIL", "", "Maintainers' address for alerts."),
-    Setting("unsubscribe_secret", "DDOR_UNSUBSCRIBE_SECRET", "", "HMAC key for unsubscribe tokens.", secret=True),
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
 )
 
-_BY_NAME = {s.name: s for s in SETTINGS}
+from ddor_watch.db.errors import BadInput
+from ddor_watch.db.paths import DataDir
+from ddor_watch.publish.settings import (
+    BlueskySettings,
+    MastodonSettings,
+    PublishSettings,
+    SmtpSecurity,
+    SmtpSettings,
+    UnsubscribeSettings,
+    XSettings,
+)
+
+ENV_PREFIX = "DDOR_"
+CommaList = Annotated[tuple[str, ...], NoDecode]
 
 
-@dataclass(frozen=True)
-class Config:
-    data_dir: str = "./data"
-    database_url: str = ""
-    start_urls: str = ""
-    landing_urls: str = ""
-    link_patterns: str = ""
-    link_text_pattern: str = ""
-    max_listing_pages: int = 3
-    user_agent: str = ""
-    download_max_bytes: int = 0
-    download_timeout: int = 60
-    download_delay: float = 2.0
-    retry_backoff: float = 5.0
-    crawl_timeout: int = 900
-    schedule: str = ""
-    timezone: str = ""
-    jitter: int = 0
-    expected_cadence_days: int = 7
-    overdue_factor: float = 2.0
-    unhealthy_after_hours: int = 24
-    publish_enabled: bool = False
-    max_attempts: int = 6
-    public_url: str = ""
-    x_api_base: str = ""
-    x_consumer_key: str = ""
-    x_consumer_secret: str = ""
-    x_access_token: str = ""
-    x_access_token_secret: str = ""
-    mastodon_base_url: str = ""
-    mastodon_access_token: str = ""
-    bluesky_base_url: str = ""
-    bluesky_handle: str = ""
-    bluesky_app_password: str = ""
-    smtp_host: str = ""
-    smtp_port: int = 587
-    smtp_security: str = "starttls"
-    smtp_ca_file: str = ""
-    smtp_username: str = ""
-    smtp_password: str = ""
-    email_from: str = ""
-    alert_email: str = ""
-    unsubscribe_secret: str = ""
+def _secret(default: str = "", help: str = "") -> Any:
+    return Field(SecretStr(default), description=help, json_schema_extra={"secret": True})
 
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="forbid", frozen=True, validate_default=True)
+
+    data_dir: Path = Field(Path("./data"),
+                           description="Folder for the SQLite file, the PDF archive, maps and the outbox.")
+    database_url: SecretStr = Field(SecretStr(""), description=(
+        "SQLAlchemy URL; empty means SQLite at <data_dir>/ddor.sqlite3 (its password is masked when shown)."))
+    start_urls: CommaList = Field(("https://www.ice.gov/news/releases",), description=(
+        "Comma-separated newsroom listings where the spider starts (paginated with ?page=N)."))
+    landing_urls: CommaList = Field(("https://www.ice.gov/declined-detainer-outcome-report",), description=(
+        "Comma-separated report landing pages; one that links no report raises a layout-drift alert."))
+    link_patterns: CommaList = Field((r"/doclib/ddor/", r"ddor[^/]*\.pdf$", r"declined[-_]detainer[^/]*\.pdf$"),
+                                     description="Comma-separated regular expressions; a link whose URL matches "
+                                                 "one is a report.")
+    link_text_pattern: str = Field(
+        r"declined\s+detainer|detainer\s+outcome|\bDDOR\b|non-?cooperative\s+jurisdiction",
+        description="Regular expression; a link whose text matches it (PDF or release page) is followed.")
+    max_listing_pages: int = Field(3, ge=1, le=100, description="How many newsroom listing pages to follow.")
+    user_agent: str = Field("ddor-watch/0.1 (+https://github.com/ddor-watch/ddor-watch; research bot)",
+                            min_length=1, description="Identifying User-Agent with a contact URL.")
+    download_max_bytes: int = Field(50 * 2**20, gt=0, description="Largest PDF we download, in bytes.")
+    download_timeout: int = Field(60, gt=0, description="Seconds before one request times out.")
+    download_delay: float = Field(2.0, ge=0, description="Seconds between requests to one site (AutoThrottle start).")
+    retry_backoff: float = Field(5.0, ge=0, description=(
+        "First wait in seconds before retrying a 429, 5xx or timeout (doubles each time)."))
+    crawl_timeout: int = Field(900, gt=0, description="Seconds a whole crawl (child process) may take.")
+    schedule: str = Field("0 8-20 * * mon-fri", description="Cron expression for `ddor run`.")
+    timezone: str = Field("America/New_York", description="Time zone of the schedule.")
+    jitter: int = Field(120, ge=0, description="Random delay in seconds added to each scheduled check.")
+    expected_cadence_days: int = Field(7, gt=0, description="How often ICE is expected to publish.")
+    overdue_factor: float = Field(2.0, gt=0, description="Alert 'overdue' when no new report appeared for this "
+                                                         "many cadences.")
+    unhealthy_after_hours: int = Field(24, gt=0, description=(
+        "`ddor status` fails when no crawl succeeded for this long."))
+    publish_enabled: bool = Field(False, description=(
+        "Live sending switch; without it (or without credentials) channels run dry."))
+    max_attempts: int = Field(6, ge=1, description="Delivery attempts before a message is marked failed.")
+    public_url: str = Field("http://127.0.0.1:8025", description="Base URL of the unsubscribe endpoint (`ddor serve`).")
+    x_api_base: str = Field("https://api.x.com", description="X API base URL.")
+    x_consumer_key: SecretStr = _secret(help="X app consumer key.")
+    x_consumer_secret: SecretStr = _secret(help="X app consumer secret.")
+    x_access_token: SecretStr = _secret(help="X user access token.")
+    x_access_token_secret: SecretStr = _secret(help="X user access token secret.")
+    mastodon_base_url: str = Field("", description="Mastodon instance URL.")
+    mastodon_access_token: SecretStr = _secret(help="Mastodon access token.")
+    bluesky_base_url: str = Field("https://bsky.social/xrpc", description="Bluesky PDS XRPC URL.")
+    bluesky_handle: str = Field("", description="Bluesky handle.")
+    bluesky_app_password: SecretStr = _secret(help="Bluesky app password.")
+    smtp_host: str = Field("", description="SMTP server for digests and alerts.")
+    smtp_port: int = Field(587, ge=1, le=65535, description="SMTP port.")
+    smtp_security: Literal["starttls", "tls", "none"] = Field("starttls", description="starttls, tls or none.")
+    smtp_ca_file: str = Field("", description="Extra CA bundle to trust for a private SMTP relay.")
+    smtp_username: SecretStr = _secret(help="SMTP login.")
+    smtp_password: SecretStr = _secret(help="SMTP password.")
+    email_from: str = Field("ddor-watch <ddor-watch@localhost>", description="From address of digests.")
+    alert_email: str = Field("", description="Maintainers' address for alerts.")
+    unsubscribe_secret: SecretStr = _secret(help="HMAC key for unsubscribe tokens.")
+
+    @field_validator("start_urls", "landing_urls", "link_patterns", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("link_patterns")
+    @classmethod
+    def _patterns_compile(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for pattern in value:
+            re.compile(pattern)
+        return value
+
+    @field_validator("link_text_pattern")
+    @classmethod
+    def _pattern_compiles(cls, value: str) -> str:
+        re.compile(value)
+        return value
+
+    # -- derived values -----------------------------------------------------------------------
     @property
-    def data_path(self) -> Path:
-        return Path(self.data_dir)
+    def data(self) -> DataDir:
+        return DataDir(self.data_dir)
 
     @property
     def db_url(self) -> str:
-        return self.database_url or f"sqlite:///{(self.data_path / 'ddor.sqlite3').resolve()}"
+        return self.database_url.get_secret_value() or self.data.sqlite_url
 
-    def list_of(self, name: str) -> list[str]:
-        return [part.strip() for part in str(getattr(self, name)).split(",") if part.strip()]
+    def with_overrides(self, **values: Any) -> Settings:
+        """A copy with command-line values (None means: not given), validated like the rest."""
+        given = {k: v for k, v in values.items() if v is not None}
+        return _validated(lambda: Settings.model_validate({**self._raw(), **given}))
 
-    def with_overrides(self, **values: Any) -> Config:
-        return replace(self, **{k: v for k, v in values.items() if v is not None})
+    def _raw(self) -> dict[str, Any]:
+        return {name: (value.get_secret_value() if isinstance(value, SecretStr) else value)
+                for name, value in self}
 
-    def shown(self) -> list[tuple[str, str, str]]:
-        """(name, value, help) with secrets masked, for `ddor config show`."""
-        rows = []
-        for setting in SETTINGS:
-            value = getattr(self, setting.name)
-            if setting.secret and value:
-                value = "****" + ("" if len(str(value)) < 12 else str(value)[-2:])
-            rows.append((setting.env, str(value), setting.help))
-        return rows
+    @classmethod
+    def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
+                                   env_settings: PydanticBaseSettingsSource,
+                                   dotenv_settings: PydanticBaseSettingsSource,
+                                   file_secret_settings: PydanticBaseSettingsSource,
+                                   ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Only `Settings(...)` with explicit values uses these defaults; load_config builds
+        # its own sources from the environment mapping and TOML path it is given.
+        return (init_settings,)
 
 
-def _coerce(setting: Setting, raw: Any) -> Any:
-    if isinstance(setting.default, bool):
-        if isinstance(raw, bool):
-            return raw
-        return str(raw).strip().lower() in {"1", "true", "yes", "on"}
+def is_secret(field: FieldInfo) -> bool:
+    extra = field.json_schema_extra
+    return isinstance(extra, dict) and bool(extra.get("secret"))
+
+
+def env_name(name: str) -> str:
+    return f"{ENV_PREFIX}{name.upper()}"
+
+
+class _Environment(EnvSettingsSource):
+    """The environment as given (a mapping, so tests and the demo never read os.environ)."""
+
+    def __init__(self, settings_cls: type[BaseSettings], environ: Mapping[str, str]) -> None:
+        self._environ = environ
+        super().__init__(settings_cls)
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        return {key.lower(): value for key, value in self._environ.items()}
+
+
+class _SecretFiles(PydanticBaseSettingsSource):
+    """`DDOR_<NAME>_FILE=/run/secrets/...` for secrets (Docker and systemd credentials)."""
+
+    def __init__(self, settings_cls: type[BaseSettings], environ: Mapping[str, str]) -> None:
+        super().__init__(settings_cls)
+        self._environ = environ
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for name, field in Settings.model_fields.items():
+            variable = f"{env_name(name)}_FILE"
+            if is_secret(field) and variable in self._environ:
+                try:
+                    values[name] = Path(self._environ[variable]).read_text().strip()
+                except OSError as error:
+                    raise BadInput(f"{variable}: cannot read {self._environ[variable]}: {error.strerror}") from None
+        return values
+
+
+class _Toml(TomlConfigSettingsSource):
+    """ddor.toml with lower-case names; secrets and unknown keys are refused."""
+
+    def __call__(self) -> dict[str, Any]:
+        values = super().__call__()
+        for key in values:
+            field = Settings.model_fields.get(key)
+            if field is None:
+                raise BadInput(f"{self.toml_file_path}: unknown setting {key!r}")
+            if is_secret(field):
+                raise BadInput(f"{self.toml_file_path}: {key} is a secret; set {env_name(key)} in the environment "
+                               "instead")
+        return values
+
+
+def _validated(build: Any) -> Settings:
     try:
-        if isinstance(setting.default, int):
-            return int(raw)
-        if isinstance(setting.default, float):
-            return float(raw)
-    except ValueError:
-        raise BadInput(f"{setting.env}: expected a number, got {raw!r}") from None
-    return str(raw)
+        settings: Settings = build()
+    except ValidationError as error:
+        first = error.errors()[0]
+        name = str(first["loc"][0]) if first["loc"] else "settings"
+        where = env_name(name) if name in Settings.model_fields else name
+        raise BadInput(f"{where}: {first['msg']} (got {first.get('input')!r})"[:300]) from None
+    return settings
 
 
-def load_config(environ: dict[str, str] | None = None, toml_path: str | Path | None = None) -> Config:
+def load_config(environ: Mapping[str, str] | None = None, toml_path: str | Path | None = None, *,
+                read_default_file: bool = True) -> Settings:
+    """Settings from an environment mapping (default: os.environ) and a TOML file.
+
+    An explicitly named file (argument or DDOR_CONFIG) must exist; the default `ddor.toml`
+    in the working directory is optional (and skipped with `read_default_file=False`, for
+    runs on embedded defaults such as the demo).
+    """
     env = dict(os.environ if environ is None else environ)
-    values: dict[str, Any] = {s.name: s.default for s in SETTINGS}
-    path = Path(toml_path or env.get("DDOR_CONFIG", "ddor.toml"))
-    if path.is_file():
+    named = toml_path or env.get(f"{ENV_PREFIX}CONFIG")
+    path = Path(named or "ddor.toml")
+    if named and not path.is_file():
+        raise BadInput(f"{path}: no such config file")
+    use_file = path.is_file() and (bool(named) or read_default_file)
+    unknown = [key for key in env if key.startswith(ENV_PREFIX) and key != f"{ENV_PREFIX}CONFIG"
+               and key.removesuffix("_FILE").removeprefix(ENV_PREFIX).lower() not in Settings.model_fields]
+    if unknown:
+        raise BadInput(f"{unknown[0]}: unknown setting (see `ddor config show` for the names)")
+
+    class _Loaded(Settings):
+        @classmethod
+        def settings_customise_sources(cls, settings_cls: type[BaseSettings],
+                                       init_settings: PydanticBaseSettingsSource,
+                                       env_settings: PydanticBaseSettingsSource,
+                                       dotenv_settings: PydanticBaseSettingsSource,
+                                       file_secret_settings: PydanticBaseSettingsSource,
+                                       ) -> tuple[PydanticBaseSettingsSource, ...]:
+            sources: list[PydanticBaseSettingsSource] = [
+                init_settings, _Environment(settings_cls, env), _SecretFiles(settings_cls, env)]
+            if use_file:
+                sources.append(_Toml(settings_cls, toml_file=path))
+            return tuple(sources)
+
+    def build() -> Settings:
         try:
-            file_values = tomllib.loads(path.read_text())
-        except tomllib.TOMLDecodeError as error:
+            loaded = _Loaded()
+        except ValueError as error:
+            if isinstance(error, ValidationError):
+                raise
+            # tomllib's decode error (and pydantic-settings' own) arrive as ValueError.
             raise BadInput(f"{path}: {error}") from None
-        for key, raw in file_values.items():
-            setting = _BY_NAME.get(key)
-            if setting is None:
-                raise BadInput(f"{path}: unknown setting {key!r}")
-            if setting.secret:
-                raise BadInput(f"{path}: {key} is a secret; set {setting.env} in the environment instead")
-            values[key] = _coerce(setting, raw)
-    for setting in SETTINGS:
-        if setting.env in env:
-            values[setting.name] = _coerce(setting, env[setting.env])
-        elif setting.secret and f"{setting.env}_FILE" in env:
-            values[setting.name] = Path(env[f"{setting.env}_FILE"]).read_text().strip()
-    known = {f.name for f in fields(Config)}
-    return Config(**{k: v for k, v in values.items() if k in known})
+        return Settings.model_validate(loaded._raw())
+
+    return _validated(build)
+
+
+def shown(settings: Settings) -> list[tuple[str, str, str]]:
+    """(variable, value, help) with secrets and database passwords masked, for `ddor config show`."""
+    rows = []
+    for name, field in Settings.model_fields.items():
+        value = getattr(settings, name)
+        if name == "database_url":
+            text = _masked_url(value.get_secret_value())
+        elif isinstance(value, SecretStr):
+            secret = value.get_secret_value()
+            text = "" if not secret else "****" + ("" if len(secret) < 12 else secret[-2:])
+        elif isinstance(value, tuple):
+            text = ",".join(value)
+        else:
+            text = str(value)
+        rows.append((env_name(name), text, field.description or ""))
+    return rows
+
+
+def _masked_url(url: str) -> str:
+    if not url:
+        return ""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "****"
+
+
+def default_of(name: str) -> str:
+    """The default as the README and the example env file write it."""
+    field = Settings.model_fields[name]
+    value = field.default
+    if isinstance(value, SecretStr):
+        return ""
+    if isinstance(value, tuple):
+        return ",".join(value)
+    return str(value)
+
+
+def publish_settings(settings: Settings) -> PublishSettings:
+    """The publishing room's slice."""
+    data = settings.data
+    return PublishSettings(
+        data=data, enabled=settings.publish_enabled, max_attempts=settings.max_attempts,
+        x=XSettings(settings.x_api_base, settings.x_consumer_key.get_secret_value(),
+                    settings.x_consumer_secret.get_secret_value(), settings.x_access_token.get_secret_value(),
+                    settings.x_access_token_secret.get_secret_value()),
+        mastodon=MastodonSettings(settings.mastodon_base_url, settings.mastodon_access_token.get_secret_value()),
+        bluesky=BlueskySettings(str(data.bluesky_session), settings.bluesky_base_url, settings.bluesky_handle,
+                                settings.bluesky_app_password.get_secret_value()),
+        smtp=smtp_settings(settings),
+        unsubscribe=UnsubscribeSettings(settings.public_url, str(data.unsubscribe_secret),
+                                        settings.unsubscribe_secret.get_secret_value()),
+        alert_email=settings.alert_email,
+    )
+
+
+def smtp_settings(settings: Settings) -> SmtpSettings:
+    return SmtpSettings(settings.smtp_host, settings.smtp_port, SmtpSecurity(settings.smtp_security),
+                        settings.smtp_ca_file, settings.smtp_username.get_secret_value(),
+                        settings.smtp_password.get_secret_value(), settings.email_from)

@@ -14,7 +14,7 @@ from ddor_watch.db.runs import finish_run, known_urls, save_url_states, start_ru
 from ddor_watch.db.session import Database
 from ddor_watch.db.store import StoreResult, count_reports
 from ddor_watch.monitor.alerts import alert
-from ddor_watch.monitor.config import Config
+from ddor_watch.monitor.config import Settings
 from ddor_watch.monitor.ingest import ingest_fetched
 from ddor_watch.monitor.lock import cycle_lock
 from ddor_watch.scraper.crawl import run_crawl
@@ -24,6 +24,8 @@ logger = logging.getLogger(__name__)
 
 # How many failed checks in a row before maintainers hear about it.
 CRAWL_FAILURES_BEFORE_ALERT = 3
+# Retries of one request (429, 5xx, timeouts) within a crawl, with exponential backoff.
+CRAWL_RETRIES = 3
 
 
 @dataclass
@@ -39,18 +41,19 @@ class CheckSummary:
         return [s for s in self.stored if s.status in {"stored", "revision"}]
 
 
-def crawl_job(config: Config, sources: list[str] | None, db: Database, retry_backoff: float | None = None) -> CrawlJob:
+def crawl_job(config: Settings, sources: list[str] | None, db: Database,
+              retry_backoff: float | None = None) -> CrawlJob:
+    """The crawl room's slice of the settings."""
     # `--source URL` replaces both lists: each source is read as a listing (report links on it
     # are found all the same), without the landing-page canary.
-    listing = sources or config.list_of("start_urls")
-    landing = [] if sources else config.list_of("landing_urls")
     return CrawlJob(
-        start_urls=tuple(listing), landing_urls=tuple(landing),
-        link_patterns=tuple(config.list_of("link_patterns")), link_text_pattern=config.link_text_pattern,
-        data_dir=str(config.data_path), max_listing_pages=config.max_listing_pages, user_agent=config.user_agent,
+        start_urls=tuple(sources) if sources else config.start_urls,
+        landing_urls=() if sources else config.landing_urls,
+        link_patterns=config.link_patterns, link_text_pattern=config.link_text_pattern,
+        data_dir=str(config.data_dir), max_listing_pages=config.max_listing_pages, user_agent=config.user_agent,
         download_max_bytes=config.download_max_bytes, download_timeout=config.download_timeout,
-        download_delay=config.download_delay, retry_backoff=config.retry_backoff if retry_backoff is None
-        else retry_backoff, known=known_urls(db))
+        download_delay=config.download_delay, retries=CRAWL_RETRIES,
+        retry_backoff=config.retry_backoff if retry_backoff is None else retry_backoff, known=known_urls(db))
 
 
 def _consecutive_failures(db: Database) -> int:
@@ -64,9 +67,9 @@ def _consecutive_failures(db: Database) -> int:
     return count
 
 
-def run_check(config: Config, db: Database, sources: list[str] | None = None, publish: bool = True,
+def run_check(config: Settings, db: Database, sources: list[str] | None = None, publish: bool = True,
               dry_run: bool | None = None) -> CheckSummary:
-    with cycle_lock(config.data_path):
+    with cycle_lock(config.data):
         run_id = start_run(db, "check")
         try:
             return _cycle(config, db, run_id, sources, publish, dry_run)
@@ -76,7 +79,7 @@ def run_check(config: Config, db: Database, sources: list[str] | None = None, pu
             raise
 
 
-def _cycle(config: Config, db: Database, run_id: int, sources: list[str] | None, publish: bool,
+def _cycle(config: Settings, db: Database, run_id: int, sources: list[str] | None, publish: bool,
            dry_run: bool | None) -> CheckSummary:
     backfill = count_reports(db) == 0
     crawl = run_crawl(crawl_job(config, sources, db), timeout=config.crawl_timeout)

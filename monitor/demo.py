@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 from ddor_watch.db.changes import load_changes
@@ -34,10 +33,11 @@ def run_demo(out: Path, echo: Echo) -> Path:
     data.mkdir(parents=True)
     site = ReplicaSite()
     with ReplicaServer(site) as server:
-        config = replace(load_config(environ={}, toml_path=out / "none.toml"), data_dir=str(data),
-                         start_urls=",".join(server.start_urls), landing_urls=",".join(server.landing_urls),
-                         download_delay=0.0, retry_backoff=0.1, crawl_timeout=120, publish_enabled=False,
-                         public_url="http://127.0.0.1:8025")
+        # Embedded defaults only: the demo ignores the caller's environment and ddor.toml.
+        config = load_config(environ={}, read_default_file=False).with_overrides(
+            data_dir=str(data), start_urls=",".join(server.start_urls), landing_urls=",".join(server.landing_urls),
+            download_delay=0.0, retry_backoff=0.1, crawl_timeout=120, publish_enabled=False,
+            public_url="http://127.0.0.1:8025")
         db = open_database(config.db_url)
         from ddor_watch.db.subscribers import add_subscriber
 

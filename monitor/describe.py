@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from ddor_watch.db.changes import load_changes
 from ddor_watch.db.records import Change
+from ddor_watch.db.session import Database
+
+if TYPE_CHECKING:  # cycle.py imports the whole pipeline; describing a summary needs only its type
+    from ddor_watch.monitor.cycle import CheckSummary
 
 
 def _place(c: Change) -> str:
@@ -33,3 +40,17 @@ def describe_change(c: Change) -> str:
         "row_removed": f"row removed{page}: {c.before}",
         "row_added": f"row added{page}: {c.after}",
     }.get(c.kind, f"{c.kind}: {place} {c.before} -> {c.after}")
+
+
+def describe_summary(db: Database, summary: CheckSummary) -> list[str]:
+    """What `ddor check` prints: the crawl in one line, each stored document with its changes."""
+    crawl = summary.crawl
+    lines = [f"check {summary.status}: {crawl.requests} requests, {crawl.pages_fetched} responses "
+             f"({crawl.not_modified} not modified), {crawl.pdfs_found} report links, "
+             f"{len(summary.new_reports)} new documents"]
+    for stored in summary.stored:
+        lines.append(f"  {stored.sha256[:12]} {stored.status}: {stored.message}")
+        if stored.report_id and stored.status in {"stored", "revision"}:
+            lines += [f"    - {describe_change(change)}" for change in load_changes(db, stored.report_id)[:25]]
+    lines += [f"  {line}" for line in summary.published]
+    return lines

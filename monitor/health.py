@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from ddor_watch.db.models import Delivery, Document, MessageRow, Report
 from ddor_watch.db.runs import last_successful_run, recent_runs
 from ddor_watch.db.session import Database
-from ddor_watch.monitor.config import Config
+from ddor_watch.monitor.config import Settings
 
 
 def _aware(value: dt.datetime | None) -> dt.datetime | None:
@@ -26,7 +26,7 @@ def latest_report_seen(db: Database) -> dt.datetime | None:
             Report, Report.document_id == Document.id)))
 
 
-def check_overdue(config: Config, db: Database, now: dt.datetime | None = None) -> bool:
+def check_overdue(config: Settings, db: Database, now: dt.datetime | None = None) -> bool:
     """One alert when no new report appeared for overdue_factor × cadence (distinct from crawl errors)."""
     from ddor_watch.monitor.alerts import alert
 
@@ -56,7 +56,7 @@ class Health:
     quarantined: int
 
 
-def health(config: Config, db: Database, now: dt.datetime | None = None) -> Health:
+def health(config: Settings, db: Database, now: dt.datetime | None = None) -> Health:
     now = now or dt.datetime.now(dt.UTC)
     last = _aware(last_successful_run(db))
     problems, notes = [], []

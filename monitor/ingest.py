@@ -4,34 +4,40 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from ddor_watch.db.archive import archive_file
-from ddor_watch.db.changes import has_changes, store_changes
+from ddor_watch.db.changes import has_changes, load_changes, store_changes
 from ddor_watch.db.errors import BadInput
 from ddor_watch.db.models import Document
-from ddor_watch.db.records import FetchedDocument
+from ddor_watch.db.paths import DataDir
+from ddor_watch.db.records import Change, FetchedDocument
 from ddor_watch.db.session import Database
-from ddor_watch.db.snapshots import load_snapshot, previous_report_id, report_ids_in_order
+from ddor_watch.db.snapshots import load_snapshot, previous_report_id, report_for_period, report_ids_in_order
 from ddor_watch.db.store import (
     StoreResult,
     already_stored,
+    count_reports,
     mark_quarantined,
     replace_report,
     store_quarantined,
     store_report,
 )
+from ddor_watch.monitor.config import Settings
 from ddor_watch.monitor.diff import diff
 from ddor_watch.scraper.pdf import parse_report
 
 logger = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class IngestOutcome:
-    source: str
-    result: StoreResult
+class ArchivedDocument(NamedTuple):
+    id: int
+    sha256: str
+    path: str
+    url: str
 
 
 def record_changes(db: Database, report_id: int, replace: bool = False) -> bool:
@@ -58,18 +64,67 @@ def ingest_fetched(db: Database, fetched: FetchedDocument, backfill: bool = Fals
     return result
 
 
-def ingest_path(db: Database, data_dir: Path, path: Path, backfill: bool = False,
+def ingest_path(db: Database, data: DataDir, path: Path, backfill: bool = False,
                 url: str | None = None) -> StoreResult:
     if not path.is_file():
         raise BadInput(f"{path}: no such file")
-    sha256, archived, size = archive_file(data_dir, path)
+    sha256, archived, size = archive_file(data, path)
     fetched = FetchedDocument(url=url or path.resolve().as_uri(), sha256=sha256, bytes_path=str(archived),
                               etag=None, last_modified=None, fetched_at=dt.datetime.now(dt.UTC), size=size,
                               title=path.name)
     return ingest_fetched(db, fetched, backfill=backfill)
 
 
-def reparse_all(db: Database, wrap=lambda items: items) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+@dataclass(frozen=True)
+class FileOutcome:
+    """One local file given to `ddor ingest`: stored, already there, refused or quarantined."""
+
+    path: Path
+    result: StoreResult | None
+    error: str | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.result is None or self.result.status == "quarantined"
+
+    def __str__(self) -> str:
+        if self.result is None:
+            return f"error: {self.error}"
+        if self.result.status == "quarantined":
+            return f"error: {self.path}: quarantined: {self.result.message}"
+        return f"{self.path}: {self.result.message}"
+
+
+def ingest_files(settings: Settings, db: Database, paths: Iterable[Path]) -> Iterator[FileOutcome]:
+    """Ingest local files one by one (a bad one never stops the rest); several files into an
+    empty database are a silent backfill. Quarantines are alerted."""
+    from ddor_watch.monitor.alerts import alert
+
+    paths = list(paths)
+    backfill = count_reports(db) == 0 and len(paths) > 1
+    for path in paths:
+        try:
+            result = ingest_path(db, settings.data, path, backfill=backfill)
+        except BadInput as error:
+            yield FileOutcome(path, None, str(error))
+            continue
+        if result.status == "quarantined":
+            alert(db, settings, f"quarantined:{result.sha256}",
+                  f"Document {path.name} ({result.sha256[:12]}) was quarantined: {result.message}")
+        yield FileOutcome(path, result)
+
+
+def changes_for_period(db: Database, period_end: dt.date | None) -> list[Change]:
+    """The stored diff of a report (the latest by default) against the one before it."""
+    report_id = report_for_period(db, period_end)
+    if report_id is None:
+        raise BadInput("no stored report" + (f" for period end {period_end}" if period_end else ""))
+    record_changes(db, report_id)
+    return load_changes(db, report_id)
+
+
+def reparse_all(db: Database, wrap: Callable[[list[ArchivedDocument]], Iterable[ArchivedDocument]] = list,
+                ) -> list[tuple[str, str]]:
     """Re-parse every archived document with the current parser; rows replaced per document.
 
     A document that no longer parses keeps its stored rows and is reported, so a parser
@@ -78,7 +133,7 @@ def reparse_all(db: Database, wrap=lambda items: items) -> list[tuple[str, str]]
     from sqlalchemy import select
 
     with db.session() as session:
-        documents = [(d.id, d.sha256, d.archive_path, d.url)
+        documents = [ArchivedDocument(d.id, d.sha256, d.archive_path, d.url)
                      for d in session.scalars(select(Document).order_by(Document.id))]
     outcomes = []
     for document_id, sha256, path, url in wrap(documents):

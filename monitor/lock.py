@@ -6,15 +6,15 @@ import fcntl
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 from ddor_watch.db.errors import AlreadyRunning
+from ddor_watch.db.paths import DataDir
 
 
 @contextmanager
-def cycle_lock(data_dir: Path) -> Iterator[None]:
-    data_dir.mkdir(parents=True, exist_ok=True)
-    path = data_dir / "ddor-cycle.lock"
+def cycle_lock(data: DataDir) -> Iterator[None]:
+    data.root.mkdir(parents=True, exist_ok=True)
+    path = data.cycle_lock
     handle = path.open("a+")
     try:
         try:

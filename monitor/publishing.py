@@ -1,27 +1,75 @@
-"""Glue: enqueue new reports, alert on held ones, deliver what is due."""
+"""Glue: enqueue new reports, alert on held ones, deliver what is due, alert on failures."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+from pathlib import Path
 
+from ddor_watch.db.changes import load_changes
+from ddor_watch.db.errors import BadInput
+from ddor_watch.db.outbox import peek_due
+from ddor_watch.db.records import ChannelName, DeliveryOutcome, MessageStatus
 from ddor_watch.db.session import Database
-from ddor_watch.monitor.alerts import alert
-from ddor_watch.monitor.config import Config
+from ddor_watch.db.snapshots import load_snapshot, report_for_period
+from ddor_watch.monitor.alerts import alert, alert_on_outcomes
+from ddor_watch.monitor.config import Settings, publish_settings
+from ddor_watch.monitor.lock import cycle_lock
 from ddor_watch.publish.channels.factory import build_channels
-from ddor_watch.publish.outbox import deliver_pending, enqueue_report
+from ddor_watch.publish.map import MapResult, map_data, newly_listed_keys, render_map
+from ddor_watch.publish.outbox import Enqueued, deliver_pending, enqueue_report
 
 logger = logging.getLogger(__name__)
 
 
-def publish_new_reports(config: Config, db: Database, report_ids: list[int], dry_run: bool | None = None,
+def enqueue(settings: Settings, db: Database, report_id: int, include_silent: bool = False) -> Enqueued:
+    queued = enqueue_report(settings.data, db, report_id, include_silent=include_silent)
+    if queued.status == MessageStatus.HELD:
+        alert(db, settings, f"held:{report_id}", f"Messages for report {report_id} are held for review: "
+              f"{queued.hold_reason}. Release with `ddor publish approve` or drop with `ddor publish reject`.")
+    return queued
+
+
+def deliver(settings: Settings, db: Database, only: ChannelName | None = None, dry_run: bool | None = None,
+            now: dt.datetime | None = None) -> list[DeliveryOutcome]:
+    """Deliver what is due on every channel (or `only` one) and alert on what failed."""
+    slice_ = publish_settings(settings)
+    outcomes = deliver_pending(db, build_channels(slice_, db, dry_run), slice_.max_attempts, only, now)
+    alert_on_outcomes(db, settings, outcomes)
+    return outcomes
+
+
+def publish_new_reports(settings: Settings, db: Database, report_ids: list[int], dry_run: bool | None = None,
                         include_silent: bool = False) -> list[str]:
     lines = []
     for report_id in report_ids:
-        queued = enqueue_report(config, db, report_id, include_silent=include_silent)
+        queued = enqueue(settings, db, report_id, include_silent=include_silent)
         lines.append(f"queued report {report_id} ({queued.kind}) for {', '.join(queued.channels) or 'nothing new'}: "
                      f"{queued.status}" + (f" ({queued.hold_reason})" if queued.hold_reason else ""))
-        if queued.status == "held":
-            alert(db, config, f"held:{report_id}", f"Messages for report {report_id} are held for review: "
-                  f"{queued.hold_reason}. Release with `ddor publish approve` or drop with `ddor publish reject`.")
-    lines += deliver_pending(config, db, build_channels(config, db, dry_run))
+    lines += [str(outcome) for outcome in deliver(settings, db, dry_run=dry_run)]
     return lines
+
+
+def deliver_now(settings: Settings, db: Database, only: ChannelName | None = None) -> list[DeliveryOutcome]:
+    """`ddor publish`: deliver what is due, one cycle at a time with the daemon."""
+    with cycle_lock(settings.data):
+        return deliver(settings, db, only)
+
+
+def preview(settings: Settings, db: Database, only: ChannelName | None = None) -> list[str]:
+    """`ddor publish --dry-run`: write what is due to the outbox folder; claim and change nothing."""
+    channels = build_channels(publish_settings(settings), db, dry_run=True)
+    lines = []
+    for item in peek_due(db, only):
+        result = channels[item.message.channel].send(item, lambda parts: None)
+        lines.append(f"would send {item.message.channel} report {item.message.report_id}: {result.remote_id}")
+    return lines
+
+
+def map_for_period(settings: Settings, db: Database, period_end: dt.date | None, output: Path) -> MapResult:
+    """`ddor map`: the county map of a stored report (the latest by default)."""
+    report_id = report_for_period(db, period_end)
+    if report_id is None:
+        raise BadInput("no stored report" + (f" for period end {period_end}" if period_end else ""))
+    data = map_data(load_snapshot(db, report_id), newly_listed_keys(load_changes(db, report_id)))
+    return render_map(data, output, settings.data.cache)

@@ -11,21 +11,21 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import signal
-from dataclasses import replace
 from zoneinfo import ZoneInfo
 
+from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from ddor_watch.db.errors import AlreadyRunning, BadInput
 from ddor_watch.db.runs import abandon_stale_runs
 from ddor_watch.db.session import open_database
-from ddor_watch.monitor.config import Config
+from ddor_watch.monitor.config import Settings
 
 logger = logging.getLogger(__name__)
 
 
-def trigger(config: Config) -> CronTrigger:
+def trigger(config: Settings, jitter: bool = True) -> CronTrigger:
     fields = config.schedule.split()
     try:
         if len(fields) != 5:
@@ -33,18 +33,19 @@ def trigger(config: Config) -> CronTrigger:
         minute, hour, day, month, day_of_week = fields
         # Jitter belongs to the trigger: add_job ignores it when given a trigger instance.
         return CronTrigger(minute=minute, hour=hour, day=day, month=month, day_of_week=day_of_week,
-                           timezone=ZoneInfo(config.timezone), jitter=config.jitter or None)
+                           timezone=ZoneInfo(config.timezone), jitter=(config.jitter or None) if jitter else None)
     except (ValueError, KeyError) as error:
         raise BadInput(f"DDOR_SCHEDULE {config.schedule!r} / DDOR_TIMEZONE {config.timezone!r}: {error}") from None
 
 
-def next_run(config: Config, now: dt.datetime | None = None) -> dt.datetime | None:
+def next_run(config: Settings, now: dt.datetime | None = None) -> dt.datetime | None:
     """The next scheduled check, before jitter."""
     now = now or dt.datetime.now(ZoneInfo(config.timezone))
-    return trigger(replace(config, jitter=0)).get_next_fire_time(None, now)
+    fire: dt.datetime | None = trigger(config, jitter=False).get_next_fire_time(None, now)
+    return fire
 
 
-def scheduled_check(config: Config) -> str:
+def scheduled_check(config: Settings) -> str:
     """The job: one cycle. The job boundary: every error is logged, recorded and alerted."""
     from ddor_watch.monitor.alerts import alert
     from ddor_watch.monitor.cycle import run_check
@@ -65,7 +66,8 @@ def scheduled_check(config: Config) -> str:
     return summary.status
 
 
-def build_scheduler(config: Config, run_now: bool = False, scheduler_class: type = BlockingScheduler):  # type: ignore[no-untyped-def]
+def build_scheduler(config: Settings, run_now: bool = False,
+                    scheduler_class: type[BaseScheduler] = BlockingScheduler) -> BaseScheduler:
     scheduler = scheduler_class(timezone=ZoneInfo(config.timezone))
     scheduler.add_job(scheduled_check, trigger(config), args=[config], id="check", name="ddor check",
                       replace_existing=True, max_instances=1, coalesce=True, misfire_grace_time=3600,
@@ -73,7 +75,7 @@ def build_scheduler(config: Config, run_now: bool = False, scheduler_class: type
     return scheduler
 
 
-def run_daemon(config: Config, run_now: bool = False) -> None:
+def run_daemon(config: Settings, run_now: bool = False) -> None:
     db = open_database(config.db_url)
     stale = abandon_stale_runs(db)
     if stale:

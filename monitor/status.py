@@ -6,12 +6,12 @@ import json
 
 from ddor_watch.db.runs import recent_runs
 from ddor_watch.db.session import Database
-from ddor_watch.monitor.config import Config
+from ddor_watch.monitor.config import Settings
 from ddor_watch.monitor.health import health
 from ddor_watch.monitor.scheduler import next_run
 
 
-def status_report(config: Config, db: Database, fmt: str = "text") -> tuple[str, bool]:
+def status_report(config: Settings, db: Database, fmt: str = "text") -> tuple[str, bool]:
     verdict = health(config, db)
     runs = recent_runs(db, 5)
     upcoming = next_run(config)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import secrets
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -13,13 +12,14 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from ddor_watch.db.errors import BadInput
 from ddor_watch.db.session import Database
 from ddor_watch.db.subscribers import subscriber_token, unsubscribe_by_token
+from ddor_watch.publish.settings import UnsubscribeSettings
 
 
-def secret(config: Any) -> str:
+def secret(settings: UnsubscribeSettings) -> str:
     """The configured secret, else one generated once and kept (0600) in the data dir."""
-    if config.unsubscribe_secret:
-        return config.unsubscribe_secret
-    path = Path(config.data_dir) / "unsubscribe-secret"
+    if settings.secret:
+        return settings.secret
+    path = Path(settings.secret_file)
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(secrets.token_urlsafe(32))
@@ -27,22 +27,22 @@ def secret(config: Any) -> str:
     return path.read_text().strip()
 
 
-def _serializer(config: Any) -> URLSafeSerializer:
-    return URLSafeSerializer(secret(config), salt="unsubscribe")
+def _serializer(settings: UnsubscribeSettings) -> URLSafeSerializer:
+    return URLSafeSerializer(secret(settings), salt="unsubscribe")
 
 
-def make_token(config: Any, subscriber: str) -> str:
-    return _serializer(config).dumps({"s": subscriber})
+def make_token(settings: UnsubscribeSettings, subscriber: str) -> str:
+    return str(_serializer(settings).dumps({"s": subscriber}))
 
 
-def unsubscribe_url(config: Any, db: Database, email: str) -> str:
-    token = make_token(config, subscriber_token(db, email) or "unknown")
-    return f"{config.public_url.rstrip('/')}/unsubscribe?token={token}"
+def unsubscribe_url(settings: UnsubscribeSettings, db: Database, email: str) -> str:
+    token = make_token(settings, subscriber_token(db, email) or "unknown")
+    return f"{settings.public_url.rstrip('/')}/unsubscribe?token={token}"
 
 
-def unsubscribe(config: Any, db: Database, token: str) -> str:
+def unsubscribe(settings: UnsubscribeSettings, db: Database, token: str) -> str:
     try:
-        payload = _serializer(config).loads(token)
+        payload = _serializer(settings).loads(token)
     except BadSignature:
         raise BadInput("invalid or altered unsubscribe token") from None
     email = unsubscribe_by_token(db, payload.get("s", ""))
@@ -51,7 +51,8 @@ def unsubscribe(config: Any, db: Database, token: str) -> str:
     return email
 
 
-def serve(config: Any, db: Database, host: str = "127.0.0.1", port: int = 8025) -> ThreadingHTTPServer:
+def serve(settings: UnsubscribeSettings, db: Database, host: str = "127.0.0.1",
+          port: int = 8025) -> ThreadingHTTPServer:
     """GET shows a confirmation button; POST (RFC 8058 one-click, no cookies) unsubscribes."""
 
     class Handler(BaseHTTPRequestHandler):
@@ -74,7 +75,7 @@ def serve(config: Any, db: Database, host: str = "127.0.0.1", port: int = 8025) 
             length = int(self.headers.get("Content-Length") or 0)
             self.rfile.read(length)
             try:
-                unsubscribe(config, db, self._token())
+                unsubscribe(settings, db, self._token())
             except BadInput as error:
                 self._reply(400, str(error))
                 return

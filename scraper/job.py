@@ -17,13 +17,14 @@ class CrawlJob:
     link_patterns: tuple[str, ...]
     link_text_pattern: str
     data_dir: str
-    max_listing_pages: int = 3
-    user_agent: str = "ddor-watch"
-    download_max_bytes: int = 50 * 2**20
-    download_timeout: float = 60.0
-    download_delay: float = 2.0
-    retries: int = 3
-    retry_backoff: float = 5.0
+    # No defaults: every value comes from the settings (monitor/cycle.crawl_job), once.
+    max_listing_pages: int
+    user_agent: str
+    download_max_bytes: int
+    download_timeout: float
+    download_delay: float
+    retries: int
+    retry_backoff: float
     known: tuple[UrlState, ...] = field(default_factory=tuple)
 
     def dump(self, path: Path) -> None:

@@ -25,8 +25,9 @@ class BackoffRetryMiddleware:
     @classmethod
     def from_crawler(cls, crawler):  # type: ignore[no-untyped-def]
         s = crawler.settings
-        return cls(s.getint("DDOR_RETRIES", 3), s.getfloat("DDOR_RETRY_BACKOFF", 5.0),
-                   s.getfloat("DDOR_RETRY_BACKOFF_CAP", 300.0), crawler.stats)
+        # Set from the CrawlJob by scraper/settings.py: no second copy of the defaults here.
+        return cls(s.getint("DDOR_RETRIES"), s.getfloat("DDOR_RETRY_BACKOFF"), s.getfloat("DDOR_RETRY_BACKOFF_CAP"),
+                   crawler.stats)
 
     def _delay(self, attempt: int, retry_after: str | None) -> float:
         if retry_after and retry_after.strip().isdigit():

@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from ddor_watch.db.archive import archive_bytes
+from ddor_watch.db.paths import DataDir
 
 
 class ArchivePipeline:
     def process_item(self, item, spider=None):  # type: ignore[no-untyped-def]
         spider = spider or self.spider
-        sha256, path, _size = archive_bytes(Path(spider.job.data_dir), item.body)
+        sha256, path, _size = archive_bytes(DataDir(Path(spider.job.data_dir)), item.body)
         spider.fetched(item, sha256, str(path))
         return None
 

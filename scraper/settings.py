@@ -25,6 +25,8 @@ def scrapy_settings(job: CrawlJob) -> dict[str, Any]:
         "RETRY_ENABLED": False,
         "DDOR_RETRIES": job.retries,
         "DDOR_RETRY_BACKOFF": job.retry_backoff,
+        # A struggling server gets at most five minutes between tries of one request.
+        "DDOR_RETRY_BACKOFF_CAP": 300.0,
         "DOWNLOADER_MIDDLEWARES": {"ddor_watch.scraper.middlewares.BackoffRetryMiddleware": 550},
         "ITEM_PIPELINES": {"ddor_watch.scraper.pipelines.ArchivePipeline": 100},
         "COOKIES_ENABLED": False,

@@ -1,5 +1,5 @@
 """Shared fixtures: generated reports, a data dir, and databases (SQLite, and PostgreSQL when
-DDOR_TEST_DATABASE_URL points at a server)."""
+DDORTEST_DATABASE_URL points at a server)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ddor_watch.monitor.config import Config, load_config
+from ddor_watch.monitor.config import Settings, load_config
 from factories import make_truth, render_report, style_for_seed
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,12 +25,12 @@ def data_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def config(data_dir: Path) -> Config:
-    return load_config(environ={"DDOR_DATA_DIR": str(data_dir)}, toml_path=data_dir / "none.toml")
+def config(data_dir: Path) -> Settings:
+    return load_config(environ={"DDOR_DATA_DIR": str(data_dir)}, read_default_file=False)
 
 
 def _postgres_url() -> str | None:
-    return os.environ.get("DDOR_TEST_DATABASE_URL") or None
+    return os.environ.get("DDORTEST_DATABASE_URL") or None
 
 
 def _fresh_postgres(base: str) -> tuple[str, object]:
@@ -69,7 +69,7 @@ def db_url(request: pytest.FixtureRequest, data_dir: Path):  # type: ignore[no-u
         return
     base = _postgres_url()
     if base is None:
-        pytest.skip("DDOR_TEST_DATABASE_URL not set")
+        pytest.skip("DDORTEST_DATABASE_URL not set")
     url, drop = _fresh_postgres(base)
     try:
         yield url

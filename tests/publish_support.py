@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import threading
-from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from ddor_watch.db.paths import DataDir
 from ddor_watch.monitor.ingest import ingest_path
 from ddor_watch.monitor.samples.series import series
 from factories import render_report
@@ -20,12 +20,12 @@ def store_series(db, data_dir: Path, tmp_path: Path, steps: int = 2) -> list[int
     for index, (name, truth) in enumerate(series()[:steps]):
         path = tmp_path / f"{index}-{name}"
         path.write_bytes(render_report(truth)[0])
-        ids.append(ingest_path(db, data_dir, path, url=f"https://www.ice.gov/doclib/ddor/{name}").report_id)
+        ids.append(ingest_path(db, DataDir(data_dir), path, url=f"https://www.ice.gov/doclib/ddor/{name}").report_id)
     return ids
 
 
 def live(config, **values):  # type: ignore[no-untyped-def]
-    return replace(config, publish_enabled=True, **values)
+    return config.with_overrides(publish_enabled=True, **values)
 
 
 X_KEYS = dict(x_consumer_key="ck", x_consumer_secret="cs", x_access_token="at", x_access_token_secret="ats")

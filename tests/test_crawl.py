@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 
 import pytest
 from sqlalchemy import func, select
@@ -27,12 +26,12 @@ def _site(weeks: int = 2, markup: str = "drupal") -> ReplicaSite:
 
 @pytest.fixture
 def check_config(config):  # type: ignore[no-untyped-def]
-    return replace(config, download_delay=0.0, retry_backoff=0.05, download_timeout=3, crawl_timeout=120,
+    return config.with_overrides(download_delay=0.0, retry_backoff=0.05, download_timeout=3, crawl_timeout=120,
                    max_listing_pages=5)
 
 
 def _configure(config, server: ReplicaServer):  # type: ignore[no-untyped-def]
-    return replace(config, start_urls=",".join(server.start_urls), landing_urls=",".join(server.landing_urls))
+    return config.with_overrides(start_urls=",".join(server.start_urls), landing_urls=",".join(server.landing_urls))
 
 
 def _count(db, model) -> int:  # type: ignore[no-untyped-def]
@@ -63,7 +62,7 @@ def test_unfamiliar_markup_generic_pdf_names_and_a_numbered_pager(check_config, 
     site = _site(2, "minimal")
     site.per_page = 3
     with ReplicaServer(site) as server:
-        config = replace(check_config, start_urls=server.start_urls[0], landing_urls="")
+        config = check_config.with_overrides(start_urls=server.start_urls[0], landing_urls="")
         summary = run_check(config, db, publish=False)
     assert summary.crawl.errors == ()
     assert sorted(d.url.rsplit("/", 1)[1] for d in summary.crawl.documents) == ["weekly-02-03.pdf", "weekly-02-10.pdf"]
@@ -145,7 +144,7 @@ def test_http_500_is_retried_then_recorded(check_config, db) -> None:  # type: i
 
 def test_timeouts_are_recorded(check_config, db) -> None:  # type: ignore[no-untyped-def]
     site = _site(1)
-    summary, status, error = _failing_check(replace(check_config, download_timeout=1), db, site,
+    summary, status, error = _failing_check(check_config.with_overrides(download_timeout=1), db, site,
                                             mutate=lambda s: s.faults.update({"/doclib/": "slow:3"}))
     assert status == "failed" and "TimeoutError" in error
     assert _count(db, Document) == 0
@@ -153,7 +152,7 @@ def test_timeouts_are_recorded(check_config, db) -> None:  # type: ignore[no-unt
 
 def test_an_oversized_pdf_is_refused(check_config, db) -> None:  # type: ignore[no-untyped-def]
     site = _site(1)
-    summary, status, error = _failing_check(replace(check_config, download_max_bytes=5 * 2**20), db, site,
+    summary, status, error = _failing_check(check_config.with_overrides(download_max_bytes=5 * 2**20), db, site,
                                             mutate=lambda s: s.faults.update({"/doclib/": "huge"}))
     assert status == "failed" and "byte limit" in error
     assert _count(db, Document) == 0

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ddor_watch.db.paths import DataDir
 from ddor_watch.db.records import Change, DeclinedDetainer, JurisdictionCount, Policy, ReportSnapshot, TopJurisdiction
 from ddor_watch.db.store import jurisdiction_key
 from ddor_watch.monitor.diff import apply_top_ten, diff
@@ -158,7 +159,7 @@ def test_three_weeks_and_a_correction_give_the_exact_change_lists(db, data_dir, 
     for index, (_name, truth) in enumerate(series()):
         path = tmp_path / f"{index}.pdf"
         path.write_bytes(render_report(truth)[0])
-        results.append(ingest_path(db, data_dir, path))
+        results.append(ingest_path(db, DataDir(data_dir), path))
     assert [r.revision for r in results] == [1, 1, 1, 2]
 
     def summary(report_id: int) -> list[tuple]:

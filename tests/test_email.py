@@ -17,9 +17,10 @@ from sqlalchemy import select
 
 from conftest import run_ddor
 from ddor_watch.db.models import Delivery, MessageRow, Subscriber
+from ddor_watch.db.paths import DataDir
 from ddor_watch.db.subscribers import add_subscriber
-from ddor_watch.publish.channels.factory import build_channels
-from ddor_watch.publish.outbox import deliver_pending, enqueue_report
+from ddor_watch.monitor.publishing import deliver
+from ddor_watch.publish.outbox import enqueue_report
 from publish_support import store_series
 
 
@@ -85,7 +86,7 @@ def smtp(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def mail_config(config, smtp):  # type: ignore[no-untyped-def]
-    return replace(config, publish_enabled=True, smtp_host="127.0.0.1", smtp_port=smtp.port,
+    return config.with_overrides(publish_enabled=True, smtp_host="127.0.0.1", smtp_port=smtp.port,
                    smtp_security="starttls", smtp_ca_file=str(smtp.cert), unsubscribe_secret="s3cret",
                    public_url="https://ddor.example")
 
@@ -102,16 +103,16 @@ def _parse(raw: bytes):  # type: ignore[no-untyped-def]
 
 
 def test_each_subscriber_gets_each_digest_once(db, mail_config, smtp, week2) -> None:  # type: ignore[no-untyped-def]
-    enqueue_report(mail_config, db, week2)
-    lines = deliver_pending(mail_config, db, build_channels(mail_config, db), "email")
-    again = deliver_pending(mail_config, db, build_channels(mail_config, db), "email")
+    enqueue_report(mail_config.data, db, week2)
+    lines = [str(o) for o in deliver(mail_config, db, "email")]
+    again = [str(o) for o in deliver(mail_config, db, "email")]
     assert len(lines) == 2 and again == []
     assert sorted(r[0] for r, _ in smtp.messages) == ["ana@example.org", "ben@example.org"]
 
 
 def test_digest_is_valid_mime_with_inline_map_and_one_click_headers(db, mail_config, smtp, week2) -> None:  # type: ignore[no-untyped-def]
-    enqueue_report(mail_config, db, week2)
-    deliver_pending(mail_config, db, build_channels(mail_config, db), "email")
+    enqueue_report(mail_config.data, db, week2)
+    [str(o) for o in deliver(mail_config, db, "email")]
     raw = smtp.messages[0][1]
     mail = _parse(raw)
     assert mail.get_content_type() == "multipart/alternative"
@@ -134,8 +135,8 @@ def test_digest_is_valid_mime_with_inline_map_and_one_click_headers(db, mail_con
 
 def test_unsubscribe_token_round_trips_and_forgeries_are_refused(db, db_url, mail_config, smtp, week2,  # type: ignore[no-untyped-def]
                                                                  data_dir) -> None:
-    enqueue_report(mail_config, db, week2)
-    deliver_pending(mail_config, db, build_channels(mail_config, db), "email")
+    enqueue_report(mail_config.data, db, week2)
+    [str(o) for o in deliver(mail_config, db, "email")]
     mail = _parse(smtp.messages[0][1])
     token = re.search(r"token=([^>\s]+)", mail["List-Unsubscribe"]).group(1)
     env = {"DDOR_UNSUBSCRIBE_SECRET": "s3cret"}
@@ -155,21 +156,21 @@ def test_unsubscribe_token_round_trips_and_forgeries_are_refused(db, db_url, mai
 
 
 def test_smtp_down_is_retried_later_and_nothing_is_lost(db, mail_config, smtp, week2) -> None:  # type: ignore[no-untyped-def]
-    enqueue_report(mail_config, db, week2)
-    down = replace(mail_config, smtp_port=_free_port())
-    lines = deliver_pending(down, db, build_channels(down, db), "email")
+    enqueue_report(mail_config.data, db, week2)
+    down = mail_config.with_overrides(smtp_port=_free_port())
+    lines = [str(o) for o in deliver(down, db, "email")]
     assert all(line.startswith("retry at") for line in lines) and len(lines) == 2
     with db.session() as session:
         assert {d.state for d in session.scalars(select(Delivery))} >= {"pending"}
         session.execute(Delivery.__table__.update().values(next_attempt_at=None))
-    lines = deliver_pending(mail_config, db, build_channels(mail_config, db), "email")
+    lines = [str(o) for o in deliver(mail_config, db, "email")]
     assert len(lines) == 2 and len(smtp.messages) == 2
 
 
 def test_a_permanent_failure_marks_only_that_delivery_failed(db, mail_config, smtp, week2) -> None:  # type: ignore[no-untyped-def]
     smtp.refuse.add("ana@example.org")
-    enqueue_report(mail_config, db, week2)
-    deliver_pending(mail_config, db, build_channels(mail_config, db), "email")
+    enqueue_report(mail_config.data, db, week2)
+    [str(o) for o in deliver(mail_config, db, "email")]
     with db.session() as session:
         states = {d.recipient: d.state for d in session.scalars(select(Delivery).join(MessageRow).where(
             MessageRow.channel == "email"))}
@@ -177,9 +178,9 @@ def test_a_permanent_failure_marks_only_that_delivery_failed(db, mail_config, sm
 
 
 def test_plain_smtp_without_starttls_is_refused_by_a_strict_server(db, mail_config, smtp, week2) -> None:  # type: ignore[no-untyped-def]
-    plain = replace(mail_config, smtp_security="none")
-    enqueue_report(plain, db, week2)
-    lines = deliver_pending(plain, db, build_channels(plain, db), "email")
+    plain = mail_config.with_overrides(smtp_security="none")
+    enqueue_report(plain.data, db, week2)
+    lines = [str(o) for o in deliver(plain, db, "email")]
     assert smtp.messages == [] and all("530" in line for line in lines)
 
 
@@ -193,8 +194,8 @@ def test_subscriber_addresses_are_validated(db_url, data_dir) -> None:  # type: 
 
 
 def test_dry_run_writes_eml_files(db, config, week2, data_dir) -> None:  # type: ignore[no-untyped-def]
-    enqueue_report(config, db, week2)
-    deliver_pending(config, db, build_channels(config, db), "email")
+    enqueue_report(config.data, db, week2)
+    [str(o) for o in deliver(config, db, "email")]
     files = sorted((data_dir / "outbox" / "email").glob("*.eml"))
     assert len(files) == 2
     assert _parse(files[0].read_bytes()).get_content_type() == "multipart/alternative"
@@ -213,11 +214,11 @@ def test_a_jurisdiction_named_script_is_escaped_in_html(db, mail_config, smtp, d
                        dt.date(2017, 2, 5), ("Assault",))
     path = tmp_path / "evil.pdf"
     path.write_bytes(render_report(replace(truth, declined=truth.declined + (evil,)))[0])
-    report_id = ingest_path(db, data_dir, path).report_id
-    enqueue_report(mail_config, db, report_id)
+    report_id = ingest_path(db, DataDir(data_dir), path).report_id
+    enqueue_report(mail_config.data, db, report_id)
     with db.session() as session:
         for message in session.scalars(select(MessageRow)):
             message.status = "ready"   # the unresolved county holds it; release it for this test
-    deliver_pending(mail_config, db, build_channels(mail_config, db), "email")
+    [str(o) for o in deliver(mail_config, db, "email")]
     html = _parse(smtp.messages[0][1]).get_payload()[1].get_payload()[0].get_content()
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html

@@ -9,7 +9,6 @@ import signal
 import subprocess
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -22,7 +21,7 @@ from ddor_watch.db.errors import AlreadyRunning
 from ddor_watch.db.models import Alert, Delivery, Document, Run
 from ddor_watch.db.runs import finish_run, start_run
 from ddor_watch.monitor.alerts import alert
-from ddor_watch.monitor.config import SETTINGS, load_config
+from ddor_watch.monitor.config import Settings, env_name, load_config
 from ddor_watch.monitor.health import check_overdue, health
 from ddor_watch.monitor.lock import cycle_lock
 from ddor_watch.monitor.scheduler import build_scheduler, scheduled_check, trigger
@@ -31,7 +30,7 @@ NY = ZoneInfo("America/New_York")
 
 
 def test_default_schedule_is_hourly_on_weekday_office_hours(config) -> None:  # type: ignore[no-untyped-def]
-    cron = trigger(replace(config, jitter=0))
+    cron = trigger(config, jitter=False)
     friday_evening = dt.datetime(2026, 11, 27, 20, 30, tzinfo=NY)
     assert cron.get_next_fire_time(None, friday_evening) == dt.datetime(2026, 11, 30, 8, 0, tzinfo=NY)
     morning = dt.datetime(2026, 11, 30, 8, 0, 1, tzinfo=NY)
@@ -39,7 +38,7 @@ def test_default_schedule_is_hourly_on_weekday_office_hours(config) -> None:  # 
 
 
 def test_schedule_is_stable_across_the_dst_change(config) -> None:  # type: ignore[no-untyped-def]
-    cron = trigger(replace(config, jitter=0))
+    cron = trigger(config, jitter=False)
     before = dt.datetime(2026, 10, 30, 20, 30, tzinfo=NY)   # Friday; DST ends Sunday Nov 1
     fire = cron.get_next_fire_time(None, before)
     assert fire == dt.datetime(2026, 11, 2, 8, 0, tzinfo=NY) and fire.utcoffset() == dt.timedelta(hours=-5)
@@ -57,14 +56,14 @@ def test_the_job_coalesces_runs_once_at_a_time_and_tolerates_misfires(config) ->
 
 
 def test_a_bad_schedule_is_bad_input(config) -> None:  # type: ignore[no-untyped-def]
-    result = run_ddor("status", env={"DDOR_DATA_DIR": config.data_dir, "DDOR_SCHEDULE": "every tuesday"})
+    result = run_ddor("status", env={"DDOR_DATA_DIR": str(config.data_dir), "DDOR_SCHEDULE": "every tuesday"})
     assert result.returncode == 2 and "DDOR_SCHEDULE" in result.stderr
 
 
 def test_two_cycles_never_run_at_once(config, db) -> None:  # type: ignore[no-untyped-def]
-    with cycle_lock(config.data_path):
+    with cycle_lock(config.data):
         with pytest.raises(AlreadyRunning):
-            with cycle_lock(config.data_path):
+            with cycle_lock(config.data):
                 pass
         assert scheduled_check(config) == "skipped"
         result = run_ddor("--data-dir", config.data_dir, "check", "--no-publish")
@@ -122,7 +121,7 @@ def test_failed_deliveries_make_status_unhealthy(config, db, data_dir, tmp_path)
     from publish_support import store_series
 
     finish_run(db, start_run(db, "check"), "ok")
-    enqueue_report(config, db, store_series(db, data_dir, tmp_path, 2)[1])
+    enqueue_report(config.data, db, store_series(db, data_dir, tmp_path, 2)[1])
     with db.session() as session:
         session.execute(update(Delivery).values(state="failed"))
     result = run_ddor("--data-dir", config.data_dir, "status")
@@ -165,7 +164,7 @@ def test_config_show_masks_secrets_and_reads_toml(tmp_path: Path) -> None:
 
 def test_every_setting_is_documented_in_the_readme() -> None:
     readme = (ROOT / "README.md").read_text()
-    missing = [s.env for s in SETTINGS if f"`{s.env}`" not in readme]
+    missing = [env_name(name) for name in Settings.model_fields if f"`{env_name(name)}`" not in readme]
     assert missing == []
 
 
@@ -200,8 +199,8 @@ def test_load_config_rejects_non_numbers() -> None:
     from ddor_watch.db.errors import BadInput
 
     with pytest.raises(BadInput, match="DDOR_MAX_ATTEMPTS"):
-        load_config(environ={"DDOR_MAX_ATTEMPTS": "many"}, toml_path="/nonexistent.toml")
-    assert replace(load_config(environ={}, toml_path="/nonexistent.toml"), data_dir="x").db_url.endswith(
+        load_config(environ={"DDOR_MAX_ATTEMPTS": "many"}, read_default_file=False)
+    assert load_config(environ={}, read_default_file=False).with_overrides(data_dir="x").db_url.endswith(
         "x/ddor.sqlite3")
 
 

@@ -13,10 +13,10 @@ from sqlalchemy import select
 
 from ddor_watch.db.models import Alert, Delivery, MessageRow
 from ddor_watch.db.outbox import set_message_status
-from ddor_watch.monitor.publishing import publish_new_reports
-from ddor_watch.publish.channels.factory import build_channels
+from ddor_watch.db.paths import DataDir
+from ddor_watch.monitor.publishing import deliver, publish_new_reports
 from ddor_watch.publish.common import LENGTH, LIMITS
-from ddor_watch.publish.outbox import deliver_pending, enqueue_report
+from ddor_watch.publish.outbox import enqueue_report
 from publish_support import X_KEYS, FakePds, live, store_series
 
 X_API, X_TWEETS = "https://api.x.com", "https://api.twitter.com/2/tweets"
@@ -55,10 +55,10 @@ def _x_fakes(rsps: responses.RequestsMock, tweet_status: int = 200, body: dict |
 
 def test_x_uploads_the_map_over_v2_sets_alt_text_then_threads(db, config, week2) -> None:  # type: ignore[no-untyped-def]
     config = live(config, **X_KEYS)
-    enqueue_report(config, db, week2)
+    enqueue_report(config.data, db, week2)
     with responses.RequestsMock(assert_all_requests_are_fired=True) as rsps:
         posted = _x_fakes(rsps)
-        lines = deliver_pending(config, db, build_channels(config, db), "x")
+        lines = [str(o) for o in deliver(config, db, "x")]
         upload, metadata = rsps.calls[0].request, rsps.calls[1].request
     assert lines == ["sent: x report 2 report"]
     assert upload.headers["Authorization"].startswith("OAuth ")
@@ -77,25 +77,25 @@ def test_x_uploads_the_map_over_v2_sets_alt_text_then_threads(db, config, week2)
 
 def test_rerunning_publish_sends_nothing_new(db, config, week2) -> None:  # type: ignore[no-untyped-def]
     config = live(config, **X_KEYS)
-    enqueue_report(config, db, week2)
+    enqueue_report(config.data, db, week2)
     with responses.RequestsMock() as rsps:
         _x_fakes(rsps)
-        deliver_pending(config, db, build_channels(config, db), "x")
+        [str(o) for o in deliver(config, db, "x")]
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        assert deliver_pending(config, db, build_channels(config, db), "x") == []
+        assert [str(o) for o in deliver(config, db, "x")] == []
         assert len(rsps.calls) == 0
-    assert enqueue_report(config, db, week2).channels == ()
+    assert enqueue_report(config.data, db, week2).channels == ()
 
 
 def test_x_media_failure_posts_text_only_and_says_why(db, config, week2) -> None:  # type: ignore[no-untyped-def]
     config = live(config, **X_KEYS)
-    enqueue_report(config, db, week2)
+    enqueue_report(config.data, db, week2)
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
         rsps.add(responses.POST, f"{X_API}/2/media/upload", status=503, body="unavailable")
         posted = []
         rsps.add_callback(responses.POST, X_TWEETS, callback=lambda r: (
             posted.append(json.loads(r.body)) or (201, {}, json.dumps({"data": {"id": str(len(posted)), "text": ""}}))))
-        deliver_pending(config, db, build_channels(config, db), "x")
+        [str(o) for o in deliver(config, db, "x")]
     assert "media" not in posted[0]
     state, _remote, note, *_ = _deliveries(db, "x")[0]
     assert state == "sent" and note.startswith("media upload failed, posted text-only")
@@ -103,37 +103,37 @@ def test_x_media_failure_posts_text_only_and_says_why(db, config, week2) -> None
 
 def test_x_429_waits_until_the_stated_reset(db, config, week2) -> None:  # type: ignore[no-untyped-def]
     config = live(config, **X_KEYS)
-    enqueue_report(config, db, week2)
+    enqueue_report(config.data, db, week2)
     reset = int(time.time()) + 3600
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
         _x_fakes(rsps, 429, {"title": "Too Many Requests"},
                  {"x-rate-limit-remaining": "5", "x-rate-limit-reset": str(reset - 3000),
                   "x-user-limit-24hour-remaining": "0", "x-user-limit-24hour-reset": str(reset)})
-        lines = deliver_pending(config, db, build_channels(config, db), "x")
+        lines = [str(o) for o in deliver(config, db, "x")]
     state, _r, _n, error, next_at, attempts = _deliveries(db, "x")[0]
     assert state == "pending" and "429" in error and attempts == 1
     assert abs(next_at.replace(tzinfo=dt.UTC).timestamp() - reset) < 2
     assert lines[0].startswith("retry at")
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        assert deliver_pending(config, db, build_channels(config, db), "x") == []  # not due yet
+        assert [str(o) for o in deliver(config, db, "x")] == []  # not due yet
 
 
 def test_x_duplicate_content_counts_as_posted(db, config, week2) -> None:  # type: ignore[no-untyped-def]
     config = live(config, **X_KEYS)
-    enqueue_report(config, db, week2)
+    enqueue_report(config.data, db, week2)
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
         _x_fakes(rsps, 403, {"detail": "You are not allowed to create a Tweet with duplicate content.",
                              "title": "Forbidden", "status": 403})
-        deliver_pending(config, db, build_channels(config, db), "x")
+        [str(o) for o in deliver(config, db, "x")]
     assert _deliveries(db, "x")[0][0] == "duplicate"
 
 
 def test_x_401_fails_with_a_reason_and_alerts(db, config, week2) -> None:  # type: ignore[no-untyped-def]
     config = live(config, **X_KEYS)
-    enqueue_report(config, db, week2)
+    enqueue_report(config.data, db, week2)
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
         _x_fakes(rsps, 401, {"title": "Unauthorized", "detail": "Unauthorized", "status": 401})
-        deliver_pending(config, db, build_channels(config, db), "x")
+        [str(o) for o in deliver(config, db, "x")]
     state, _r, _n, error, *_ = _deliveries(db, "x")[0]
     assert state == "failed" and "not allowed (401)" in error
     with db.session() as session:
@@ -153,7 +153,7 @@ def _interrupted(db, channel: str) -> str:  # type: ignore[no-untyped-def]
 def test_x_crash_after_send_does_not_double_post(db, config, week2) -> None:  # type: ignore[no-untyped-def]
     """The first part reached X, then the process died before recording it."""
     config = live(config, **X_KEYS)
-    enqueue_report(config, db, week2)
+    enqueue_report(config.data, db, week2)
     first = _interrupted(db, "x")
     shortened = first.replace("https://www.ice.gov/doclib/ddor/ddor2017_02-04to02-10.pdf", "https://t.co/abc")
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
@@ -162,7 +162,7 @@ def test_x_crash_after_send_does_not_double_post(db, config, week2) -> None:  # 
         rsps.add(responses.GET, "https://api.twitter.com/2/users/42/tweets",
                  json={"data": [{"id": "777", "text": shortened, "edit_history_tweet_ids": ["777"]}]})
         posted = _x_fakes(rsps)
-        deliver_pending(config, db, build_channels(config, db), "x")
+        [str(o) for o in deliver(config, db, "x")]
     assert all(p["text"] != first for p in posted), "the first part must not be posted again"
     assert posted[0]["reply"]["in_reply_to_tweet_id"] == "777"
     assert _deliveries(db, "x")[0][:2] == ("sent", "777")
@@ -171,7 +171,7 @@ def test_x_crash_after_send_does_not_double_post(db, config, week2) -> None:  # 
 def test_mastodon_posts_image_with_description_and_idempotency_keys(db, config, week2) -> None:  # type: ignore[no-untyped-def]
     base = "https://social.example"
     config = live(config, mastodon_base_url=base, mastodon_access_token="tok")
-    enqueue_report(config, db, week2)
+    enqueue_report(config.data, db, week2)
     statuses: list[tuple[dict, str]] = []
 
     def status(request):  # type: ignore[no-untyped-def]
@@ -188,7 +188,7 @@ def test_mastodon_posts_image_with_description_and_idempotency_keys(db, config, 
                                                                  "api_versions": {"mastodon": 2}})
         rsps.add(responses.POST, f"{base}/api/v2/media", json={"id": "m1", "type": "image", "url": f"{base}/m1.png"})
         rsps.add_callback(responses.POST, f"{base}/api/v1/statuses", callback=status)
-        deliver_pending(config, db, build_channels(config, db), "mastodon")
+        [str(o) for o in deliver(config, db, "mastodon")]
         media = next(c.request for c in rsps.calls if c.request.url.startswith(f"{base}/api/v2/media"))
     assert "description=Map+of+US+counties" in media.url or b"Map of US counties" in (media.body or b"")
     assert statuses[0][0]["media_ids[]"] == "m1"
@@ -202,7 +202,7 @@ def test_bluesky_posts_with_link_facets_image_alt_and_resumes_by_record_key(db, 
     pds = FakePds()
     try:
         config = live(config, bluesky_base_url=pds.url, bluesky_handle="ddor.test", bluesky_app_password="app-pw")
-        enqueue_report(config, db, week2)
+        enqueue_report(config.data, db, week2)
         pds.fail_create = None
         # Fail after the first post reached the server: the retry must not post it twice.
         original = pds.server.RequestHandlerClass.do_POST
@@ -216,11 +216,11 @@ def test_bluesky_posts_with_link_facets_image_alt_and_resumes_by_record_key(db, 
             original(handler)
 
         pds.server.RequestHandlerClass.do_POST = flaky
-        first = deliver_pending(config, db, build_channels(config, db), "bluesky")
+        first = [str(o) for o in deliver(config, db, "bluesky")]
         assert first[0].startswith("retry at")
         with db.session() as session:
             session.execute(Delivery.__table__.update().values(next_attempt_at=None))
-        second = deliver_pending(config, db, build_channels(config, db), "bluesky")
+        second = [str(o) for o in deliver(config, db, "bluesky")]
         assert second == ["sent: bluesky report 2 report"]
         posts = list(pds.records.values())
         texts = [p["record"]["text"] for p in posts]
@@ -256,12 +256,11 @@ def test_without_credentials_or_switch_everything_is_a_dry_run(db, config, week2
 
 
 def test_dry_run_writes_exactly_what_a_live_run_sends(db, config, week2, data_dir) -> None:  # type: ignore[no-untyped-def]
-    enqueue_report(config, db, week2)
+    enqueue_report(config.data, db, week2)
     from click.testing import CliRunner
 
-    from ddor_watch.monitor.cli import _register_more, cli
+    from ddor_watch.monitor.cli import cli
 
-    _register_more()
     result = CliRunner().invoke(cli, ["--db", str(db.engine.url), "--data-dir", str(data_dir),
                                       "publish", "--dry-run", "--channel", "x"])
     assert result.exit_code == 0, result.output
@@ -269,7 +268,7 @@ def test_dry_run_writes_exactly_what_a_live_run_sends(db, config, week2, data_di
     assert {s for s, *_ in _deliveries(db, "x")} == {"pending"}, "a preview changes nothing"
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
         posted = _x_fakes(rsps)
-        deliver_pending(live(config, **X_KEYS), db, build_channels(live(config, **X_KEYS), db), "x")
+        deliver(live(config, **X_KEYS), db, "x")
     assert [p["text"] for p in posted] == [p["text"] for p in dry["posts"]]
 
 
@@ -286,7 +285,7 @@ def test_reports_with_parse_warnings_are_held_until_approved(db, config, data_di
                                                                      declined=dt.date(2016, 1, 1)),))
     path = tmp_path / name
     path.write_bytes(render_report(broken)[0])
-    report_id = ingest_path(db, data_dir, path).report_id
+    report_id = ingest_path(db, DataDir(data_dir), path).report_id
     lines = publish_new_reports(config, db, [report_id])
     assert "held" in lines[0] and "outside the reporting period" in lines[0]
     assert not (data_dir / "outbox" / "x").exists()
@@ -295,7 +294,7 @@ def test_reports_with_parse_warnings_are_held_until_approved(db, config, data_di
         assert any(a.problem == f"held:{report_id}" for a in session.scalars(select(Alert)))
     set_message_status(db, held[0], "ready")
     set_message_status(db, held[1], "rejected")
-    lines = deliver_pending(config, db, build_channels(config, db))
+    lines = [str(o) for o in deliver(config, db)]
     assert len(lines) == 1
 
 
@@ -308,7 +307,7 @@ def test_first_report_and_backfill_stay_silent(db, config, data_dir, tmp_path) -
 def test_mastodon_resume_finds_the_status_that_got_through(db, config, week2) -> None:  # type: ignore[no-untyped-def]
     base = "https://social.example"
     config = live(config, mastodon_base_url=base, mastodon_access_token="tok")
-    enqueue_report(config, db, week2)
+    enqueue_report(config.data, db, week2)
     first = _interrupted(db, "mastodon")
     html = "<p>" + "<br />".join(first.replace("&", "&amp;").replace("'", "&#39;").splitlines()) + "</p>"
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
@@ -317,7 +316,7 @@ def test_mastodon_resume_finds_the_status_that_got_through(db, config, week2) ->
         posted = []
         rsps.add_callback(responses.POST, f"{base}/api/v1/statuses", callback=lambda r: (
             posted.append(r.body) or (200, {}, json.dumps({"id": str(600 + len(posted)), "content": ""}))))
-        deliver_pending(config, db, build_channels(config, db), "mastodon")
+        [str(o) for o in deliver(config, db, "mastodon")]
     assert posted, "the continuations still go out"
     assert not any("Declined+Detainer+Outcome+Report+for" in str(body) for body in posted)
     assert _deliveries(db, "mastodon")[0][:2] == ("sent", "555")
@@ -325,10 +324,10 @@ def test_mastodon_resume_finds_the_status_that_got_through(db, config, week2) ->
 
 def test_a_later_cycle_retries_due_deliveries_without_a_new_report(db, config, week2) -> None:  # type: ignore[no-untyped-def]
     config = live(config, **X_KEYS)
-    enqueue_report(config, db, week2)
+    enqueue_report(config.data, db, week2)
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
         _x_fakes(rsps, 503, {"title": "Service Unavailable"})
-        assert deliver_pending(config, db, build_channels(config, db), "x")[0].startswith("retry at")
+        assert [str(o) for o in deliver(config, db, "x")][0].startswith("retry at")
     with db.session() as session:
         session.execute(Delivery.__table__.update().values(next_attempt_at=None))
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:

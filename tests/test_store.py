@@ -1,6 +1,6 @@
 """Storage: idempotent ingest, revisions, quarantine, crashes, concurrency, re-parse, views.
 
-Each test runs on SQLite and, when DDOR_TEST_DATABASE_URL is set (CI), on PostgreSQL too.
+Each test runs on SQLite and, when DDORTEST_DATABASE_URL is set (CI), on PostgreSQL too.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from conftest import run_ddor
 from ddor_watch.db.models import DeclinedRow, Document, Jurisdiction, PolicyRow, Report, TopRow
+from ddor_watch.db.paths import DataDir
 from ddor_watch.monitor.ingest import ingest_path, reparse_all
 from factories import make_truth, render_report, style_for_seed
 from factories.bad import plain_pdf
@@ -36,8 +37,8 @@ def _rows(db, model):  # type: ignore[no-untyped-def]
 
 def test_ingesting_the_same_file_twice_is_a_no_op(db, data_dir: Path, report_pdf) -> None:  # type: ignore[no-untyped-def]
     path, expected = report_pdf(1)
-    first = ingest_path(db, data_dir, path)
-    second = ingest_path(db, data_dir, path)
+    first = ingest_path(db, DataDir(data_dir), path)
+    second = ingest_path(db, DataDir(data_dir), path)
     assert first.status == "stored" and first.revision == 1
     assert second.status == "already_stored"
     assert _count(db, Report) == 1
@@ -52,8 +53,8 @@ def test_different_bytes_for_a_stored_period_become_a_new_revision(db, data_dir,
     corrected, _ = render_report(replace(truth, declined=truth.declined[:-1]), style_for_seed(2))
     (tmp_path / "a.pdf").write_bytes(first)
     (tmp_path / "b.pdf").write_bytes(corrected)
-    one = ingest_path(db, data_dir, tmp_path / "a.pdf")
-    two = ingest_path(db, data_dir, tmp_path / "b.pdf")
+    one = ingest_path(db, DataDir(data_dir), tmp_path / "a.pdf")
+    two = ingest_path(db, DataDir(data_dir), tmp_path / "b.pdf")
     assert (one.revision, two.revision, two.status) == (1, 2, "revision")
     with db.session() as session:
         counts = {r.revision: r.declined_total for r in session.scalars(select(Report))}
@@ -63,7 +64,7 @@ def test_different_bytes_for_a_stored_period_become_a_new_revision(db, data_dir,
 def test_parse_failure_quarantines_the_document_and_writes_no_rows(db, data_dir, tmp_path) -> None:  # type: ignore[no-untyped-def]
     bad = tmp_path / "bad.pdf"
     bad.write_bytes(plain_pdf(["An unrelated press release"]))
-    result = ingest_path(db, data_dir, bad)
+    result = ingest_path(db, DataDir(data_dir), bad)
     assert result.status == "quarantined" and "not a DDOR" in result.message
     with db.session() as session:
         document = session.scalar(select(Document))
@@ -96,11 +97,12 @@ _KILL_MID_INGEST = textwrap.dedent("""
     from pathlib import Path
     import ddor_watch.db.store as store
     from ddor_watch.db.session import open_database
+    from ddor_watch.db.paths import DataDir
     from ddor_watch.monitor.ingest import ingest_path
     def die(*args, **kwargs):
         os.kill(os.getpid(), signal.SIGKILL)   # rows are flushed, the transaction is open
     store._update_jurisdictions = die
-    ingest_path(open_database(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]))
+    ingest_path(open_database(sys.argv[1]), DataDir(Path(sys.argv[2])), Path(sys.argv[3]))
 """)
 
 
@@ -110,7 +112,7 @@ def test_a_process_killed_mid_ingest_leaves_nothing_half_written(db, db_url, dat
                            capture_output=True, timeout=120)
     assert child.returncode == -9
     assert _count(db, Document) == _count(db, Report) == _count(db, DeclinedRow) == 0
-    result = ingest_path(db, data_dir, path)
+    result = ingest_path(db, DataDir(data_dir), path)
     assert result.status == "stored"
     assert _count(db, DeclinedRow) == len(expected.declined_detainers)
 
@@ -127,7 +129,7 @@ def test_two_processes_ingesting_the_same_file_store_it_once(db, db_url, data_di
 
 def test_reparse_all_reproduces_the_same_rows(db, data_dir, report_pdf) -> None:  # type: ignore[no-untyped-def]
     for seed in (6, 7):
-        ingest_path(db, data_dir, report_pdf(seed)[0])
+        ingest_path(db, DataDir(data_dir), report_pdf(seed)[0])
     before = {m: _rows(db, m) for m in (TopRow, DeclinedRow, PolicyRow)}
     outcomes = reparse_all(db)
     assert [o for _, o in outcomes] == ["reparsed", "reparsed"]
@@ -148,7 +150,7 @@ def test_jurisdictions_record_first_and_last_report_listed(db, data_dir, tmp_pat
     week2 = make_truth(2, rows=3, counties=counties, period_start=dt.date(2017, 2, 4))
     for name, truth in (("w2.pdf", week2), ("w1.pdf", week1)):  # out of order on purpose
         (tmp_path / name).write_bytes(render_report(truth)[0])
-        ingest_path(db, data_dir, tmp_path / name)
+        ingest_path(db, DataDir(data_dir), tmp_path / name)
     with db.session() as session:
         place = session.scalar(select(Jurisdiction).where(Jurisdiction.key == "48453"))
         first = session.get(Report, place.first_report_id)
@@ -159,7 +161,7 @@ def test_jurisdictions_record_first_and_last_report_listed(db, data_dir, tmp_pat
 def test_history_views_answer(db, data_dir, report_pdf) -> None:  # type: ignore[no-untyped-def]
     from ddor_watch.db.history import history
 
-    ingest_path(db, data_dir, report_pdf(8)[0])
+    ingest_path(db, DataDir(data_dir), report_pdf(8)[0])
     for what in ("reports", "top10", "jurisdictions"):
         columns, rows = history(db, what)
         assert columns and rows, what
@@ -168,7 +170,7 @@ def test_history_views_answer(db, data_dir, report_pdf) -> None:  # type: ignore
 
 
 def test_cli_reparse_all_reports_each_document(db, db_url, data_dir, report_pdf) -> None:  # type: ignore[no-untyped-def]
-    ingest_path(db, data_dir, report_pdf(9)[0])
+    ingest_path(db, DataDir(data_dir), report_pdf(9)[0])
     result = run_ddor("--db", db_url, "--data-dir", str(data_dir), "ingest", "--reparse-all")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().endswith("reparsed")

@@ -26,6 +26,7 @@ from ddor_watch.db.records import PendingDelivery
 from ddor_watch.publish.channels.base import Progress, SendResult, image_bytes
 from ddor_watch.publish.common import URL, short_url
 from ddor_watch.publish.map import MAX_BYTES
+from ddor_watch.publish.settings import BlueskySettings
 
 _TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
 COLLECTION = "app.bsky.feed.post"
@@ -74,10 +75,10 @@ def _ref(remote: str) -> models.ComAtprotoRepoStrongRef.Main:
 class BlueskyChannel:
     name = "bluesky"
 
-    def __init__(self, config: Any) -> None:
-        self.config = config
-        self.session_file = Path(config.data_dir) / "bluesky-session.txt"
-        self.client = Client(base_url=config.bluesky_base_url)
+    def __init__(self, bluesky: BlueskySettings) -> None:
+        self.settings = bluesky
+        self.session_file = Path(bluesky.session_file)
+        self.client = Client(base_url=bluesky.base_url)
 
     def _login(self) -> str:
         def save(_event, session) -> None:  # type: ignore[no-untyped-def]
@@ -92,7 +93,7 @@ class BlueskyChannel:
                 return self.client._session.did  # noqa: SLF001 (no public accessor without a profile fetch)
             except (UnauthorizedError, BadRequestError):
                 self.session_file.unlink()
-        self.client.login(self.config.bluesky_handle, self.config.bluesky_app_password, fetch_bsky_profile=False)
+        self.client.login(self.settings.handle, self.settings.app_password, fetch_bsky_profile=False)
         save(None, None)
         return self.client._session.did  # noqa: SLF001
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
-from ddor_watch.db.records import PendingDelivery
+from ddor_watch.db.records import ChannelName, PendingDelivery
 from ddor_watch.publish.channels.base import Progress, SendResult
 
 
@@ -19,7 +20,8 @@ def _stem(item: PendingDelivery) -> str:
 
 
 class DryRunChannel:
-    def __init__(self, name: str, outbox: Path, email_builder=None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, name: ChannelName, outbox: Path,
+                 email_builder: Callable[[PendingDelivery], bytes] | None = None) -> None:
         self.name = name
         self.folder = outbox / name
         self.email_builder = email_builder
@@ -27,9 +29,8 @@ class DryRunChannel:
     def send(self, item: PendingDelivery, progress: Progress) -> SendResult:
         self.folder.mkdir(parents=True, exist_ok=True)
         stem = self.folder / _stem(item)
-        if self.name == "email":
-            mail = self.email_builder(item)
-            stem.with_suffix(".eml").write_bytes(bytes(mail))
+        if self.email_builder is not None:
+            stem.with_suffix(".eml").write_bytes(self.email_builder(item))
             return SendResult(f"dry-run:{stem.with_suffix('.eml')}", dry_run=True)
         message = item.message
         stem.with_suffix(".txt").write_text("\n\n---\n\n".join(message.parts) + "\n")

@@ -9,27 +9,28 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+from collections.abc import Callable
 from email import policy
 from email.message import EmailMessage
 from email.utils import formatdate
-from typing import Any
 
 from ddor_watch.db.errors import PublishError
 from ddor_watch.db.records import PendingDelivery
 from ddor_watch.publish.channels.base import Progress, SendResult, image_bytes
+from ddor_watch.publish.settings import SmtpSecurity, SmtpSettings
 
 POLICY = policy.SMTP.clone(max_line_length=998)
 PLACEHOLDER = "__UNSUBSCRIBE_URL__"
 
 
-def build_email(config: Any, item: PendingDelivery, unsubscribe_url: str,
+def build_email(email_from: str, item: PendingDelivery, unsubscribe_url: str,
                 domain: str = "ddor-watch.local") -> EmailMessage:
     message = item.message
     text = message.parts[0].replace(PLACEHOLDER, unsubscribe_url)
     html = (message.html or "").replace(PLACEHOLDER, unsubscribe_url)
     mail = EmailMessage(policy=POLICY)
     mail["Subject"] = message.subject or "Declined Detainer Outcome Report"
-    mail["From"] = config.email_from
+    mail["From"] = email_from
     mail["To"] = item.recipient
     mail["Date"] = formatdate(localtime=False)
     mail["Message-ID"] = f"<{item.idempotency_key}@{domain}>"
@@ -45,34 +46,34 @@ def build_email(config: Any, item: PendingDelivery, unsubscribe_url: str,
     return mail
 
 
-def smtp_send(config: Any, mail: EmailMessage) -> None:
-    context = ssl.create_default_context(cafile=config.smtp_ca_file or None)
-    if config.smtp_security == "tls":
-        client: smtplib.SMTP = smtplib.SMTP_SSL(config.smtp_host, config.smtp_port, timeout=30, context=context)
+def smtp_send(smtp: SmtpSettings, mail: EmailMessage) -> None:
+    context = ssl.create_default_context(cafile=smtp.ca_file or None)
+    if smtp.security is SmtpSecurity.TLS:
+        client: smtplib.SMTP = smtplib.SMTP_SSL(smtp.host, smtp.port, timeout=30, context=context)
     else:
-        client = smtplib.SMTP(config.smtp_host, config.smtp_port, timeout=30)
+        client = smtplib.SMTP(smtp.host, smtp.port, timeout=30)
     with client:
-        if config.smtp_security == "starttls":
+        if smtp.security is SmtpSecurity.STARTTLS:
             client.starttls(context=context)
-        if config.smtp_username:
-            client.login(config.smtp_username, config.smtp_password)
+        if smtp.username:
+            client.login(smtp.username, smtp.password)
         client.send_message(mail)
 
 
 class EmailChannel:
     name = "email"
 
-    def __init__(self, config: Any, unsubscribe_url) -> None:  # type: ignore[no-untyped-def]
-        self.config = config
+    def __init__(self, smtp: SmtpSettings, unsubscribe_url: Callable[[str], str]) -> None:
+        self.smtp = smtp
         self.unsubscribe_url = unsubscribe_url
 
     def build(self, item: PendingDelivery) -> EmailMessage:
-        return build_email(self.config, item, self.unsubscribe_url(item.recipient))
+        return build_email(self.smtp.email_from, item, self.unsubscribe_url(item.recipient))
 
     def send(self, item: PendingDelivery, progress: Progress) -> SendResult:
         mail = self.build(item)
         try:
-            smtp_send(self.config, mail)
+            smtp_send(self.smtp, mail)
         except smtplib.SMTPRecipientsRefused as error:
             raise PublishError("email", f"recipient refused: {error.recipients}", permanent=True) from None
         except smtplib.SMTPResponseException as error:

@@ -2,52 +2,54 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
+from ddor_watch.db.records import ChannelName, PendingDelivery
 from ddor_watch.db.session import Database
+from ddor_watch.publish.channels.base import Channel
 from ddor_watch.publish.channels.dryrun import DryRunChannel
+from ddor_watch.publish.settings import PublishSettings
 
 
-def configured(config: Any, name: str) -> bool:
+def configured(settings: PublishSettings, name: ChannelName) -> bool:
     return {
-        "x": all((config.x_consumer_key, config.x_consumer_secret, config.x_access_token,
-                  config.x_access_token_secret)),
-        "mastodon": bool(config.mastodon_base_url and config.mastodon_access_token),
-        "bluesky": bool(config.bluesky_handle and config.bluesky_app_password),
-        "email": bool(config.smtp_host),
+        ChannelName.X: settings.x.configured,
+        ChannelName.MASTODON: settings.mastodon.configured,
+        ChannelName.BLUESKY: settings.bluesky.configured,
+        ChannelName.EMAIL: settings.smtp.configured,
     }[name]
 
 
-def is_live(config: Any, name: str, dry_run: bool | None = None) -> bool:
-    return not dry_run and config.publish_enabled and configured(config, name)
+def is_live(settings: PublishSettings, name: ChannelName, dry_run: bool | None = None) -> bool:
+    return not dry_run and settings.enabled and configured(settings, name)
 
 
-def build_channels(config: Any, db: Database, dry_run: bool | None = None) -> dict[str, Any]:
+def build_channels(settings: PublishSettings, db: Database,
+                   dry_run: bool | None = None) -> dict[ChannelName, Channel]:
     from ddor_watch.publish.channels.email import EmailChannel, build_email
     from ddor_watch.publish.unsubscribe import unsubscribe_url
 
     def url_for(recipient: str) -> str:
-        return unsubscribe_url(config, db, recipient)
+        return unsubscribe_url(settings.unsubscribe, db, recipient)
 
-    outbox = Path(config.data_dir) / "outbox"
-    channels: dict[str, Any] = {}
-    for name in ("x", "mastodon", "bluesky", "email"):
-        if not is_live(config, name, dry_run):
-            builder = (lambda item: build_email(config, item, url_for(item.recipient))) if name == "email" else None
-            channels[name] = DryRunChannel(name, outbox, builder)
-        elif name == "x":
+    def email_preview(item: PendingDelivery) -> bytes:
+        return bytes(build_email(settings.smtp.email_from, item, url_for(item.recipient)))
+
+    channels: dict[ChannelName, Channel] = {}
+    for name in ChannelName:
+        if not is_live(settings, name, dry_run):
+            channels[name] = DryRunChannel(name, settings.data.outbox,
+                                           email_preview if name is ChannelName.EMAIL else None)
+        elif name is ChannelName.X:
             from ddor_watch.publish.channels.x import XChannel
 
-            channels[name] = XChannel(config)
-        elif name == "mastodon":
+            channels[name] = XChannel(settings.x)
+        elif name is ChannelName.MASTODON:
             from ddor_watch.publish.channels.mastodon import MastodonChannel
 
-            channels[name] = MastodonChannel(config)
-        elif name == "bluesky":
+            channels[name] = MastodonChannel(settings.mastodon)
+        elif name is ChannelName.BLUESKY:
             from ddor_watch.publish.channels.bluesky import BlueskyChannel
 
-            channels[name] = BlueskyChannel(config)
+            channels[name] = BlueskyChannel(settings.bluesky)
         else:
-            channels[name] = EmailChannel(config, url_for)
+            channels[name] = EmailChannel(settings.smtp, url_for)
     return channels

@@ -11,7 +11,6 @@ import html
 import io
 import re
 import time
-from typing import Any
 
 from mastodon import (
     Mastodon,
@@ -25,6 +24,7 @@ from mastodon import (
 from ddor_watch.db.errors import PublishError
 from ddor_watch.db.records import PendingDelivery
 from ddor_watch.publish.channels.base import Progress, SendResult, post_thread
+from ddor_watch.publish.settings import MastodonSettings
 
 
 def _plain(content: str) -> str:
@@ -35,10 +35,10 @@ def _plain(content: str) -> str:
 class MastodonChannel:
     name = "mastodon"
 
-    def __init__(self, config: Any) -> None:
+    def __init__(self, mastodon: MastodonSettings) -> None:
         # A fixed server version: otherwise Mastodon.py asks the instance (an extra request
         # that loops when the answer has no version) before choosing the v2 media endpoint.
-        self.client = Mastodon(access_token=config.mastodon_access_token, api_base_url=config.mastodon_base_url,
+        self.client = Mastodon(access_token=mastodon.access_token, api_base_url=mastodon.base_url,
                                ratelimit_method="throw", request_timeout=30, version_check_mode="created",
                                mastodon_version="4.3.0", user_agent="ddor-watch")
 

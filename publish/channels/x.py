@@ -8,7 +8,6 @@ from __future__ import annotations
 import functools
 import re
 import time
-from typing import Any
 
 import requests
 import tweepy
@@ -16,6 +15,7 @@ import tweepy
 from ddor_watch.db.errors import PublishError
 from ddor_watch.db.records import PendingDelivery
 from ddor_watch.publish.channels.base import Progress, SendResult, post_thread
+from ddor_watch.publish.settings import XSettings
 
 TIMEOUT = 30
 
@@ -43,15 +43,14 @@ def rate_limit_reset(headers) -> float:  # type: ignore[no-untyped-def]
 class XChannel:
     name = "x"
 
-    def __init__(self, config: Any) -> None:
-        self.api = config.x_api_base.rstrip("/")
-        self.client = tweepy.Client(consumer_key=config.x_consumer_key, consumer_secret=config.x_consumer_secret,
-                                    access_token=config.x_access_token,
-                                    access_token_secret=config.x_access_token_secret)
+    def __init__(self, x: XSettings) -> None:
+        self.api = x.api_base.rstrip("/")
+        self.client = tweepy.Client(consumer_key=x.consumer_key, consumer_secret=x.consumer_secret,
+                                    access_token=x.access_token, access_token_secret=x.access_token_secret)
         # tweepy sends without a timeout; a hung request must not hang the scheduler.
         self.client.session.request = functools.partial(self.client.session.request, timeout=TIMEOUT)
-        self.auth = tweepy.OAuth1UserHandler(config.x_consumer_key, config.x_consumer_secret,
-                                             config.x_access_token, config.x_access_token_secret).apply_auth()
+        self.auth = tweepy.OAuth1UserHandler(x.consumer_key, x.consumer_secret,
+                                             x.access_token, x.access_token_secret).apply_auth()
 
     # -- media ----------------------------------------------------------------------------------
     def upload_media(self, png: bytes, alt: str | None) -> str:

@@ -1,0 +1,144 @@
+"""`ddor` commands over documents and the history: parse, ingest, diff, history, map, db, config."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager, nullcontext
+from pathlib import Path
+from typing import TypeVar
+
+import click
+
+from ddor_watch.db.errors import BadInput
+from ddor_watch.monitor.cli_state import State, parse_date, pass_state
+
+T = TypeVar("T")
+
+
+def _progress(items: list[T], label: str) -> AbstractContextManager[Iterable[T]]:
+    """A progress bar on a terminal (stderr), the plain list otherwise."""
+    if len(items) > 1 and sys.stderr.isatty():
+        return click.progressbar(items, label=label, file=sys.stderr)
+    return nullcontext(items)
+
+
+@click.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["json", "table"]), default="json", show_default=True)
+def parse(file: Path, fmt: str) -> None:
+    """Parse one PDF and print it (no database)."""
+    from ddor_watch.scraper.pdf import parse_report
+    from ddor_watch.scraper.pdf.export import report_to_json, report_to_table
+
+    report = parse_report(file)
+    if fmt == "json":
+        click.echo(json.dumps(report_to_json(report), indent=2, ensure_ascii=False))
+    else:
+        click.echo(report_to_table(report))
+
+
+@click.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--reparse-all", is_flag=True, help="Re-parse every archived document with the current parser.")
+@pass_state
+def ingest(state: State, files: tuple[Path, ...], reparse_all: bool) -> None:
+    """Archive, parse and store local PDFs (backfill, manual fixes)."""
+    from ddor_watch.monitor.ingest import ingest_files
+    from ddor_watch.monitor.ingest import reparse_all as reparse
+
+    if not files and not reparse_all:
+        raise BadInput("give one or more PDF files, or --reparse-all")
+    failed = 0
+    if reparse_all:
+        def bar(documents: list[T]) -> Iterator[T]:
+            with _progress(documents, "re-parsing") as shown:
+                yield from shown   # the bar advances as each document is re-parsed
+
+        for sha256, outcome in reparse(state.db, bar):
+            click.echo(f"{sha256[:12]}  {outcome}")
+            failed += outcome.startswith("failed")
+    with _progress(list(files), "ingesting") as paths:
+        for result in ingest_files(state.settings, state.db, paths):
+            click.echo(str(result), err=result.failed)
+            failed += result.failed
+    if failed:
+        sys.exit(1)
+
+
+@click.command("diff")
+@click.option("--period-end", help="Report period end (YYYY-MM-DD); default: the latest report.")
+@click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="text", show_default=True)
+@pass_state
+def diff_command(state: State, period_end: str | None, fmt: str) -> None:
+    """What changed in a report against the one before (or its previous revision)."""
+    from ddor_watch.monitor.describe import describe_change
+    from ddor_watch.monitor.ingest import changes_for_period
+
+    changes = changes_for_period(state.db, parse_date(period_end))
+    if fmt == "json":
+        click.echo(json.dumps([c.__dict__ for c in changes], indent=2, ensure_ascii=False))
+    else:
+        for change in changes:
+            click.echo(f"- {describe_change(change)}")
+        if not changes:
+            click.echo("no changes")
+
+
+@click.command()
+@click.argument("what", type=click.Choice(["reports", "jurisdictions", "top10"]))
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@pass_state
+def history(state: State, what: str, fmt: str) -> None:
+    """The stored history for maintainers."""
+    from ddor_watch.db.history import history as query
+    from ddor_watch.monitor.output import render_rows
+
+    click.echo(render_rows(*query(state.db, what), fmt))
+
+
+@click.command("map")
+@click.option("--period-end", help="Report period end (YYYY-MM-DD); default: the latest.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@pass_state
+def map_command(state: State, period_end: str | None, output: Path) -> None:
+    """The county map snapshot for a report."""
+    from ddor_watch.monitor.publishing import map_for_period
+
+    result = map_for_period(state.settings, state.db, parse_date(period_end), output)
+    click.echo(f"{output} ({result.width}x{result.height}, {result.size:,} bytes)")
+    click.echo(f"alt: {result.alt_text}")
+
+
+@click.group("db")
+def db_group() -> None:
+    """Database maintenance."""
+
+
+@db_group.command("upgrade")
+@pass_state
+def db_upgrade(state: State) -> None:
+    """Apply migrations."""
+    from ddor_watch.db.session import make_engine, upgrade
+
+    upgrade(state.settings.db_url, make_engine(state.settings.db_url))
+    click.echo("database at the newest schema")
+
+
+@click.group("config")
+def config_group() -> None:
+    """Configuration."""
+
+
+@config_group.command("show")
+@pass_state
+def config_show(state: State) -> None:
+    """Print the effective configuration, secrets masked."""
+    from ddor_watch.monitor.config import shown
+
+    for env, value, _help in shown(state.settings):
+        click.echo(f"{env:<30} {value}")
+
+
+COMMANDS = (parse, ingest, diff_command, history, map_command, db_group, config_group)
