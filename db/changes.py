@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 
 from ddor_watch.db.models import ChangeRow
-from ddor_watch.db.records import Change, Scalar
+from ddor_watch.db.records import Change, ChangeKind, Scalar
 from ddor_watch.db.session import Database
 
 
@@ -47,5 +47,5 @@ def store_changes(db: Database, report_id: int, against_id: int | None, changes:
 def load_changes(db: Database, report_id: int) -> list[Change]:
     with db.session() as session:
         rows = session.scalars(select(ChangeRow).where(ChangeRow.report_id == report_id).order_by(ChangeRow.position))
-        return [Change(r.kind, r.jurisdiction, r.state, r.county_fips, _value(r.before, r.kind),
+        return [Change(ChangeKind(r.kind), r.jurisdiction, r.state, r.county_fips, _value(r.before, r.kind),
                        _value(r.after, r.kind), r.count, r.page, r.detail) for r in rows]

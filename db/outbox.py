@@ -9,16 +9,26 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import CursorResult, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from ddor_watch.db.models import Delivery, MessageRow, Report, Subscriber, utcnow
-from ddor_watch.db.records import Message, PendingDelivery
+from ddor_watch.db.records import (
+    DUE_STATES,
+    ChannelName,
+    DeliveryState,
+    Message,
+    MessageKind,
+    MessageStatus,
+    PendingDelivery,
+)
 from ddor_watch.db.session import Database
 
 
-def add_message(db: Database, message: Message, status: str, hold_reason: str | None,
+def add_message(db: Database, message: Message, status: MessageStatus, hold_reason: str | None,
                 recipients: list[str]) -> int | None:
     """Store a rendered message and its deliveries; None when it was already stored."""
     try:
@@ -36,7 +46,7 @@ def add_message(db: Database, message: Message, status: str, hold_reason: str | 
         return None
 
 
-def has_message(db: Database, report_id: int, channel: str, kind: str) -> bool:
+def has_message(db: Database, report_id: int, channel: ChannelName, kind: MessageKind) -> bool:
     with db.session() as session:
         return session.scalar(select(MessageRow.id).where(
             MessageRow.report_id == report_id, MessageRow.channel == channel, MessageRow.kind == kind)) is not None
@@ -49,27 +59,30 @@ def active_subscribers(db: Database) -> list[str]:
 
 
 def _message(row: MessageRow) -> Message:
-    return Message(row.report_id, row.channel, row.kind, tuple(row.parts or ()), row.subject, row.html,
-                   row.image_path, row.alt_text, row.link)
+    return Message(row.report_id, ChannelName(row.channel), MessageKind(row.kind), tuple(row.parts or ()),
+                   row.subject, row.html, row.image_path, row.alt_text, row.link)
 
 
-def _original_post(session, row: MessageRow) -> str | None:  # type: ignore[no-untyped-def]
+def _original_post(session: Session, row: MessageRow) -> str | None:
     """For a correction: the remote id of the first post about the same period on this channel."""
-    if row.kind != "correction":
+    if row.kind != MessageKind.CORRECTION:
         return None
     report = session.get(Report, row.report_id)
+    if report is None:
+        return None
     originals = select(Delivery.remote_id).join(MessageRow, MessageRow.id == Delivery.message_id).join(
         Report, Report.id == MessageRow.report_id).where(
         Report.period_start == report.period_start, Report.period_end == report.period_end,
-        MessageRow.channel == row.channel, MessageRow.kind == "report", Delivery.remote_id.is_not(None))
-    return session.scalar(originals.limit(1))
+        MessageRow.channel == row.channel, MessageRow.kind == MessageKind.REPORT, Delivery.remote_id.is_not(None))
+    remote: str | None = session.scalar(originals.limit(1))
+    return remote
 
 
-def peek_due(db: Database, channel: str | None) -> list[PendingDelivery]:
+def peek_due(db: Database, channel: ChannelName | None) -> list[PendingDelivery]:
     """What `claim_due` would hand out, without claiming anything (for previews)."""
     with db.session() as session:
         query = (select(Delivery, MessageRow).join(MessageRow, MessageRow.id == Delivery.message_id)
-                 .where(MessageRow.status == "ready", Delivery.state.in_(["pending", "sending"]))
+                 .where(MessageRow.status == MessageStatus.READY, Delivery.state.in_(DUE_STATES))
                  .order_by(Delivery.id))
         if channel:
             query = query.where(MessageRow.channel == channel)
@@ -78,13 +91,13 @@ def peek_due(db: Database, channel: str | None) -> list[PendingDelivery]:
                 for d, m in session.execute(query)]
 
 
-def claim_due(db: Database, channel: str | None, now: dt.datetime | None = None,
+def claim_due(db: Database, channel: ChannelName | None, now: dt.datetime | None = None,
               limit: int = 100) -> list[PendingDelivery]:
     now = now or utcnow()
     claimed = []
     with db.session() as session:
         query = (select(Delivery.id, Delivery.state).join(MessageRow, MessageRow.id == Delivery.message_id)
-                 .where(MessageRow.status == "ready", Delivery.state.in_(["pending", "sending"]),
+                 .where(MessageRow.status == MessageStatus.READY, Delivery.state.in_(DUE_STATES),
                         or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now))
                  .order_by(Delivery.id).limit(limit))
         if channel:
@@ -92,16 +105,16 @@ def claim_due(db: Database, channel: str | None, now: dt.datetime | None = None,
         candidates = list(session.execute(query))
     for delivery_id, state in candidates:
         with db.session() as session:
-            taken = session.execute(update(Delivery).where(Delivery.id == delivery_id, Delivery.state == state)
-                                    .values(state="sending", attempts=Delivery.attempts + 1,
-                                            next_attempt_at=None))
+            taken: CursorResult[Any] = session.execute(  # type: ignore[assignment]  # an UPDATE's result
+                update(Delivery).where(Delivery.id == delivery_id, Delivery.state == state)
+                .values(state=DeliveryState.SENDING, attempts=Delivery.attempts + 1, next_attempt_at=None))
             if taken.rowcount != 1:
                 continue  # another publisher took it
-            row = session.get(Delivery, delivery_id)
-            message_row = session.get(MessageRow, row.message_id)
+            row = session.get_one(Delivery, delivery_id)
+            message_row = session.get_one(MessageRow, row.message_id)
             claimed.append(PendingDelivery(row.id, row.message_id, row.idempotency_key, row.recipient, row.attempts,
-                                           state == "sending", tuple(row.remote_parts or ()), _message(message_row),
-                                           _original_post(session, message_row)))
+                                           state == DeliveryState.SENDING, tuple(row.remote_parts or ()),
+                                           _message(message_row), _original_post(session, message_row)))
     return claimed
 
 
@@ -115,35 +128,37 @@ def mark_sent(db: Database, delivery_id: int, remote_id: str | None, *, duplicat
     """Terminal success: sent, duplicate (the network already had it) or dry_run (written to disk)."""
     with db.session() as session:
         session.execute(update(Delivery).where(Delivery.id == delivery_id).values(
-            state="dry_run" if dry_run else "duplicate" if duplicate else "sent", remote_id=remote_id, note=note,
+            state=DeliveryState.DRY_RUN if dry_run else DeliveryState.DUPLICATE if duplicate else DeliveryState.SENT,
+            remote_id=remote_id, note=note,
             sent_at=utcnow(), last_error=None))
 
 
 def mark_retry(db: Database, delivery_id: int, error: str, at: dt.datetime) -> None:
     with db.session() as session:
         session.execute(update(Delivery).where(Delivery.id == delivery_id).values(
-            state="pending", last_error=error[:2000], next_attempt_at=at))
+            state=DeliveryState.PENDING, last_error=error[:2000], next_attempt_at=at))
 
 
 def mark_failed(db: Database, delivery_id: int, error: str) -> None:
     with db.session() as session:
         session.execute(update(Delivery).where(Delivery.id == delivery_id)
-                        .values(state="failed", last_error=error[:2000]))
+                        .values(state=DeliveryState.FAILED, last_error=error[:2000]))
 
 
-def set_message_status(db: Database, message_id: int, status: str) -> bool:
+def set_message_status(db: Database, message_id: int, status: MessageStatus) -> bool:
     with db.session() as session:
         row = session.get(MessageRow, message_id)
         if row is None:
             return False
         row.status = status
-        if status == "rejected":
+        if status is MessageStatus.REJECTED:
             session.execute(update(Delivery).where(Delivery.message_id == message_id,
-                                                   Delivery.state.in_(["pending"])).values(state="dropped"))
+                                                   Delivery.state == DeliveryState.PENDING)
+                            .values(state=DeliveryState.DROPPED))
         return True
 
 
-def list_messages(db: Database, status: str | None = None) -> list[tuple]:
+def list_messages(db: Database, status: MessageStatus | None = None) -> list[tuple[Any, ...]]:
     with db.session() as session:
         query = select(MessageRow.id, MessageRow.report_id, MessageRow.channel, MessageRow.kind, MessageRow.status,
                        MessageRow.hold_reason).order_by(MessageRow.id)

@@ -3,12 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import and_, select
 
 from ddor_watch.db.models import DeclinedRow, Document, PolicyRow, Report, TopRow
-from ddor_watch.db.records import DeclinedDetainer, JurisdictionCount, Policy, ReportSnapshot, TopJurisdiction
+from ddor_watch.db.records import (
+    BBox,
+    DeclinedDetainer,
+    JurisdictionCount,
+    Policy,
+    ReportSnapshot,
+    TopJurisdiction,
+)
 from ddor_watch.db.session import Database
+
+
+def _bbox(stored: list[float] | None) -> BBox | None:
+    """A bbox as stored (a JSON list) back to its tuple."""
+    if not stored or len(stored) != 4:
+        return None
+    return (float(stored[0]), float(stored[1]), float(stored[2]), float(stored[3]))
 
 
 def load_snapshot(db: Database, report_id: int) -> ReportSnapshot:
@@ -19,11 +34,11 @@ def load_snapshot(db: Database, report_id: int) -> ReportSnapshot:
         document = session.get(Document, report.document_id)
         top = tuple(
             TopJurisdiction(t.rank, t.jurisdiction, t.state, t.county_fips, t.detainers_issued, t.page,
-                            tuple(t.bbox) if t.bbox else None)  # type: ignore[arg-type]
+                            _bbox(t.bbox))
             for t in session.scalars(select(TopRow).where(TopRow.report_id == report_id).order_by(TopRow.rank)))
         rows = list(session.scalars(select(DeclinedRow).where(DeclinedRow.report_id == report_id)
                                     .order_by(DeclinedRow.row_index)))
-        counts: dict[str, list] = {}
+        counts: dict[str, list[Any]] = {}
         for r in rows:
             entry = counts.setdefault(r.jurisdiction_key, [r.state, r.county or "?", r.county_fips, 0, r.page])
             entry[3] += 1

@@ -132,11 +132,16 @@ def config_group() -> None:
 
 
 @config_group.command("show")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown"]), default="text", show_default=True,
+              help="markdown: the README's table of every setting with its default and meaning.")
 @pass_state
-def config_show(state: State) -> None:
-    """Print the effective configuration, secrets masked."""
-    from ddor_watch.monitor.config import shown
+def config_show(state: State, fmt: str) -> None:
+    """Print the effective configuration, secrets masked (or the settings table)."""
+    from ddor_watch.monitor.config import settings_table, shown
 
+    if fmt == "markdown":
+        click.echo("\n".join(settings_table()))
+        return
     for env, value, _help in shown(state.settings):
         click.echo(f"{env:<30} {value}")
 

@@ -43,6 +43,13 @@ ENV_PREFIX = "DDOR_"
 CommaList = Annotated[tuple[str, ...], NoDecode]
 
 
+def _compiles(pattern: str) -> None:
+    try:
+        re.compile(pattern)
+    except re.error as error:  # not a ValueError, so pydantic would not report it as the setting's
+        raise ValueError(f"not a regular expression: {error}") from None
+
+
 def _secret(default: str = "", help: str = "") -> Any:
     return Field(SecretStr(default), description=help, json_schema_extra={"secret": True})
 
@@ -116,13 +123,13 @@ class Settings(BaseSettings):
     @classmethod
     def _patterns_compile(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         for pattern in value:
-            re.compile(pattern)
+            _compiles(pattern)
         return value
 
     @field_validator("link_text_pattern")
     @classmethod
     def _pattern_compiles(cls, value: str) -> str:
-        re.compile(value)
+        _compiles(value)
         return value
 
     # -- derived values -----------------------------------------------------------------------
@@ -306,6 +313,8 @@ def default_of(name: str) -> str:
         return ""
     if isinstance(value, tuple):
         return ",".join(value)
+    if isinstance(value, Path) and not value.is_absolute():
+        return f"./{value}"
     return str(value)
 
 
@@ -331,3 +340,14 @@ def smtp_settings(settings: Settings) -> SmtpSettings:
     return SmtpSettings(settings.smtp_host, settings.smtp_port, SmtpSecurity(settings.smtp_security),
                         settings.smtp_ca_file, settings.smtp_username.get_secret_value(),
                         settings.smtp_password.get_secret_value(), settings.email_from)
+
+
+def settings_table() -> list[str]:
+    """The README's configuration table, generated from the declarations above."""
+    lines = ["| variable | default | meaning |", "| --- | --- | --- |"]
+    for name, field in Settings.model_fields.items():
+        default = "(secret)" if is_secret(field) else (f"`{default_of(name)}`" if default_of(name) else "(empty)")
+        # A pipe inside a cell (regular expressions) would end the cell: GitHub needs it escaped.
+        cells = (f"`{env_name(name)}`", default, field.description or "")
+        lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+    return lines

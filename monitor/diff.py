@@ -9,17 +9,41 @@ never merge. When `current` is a revision of `previous`'s period the result star
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 
-from ddor_watch.db.records import Change, DeclinedDetainer, Policy, ReportSnapshot, TopJurisdiction
+from ddor_watch.db.records import (
+    Change,
+    ChangeKind,
+    DeclinedDetainer,
+    Policy,
+    ReportSnapshot,
+    Scalar,
+    TopJurisdiction,
+)
 from ddor_watch.db.store import jurisdiction_key
 
-KINDS = (
-    "first_report", "correction", "nationwide_total_changed", "declined_total_changed",
-    "entered_top_ten", "left_top_ten", "rank_moved", "top_ten_count_changed",
-    "newly_listed", "listed_again", "no_longer_listed", "declined_count_changed",
-    "policy_added", "policy_removed", "policy_type_changed", "policy_description_changed",
-    "row_removed", "row_added",
-)
+KINDS = tuple(ChangeKind)
+
+
+@dataclass(frozen=True)
+class _Where:
+    """Where a change happened: the place and the page of its row in the current report."""
+
+    jurisdiction: str | None
+    state: str | None
+    county_fips: str | None
+    page: int | None
+
+    def change(self, kind: ChangeKind, *, before: Scalar = None, after: Scalar = None,
+               count: int | None = None) -> Change:
+        return Change(kind, self.jurisdiction, self.state, self.county_fips, before, after, count, self.page)
+
+
+def _int(value: Scalar) -> int:
+    """A top-ten change's rank or count (stored as a scalar that is an int for these kinds)."""
+    if not isinstance(value, int):
+        raise TypeError(f"expected a number in a top-ten change, got {value!r}")
+    return value
 
 
 def _top_key(t: TopJurisdiction) -> str:
@@ -36,20 +60,20 @@ def is_revision(previous: ReportSnapshot, current: ReportSnapshot) -> bool:
 
 def diff(previous: ReportSnapshot | None, current: ReportSnapshot) -> list[Change]:
     if previous is None:
-        return [Change("first_report", count=current.declined_total, after=len(current.jurisdictions),
+        return [Change(ChangeKind.FIRST_REPORT, count=current.declined_total, after=len(current.jurisdictions),
                        detail="first report stored: a baseline, not a change")]
     revision = is_revision(previous, current)
     if revision and previous.sha256 == current.sha256:
         return []  # the very same document
     changes: list[Change] = []
     if revision:
-        changes.append(Change("correction", before=previous.sha256, after=current.sha256,
+        changes.append(Change(ChangeKind.CORRECTION, before=previous.sha256, after=current.sha256,
                               detail=f"revision {current.revision} replaces revision {previous.revision}"))
     if previous.detainers_issued_total != current.detainers_issued_total:
-        changes.append(Change("nationwide_total_changed", before=previous.detainers_issued_total,
+        changes.append(Change(ChangeKind.NATIONWIDE_TOTAL_CHANGED, before=previous.detainers_issued_total,
                               after=current.detainers_issued_total))
     if previous.declined_total != current.declined_total:
-        changes.append(Change("declined_total_changed", before=previous.declined_total,
+        changes.append(Change(ChangeKind.DECLINED_TOTAL_CHANGED, before=previous.declined_total,
                               after=current.declined_total))
     changes += _top_ten(previous.top_jurisdictions, current.top_jurisdictions)
     changes += _listings(previous, current, revision)
@@ -64,19 +88,19 @@ def _top_ten(before: tuple[TopJurisdiction, ...], after: tuple[TopJurisdiction, 
     new = {_top_key(t): t for t in after}
     changes = []
     for key, t in sorted(new.items(), key=lambda kv: kv[1].rank):
-        where = dict(jurisdiction=t.jurisdiction, state=t.state, county_fips=t.county_fips, page=t.page)
+        where = _Where(t.jurisdiction, t.state, t.county_fips, t.page)
         if key not in old:
-            changes.append(Change("entered_top_ten", after=t.rank, count=t.detainers_issued, **where))
+            changes.append(where.change(ChangeKind.ENTERED_TOP_TEN, after=t.rank, count=t.detainers_issued))
             continue
         was = old[key]
         if was.rank != t.rank:
-            changes.append(Change("rank_moved", before=was.rank, after=t.rank, count=t.detainers_issued, **where))
+            changes.append(where.change(ChangeKind.RANK_MOVED, before=was.rank, after=t.rank, count=t.detainers_issued))
         if was.detainers_issued != t.detainers_issued:
-            changes.append(Change("top_ten_count_changed", before=was.detainers_issued,
-                                  after=t.detainers_issued, count=t.detainers_issued, **where))
+            changes.append(where.change(ChangeKind.TOP_TEN_COUNT_CHANGED, before=was.detainers_issued,
+                                  after=t.detainers_issued, count=t.detainers_issued))
     for key, t in sorted(old.items(), key=lambda kv: kv[1].rank):
         if key not in new:
-            changes.append(Change("left_top_ten", jurisdiction=t.jurisdiction, state=t.state,
+            changes.append(Change(ChangeKind.LEFT_TOP_TEN, jurisdiction=t.jurisdiction, state=t.state,
                                   county_fips=t.county_fips, before=t.rank, count=t.detainers_issued))
     return changes
 
@@ -86,16 +110,16 @@ def _listings(previous: ReportSnapshot, current: ReportSnapshot, revision: bool)
     new = {j.key: j for j in current.jurisdictions}
     changes = []
     for key, j in sorted(new.items(), key=lambda kv: (kv[1].state or "", kv[1].name)):
-        where = dict(jurisdiction=j.name, state=j.state, county_fips=j.county_fips, page=j.first_page)
+        where = _Where(j.name, j.state, j.county_fips, j.first_page)
         if key not in old:
-            kind = "listed_again" if key in current.listed_before else "newly_listed"
-            changes.append(Change(kind, after=j.declined, count=j.declined, **where))
+            kind = ChangeKind.LISTED_AGAIN if key in current.listed_before else ChangeKind.NEWLY_LISTED
+            changes.append(where.change(kind, after=j.declined, count=j.declined))
         elif revision and old[key].declined != j.declined:
-            changes.append(Change("declined_count_changed", before=old[key].declined, after=j.declined,
-                                  count=j.declined, **where))
+            changes.append(where.change(ChangeKind.DECLINED_COUNT_CHANGED, before=old[key].declined, after=j.declined,
+                                  count=j.declined))
     for key, j in sorted(old.items(), key=lambda kv: (kv[1].state or "", kv[1].name)):
         if key not in new:
-            changes.append(Change("no_longer_listed", jurisdiction=j.name, state=j.state,
+            changes.append(Change(ChangeKind.NO_LONGER_LISTED, jurisdiction=j.name, state=j.state,
                                   county_fips=j.county_fips, before=j.declined))
     return changes
 
@@ -105,17 +129,18 @@ def _policies(before: tuple[Policy, ...], after: tuple[Policy, ...]) -> list[Cha
     new = {_policy_key(p): p for p in after}
     changes = []
     for key, p in new.items():
-        where = dict(jurisdiction=p.jurisdiction, state=p.state, county_fips=p.county_fips, page=p.page)
+        where = _Where(p.jurisdiction, p.state, p.county_fips, p.page)
         if key not in old:
-            changes.append(Change("policy_added", after=p.policy_type, **where))
+            changes.append(where.change(ChangeKind.POLICY_ADDED, after=p.policy_type))
         elif old[key].policy_type != p.policy_type:
-            changes.append(Change("policy_type_changed", before=old[key].policy_type, after=p.policy_type, **where))
+            changes.append(where.change(ChangeKind.POLICY_TYPE_CHANGED, before=old[key].policy_type,
+                                        after=p.policy_type))
         elif old[key].description != p.description:
-            changes.append(Change("policy_description_changed", before=old[key].description[:500],
-                                  after=p.description[:500], **where))
+            changes.append(where.change(ChangeKind.POLICY_DESCRIPTION_CHANGED, before=old[key].description[:500],
+                                  after=p.description[:500]))
     for key, p in old.items():
         if key not in new:
-            changes.append(Change("policy_removed", jurisdiction=p.jurisdiction, state=p.state,
+            changes.append(Change(ChangeKind.POLICY_REMOVED, jurisdiction=p.jurisdiction, state=p.state,
                                   county_fips=p.county_fips, before=p.policy_type))
     return changes
 
@@ -137,15 +162,15 @@ def _rows(before: tuple[DeclinedDetainer, ...], after: tuple[DeclinedDetainer, .
         summary = _row_summary(d)
         seen[summary] += 1
         if seen[summary] <= old[summary] - new[summary]:
-            changes.append(Change("row_removed", jurisdiction=d.county, state=d.state, county_fips=d.county_fips,
-                                  before=summary, page=d.page))
+            changes.append(Change(ChangeKind.ROW_REMOVED, jurisdiction=d.county, state=d.state,
+                                  county_fips=d.county_fips, before=summary, page=d.page))
     seen.clear()
     for d in after:
         summary = _row_summary(d)
         seen[summary] += 1
         if seen[summary] <= new[summary] - old[summary]:
-            changes.append(Change("row_added", jurisdiction=d.county, state=d.state, county_fips=d.county_fips,
-                                  after=summary, page=d.page))
+            changes.append(Change(ChangeKind.ROW_ADDED, jurisdiction=d.county, state=d.state,
+                                  county_fips=d.county_fips, after=summary, page=d.page))
     return changes
 
 
@@ -154,12 +179,12 @@ def apply_top_ten(before: tuple[TopJurisdiction, ...], changes: list[Change]) ->
     table = {_top_key(t): (t.rank, t.detainers_issued) for t in before}
     for c in changes:
         key = jurisdiction_key(c.state, c.jurisdiction, c.county_fips)
-        if c.kind == "left_top_ten":
+        if c.kind is ChangeKind.LEFT_TOP_TEN:
             table.pop(key, None)
-        elif c.kind == "entered_top_ten":
-            table[key] = (int(c.after), int(c.count or 0))  # type: ignore[arg-type]
-        elif c.kind == "rank_moved":
-            table[key] = (int(c.after), table[key][1])  # type: ignore[arg-type]
-        elif c.kind == "top_ten_count_changed":
-            table[key] = (table[key][0], int(c.after))  # type: ignore[arg-type]
+        elif c.kind is ChangeKind.ENTERED_TOP_TEN:
+            table[key] = (_int(c.after), c.count or 0)
+        elif c.kind is ChangeKind.RANK_MOVED:
+            table[key] = (_int(c.after), table[key][1])
+        elif c.kind is ChangeKind.TOP_TEN_COUNT_CHANGED:
+            table[key] = (table[key][0], _int(c.after))
     return table

@@ -133,7 +133,7 @@ def reparse_all(db: Database, wrap: Callable[[list[ArchivedDocument]], Iterable[
     from sqlalchemy import select
 
     with db.session() as session:
-        documents = [ArchivedDocument(d.id, d.sha256, d.archive_path, d.url)
+        documents = [ArchivedDocument(d.id, d.sha256, d.archive_path, d.url or d.archive_path)
                      for d in session.scalars(select(Document).order_by(Document.id))]
     outcomes = []
     for document_id, sha256, path, url in wrap(documents):

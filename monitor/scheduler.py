@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import signal
+from types import FrameType
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.base import BaseScheduler
@@ -82,7 +83,7 @@ def run_daemon(config: Settings, run_now: bool = False) -> None:
         logger.warning("marked %d runs left by a dead process as failed", stale)
     scheduler = build_scheduler(config, run_now)
 
-    def stop(signum, _frame) -> None:  # type: ignore[no-untyped-def]
+    def stop(signum: int, _frame: FrameType | None) -> None:
         logger.warning("signal %s: finishing the running cycle, then stopping", signum)
         # Runs in the main thread while the cycle runs in the executor's thread: waits for it.
         scheduler.shutdown(wait=True)

@@ -20,7 +20,8 @@ LIMITS = {"x": 280, "mastodon": 500, "bluesky": 300}
 
 def x_length(text: str) -> int:
     """X's weighted length: every URL (even a bare domain) 23, CJK and emoji 2."""
-    return parse_tweet(text).weightedLength
+    weighted: int = parse_tweet(text).weightedLength
+    return weighted
 
 
 def mastodon_length(text: str) -> int:
@@ -29,7 +30,8 @@ def mastodon_length(text: str) -> int:
 
 
 def bluesky_length(text: str) -> int:
-    return grapheme.length(text)
+    count: int = grapheme.length(text)
+    return count
 
 
 LENGTH: dict[str, Callable[[str], int]] = {"x": x_length, "mastodon": mastodon_length, "bluesky": bluesky_length}

@@ -103,10 +103,10 @@ def _fit_insets(counties: list[Shape], states: list[Shape]) -> tuple[list[Shape]
     for shape in (*counties, *states):
         scale, dx, dy = transforms.get(shape.area, (1.0, 0.0, 0.0))
         rings = [_simplify(r * scale + (dx, dy)) for r in shape.rings]
-        box = INSET_BOXES.get(shape.area)
-        if box is not None:
-            rings = [r for r in rings if box[0] <= r[:, 0].min() and r[:, 0].max() <= box[2]
-                     and box[1] <= r[:, 1].min() and r[:, 1].max() <= box[3]] or rings
+        inset = INSET_BOXES.get(shape.area)
+        if inset is not None:
+            rings = [r for r in rings if inset[0] <= r[:, 0].min() and r[:, 0].max() <= inset[2]
+                     and inset[1] <= r[:, 1].min() and r[:, 1].max() <= inset[3]] or rings
         shape.rings = [r for r in rings if len(r) >= 3] or [rings[0]]
     return counties, states
 

@@ -6,6 +6,7 @@ about 1600×1000 and under Bluesky's 976 KB blob limit, with alt text written fr
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,10 +15,12 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.artist import Artist  # noqa: E402
 from matplotlib.collections import LineCollection, PolyCollection  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
-from ddor_watch.db.records import ReportSnapshot  # noqa: E402
+from ddor_watch.db.records import Change, ChangeKind, ReportSnapshot  # noqa: E402
 from ddor_watch.db.store import jurisdiction_key  # noqa: E402
 from ddor_watch.publish.context import period_text  # noqa: E402
 from ddor_watch.publish.geometry import EXTENT, INSET_BOXES, interior_point, load_geometry  # noqa: E402
@@ -76,8 +79,9 @@ def map_data(snapshot: ReportSnapshot, newly_listed_keys: set[str] | None = None
                    snapshot.declined_total, names)
 
 
-def newly_listed_keys(changes) -> set[str]:  # type: ignore[no-untyped-def]
-    return {jurisdiction_key(c.state, c.jurisdiction, c.county_fips) for c in changes if c.kind == "newly_listed"}
+def newly_listed_keys(changes: Iterable[Change]) -> set[str]:
+    return {jurisdiction_key(c.state, c.jurisdiction, c.county_fips) for c in changes
+            if c.kind is ChangeKind.NEWLY_LISTED}
 
 
 def alt_text(data: MapData) -> str:
@@ -145,12 +149,12 @@ def render_map(data: MapData, output: Path, cache_dir: Path | None = None) -> Ma
     fig.text(0.5, 0.915, f"{data.total_declined} declined detainers listed (dot size follows the count); "
              "the ten counties with the most detainers issued are outlined and numbered", ha="center", fontsize=14,
              color="#333333")
-    handles = [Patch(facecolor=c, edgecolor="#999999", label=label) for (_, _, label), c in zip(BINS, COLOURS,
-                                                                                                 strict=True)]
+    handles: list[Artist] = [Patch(facecolor=c, edgecolor="#999999", label=label)
+                             for (_, _, label), c in zip(BINS, COLOURS, strict=True)]
     handles.append(Patch(facecolor=EMPTY, edgecolor="#999999", label="none listed"))
     if data.newly_listed:
-        handles.append(plt.Line2D([], [], marker="*", markersize=16, markerfacecolor="#1f78b4",
-                                  markeredgecolor="#ffffff", linestyle="none", label="newly listed"))
+        handles.append(Line2D([], [], marker="*", markersize=16, markerfacecolor="#1f78b4",
+                              markeredgecolor="#ffffff", linestyle="none", label="newly listed"))
     ax.legend(handles=handles, title="Declined detainers", loc="lower right", bbox_to_anchor=(1.0, 0.14),
               fontsize=13, title_fontsize=13, frameon=False)
     footer = f"Source: ICE Declined Detainer Outcome Report, {data.period}."

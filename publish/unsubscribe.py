@@ -81,7 +81,7 @@ def serve(settings: UnsubscribeSettings, db: Database, host: str = "127.0.0.1",
                 return
             self._reply(200, "You are unsubscribed.")
 
-        def log_message(self, *args) -> None:  # type: ignore[no-untyped-def]
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (the base class's name)
             pass
 
     return ThreadingHTTPServer((host, port), Handler)

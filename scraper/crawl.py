@@ -46,6 +46,8 @@ def crawl_in_this_process(job: CrawlJob) -> CrawlResult:
     process.crawl(crawler, job=job)
     process.start()
     spider = crawler.spider
+    if not isinstance(spider, NewsroomSpider) or crawler.stats is None:
+        raise RuntimeError("the crawl did not start (no spider or no stats)")
     stats = crawler.stats.get_stats()
     return CrawlResult(
         links=tuple(spider.links), documents=tuple(spider.documents), url_states=tuple(spider.states),

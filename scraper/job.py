@@ -40,7 +40,7 @@ class CrawlJob:
 
 
 def result_to_json(result: CrawlResult) -> str:
-    def plain(value):  # type: ignore[no-untyped-def]
+    def plain(value: object) -> str:
         if isinstance(value, dt.datetime | dt.date):
             return value.isoformat()
         raise TypeError(type(value))

@@ -9,7 +9,11 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from scrapy import Request
+from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
+from scrapy.statscollectors import StatsCollector
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
 
 logger = logging.getLogger(__name__)
@@ -19,11 +23,13 @@ RETRY_EXCEPTIONS = (TimeoutError, TCPTimedOutError, ConnectionRefusedError, DNSL
 
 
 class BackoffRetryMiddleware:
-    def __init__(self, retries: int, base: float, cap: float, stats) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, retries: int, base: float, cap: float, stats: StatsCollector) -> None:
         self.retries, self.base, self.cap, self.stats = retries, base, cap, stats
 
     @classmethod
-    def from_crawler(cls, crawler):  # type: ignore[no-untyped-def]
+    def from_crawler(cls, crawler: Crawler) -> BackoffRetryMiddleware:
+        if crawler.stats is None:
+            raise RuntimeError("the crawler has no stats collector")
         s = crawler.settings
         # Set from the CrawlJob by scraper/settings.py: no second copy of the defaults here.
         return cls(s.getint("DDOR_RETRIES"), s.getfloat("DDOR_RETRY_BACKOFF"), s.getfloat("DDOR_RETRY_BACKOFF_CAP"),
@@ -32,10 +38,10 @@ class BackoffRetryMiddleware:
     def _delay(self, attempt: int, retry_after: str | None) -> float:
         if retry_after and retry_after.strip().isdigit():
             return min(float(retry_after), self.cap)
-        return min(self.base * 2 ** attempt, self.cap)
+        return float(min(self.base * 2 ** attempt, self.cap))
 
-    async def _again(self, request, reason: str, retry_after: str | None = None):  # type: ignore[no-untyped-def]
-        attempt = request.meta.get("ddor_retry", 0)
+    async def _again(self, request: Request, reason: str, retry_after: str | None = None) -> Request | None:
+        attempt = int(request.meta.get("ddor_retry", 0))
         if attempt >= self.retries:
             self.stats.inc_value("ddor/retry/gave_up")
             return None
@@ -47,7 +53,8 @@ class BackoffRetryMiddleware:
         retry.meta["ddor_retry"] = attempt + 1
         return retry
 
-    async def process_response(self, request, response, spider=None):  # type: ignore[no-untyped-def]
+    async def process_response(self, request: Request, response: Response,
+                               spider: object = None) -> Request | Response:
         if response.status in RETRY_CODES:
             retry_after = response.headers.get(b"Retry-After")
             again = await self._again(request, f"HTTP {response.status}",
@@ -56,7 +63,8 @@ class BackoffRetryMiddleware:
                 return again
         return response
 
-    async def process_exception(self, request, exception, spider=None):  # type: ignore[no-untyped-def]
+    async def process_exception(self, request: Request, exception: BaseException,
+                                spider: object = None) -> Request | None:
         if isinstance(exception, RETRY_EXCEPTIONS) and not isinstance(exception, IgnoreRequest):
             return await self._again(request, type(exception).__name__)
         return None

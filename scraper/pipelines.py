@@ -4,22 +4,28 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from scrapy.crawler import Crawler
+
 from ddor_watch.db.archive import archive_bytes
 from ddor_watch.db.paths import DataDir
+from ddor_watch.scraper.spiders.newsroom import NewsroomSpider, PdfDownload
 
 
 class ArchivePipeline:
-    def process_item(self, item, spider=None):  # type: ignore[no-untyped-def]
-        spider = spider or self.spider
-        sha256, path, _size = archive_bytes(DataDir(Path(spider.job.data_dir)), item.body)
-        spider.fetched(item, sha256, str(path))
-        return None
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
 
     @classmethod
-    def from_crawler(cls, crawler):  # type: ignore[no-untyped-def]
-        pipeline = cls()
-        pipeline.crawler = crawler
-        return pipeline
+    def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
+        return cls(crawler)
 
-    def open_spider(self, spider=None) -> None:  # type: ignore[no-untyped-def]
-        self.spider = spider or self.crawler.spider
+    def process_item(self, item: PdfDownload, spider: NewsroomSpider | None = None) -> None:
+        spider = spider or self._spider()
+        sha256, path, _size = archive_bytes(DataDir(Path(spider.job.data_dir)), item.body)
+        spider.fetched(item, sha256, str(path))
+
+    def _spider(self) -> NewsroomSpider:
+        spider = self.crawler.spider
+        if not isinstance(spider, NewsroomSpider):
+            raise TypeError(f"ArchivePipeline runs only with NewsroomSpider, not {type(spider).__name__}")
+        return spider

@@ -1,7 +1,7 @@
 """Alembic environment: batch mode on SQLite, foreign keys off while tables are rebuilt."""
 
 from alembic import context
-from sqlalchemy import engine_from_config, pool, text
+from sqlalchemy import Connection, engine_from_config, pool, text
 
 from ddor_watch.db.models import Base
 
@@ -9,7 +9,7 @@ config = context.config
 target_metadata = Base.metadata
 
 
-def _run(connection) -> None:  # type: ignore[no-untyped-def]
+def _run(connection: Connection) -> None:
     sqlite = connection.dialect.name == "sqlite"
     if sqlite:
         # Batch "move and copy" drops the old table: with FKs on, ON DELETE CASCADE would

@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import ParseResult, parse_qs, urlparse
 
 UNRELATED = (
     "ICE arrests 12 in operation targeting human smuggling network",
@@ -148,7 +148,8 @@ class ReplicaSite:
         with self._lock:
             self.log.append(Served(handler.command, handler.path, dict(handler.headers.items()), status))
 
-    def _send(self, handler, status: int, body: bytes, ctype: str, headers: dict[str, str] | None = None) -> int:  # type: ignore[no-untyped-def]
+    def _send(self, handler: BaseHTTPRequestHandler, status: int, body: bytes, ctype: str,
+              headers: dict[str, str] | None = None) -> int:
         handler.send_response(status)
         handler.send_header("Content-Type", ctype)
         handler.send_header("Content-Length", str(len(body)))
@@ -159,7 +160,7 @@ class ReplicaSite:
             handler.wfile.write(body)
         return status
 
-    def _conditional(self, handler, body: bytes, ctype: str, modified: dt.datetime) -> int:  # type: ignore[no-untyped-def]
+    def _conditional(self, handler: BaseHTTPRequestHandler, body: bytes, ctype: str, modified: dt.datetime) -> int:
         etag = '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
         headers = {"ETag": etag, "Last-Modified": format_datetime(modified, usegmt=True)}
         if handler.headers.get("If-None-Match") == etag:
@@ -173,7 +174,7 @@ class ReplicaSite:
                 pass
         return self._send(handler, 200, body, ctype, headers)
 
-    def _respond(self, handler, url, path: str, fault: str | None) -> int:  # type: ignore[no-untyped-def]
+    def _respond(self, handler: BaseHTTPRequestHandler, url: ParseResult, path: str, fault: str | None) -> int:
         if fault == "500":
             return self._send(handler, 500, b"Internal Server Error", "text/plain")
         if fault == "429":
@@ -247,11 +248,11 @@ class ReplicaServer:
 
             do_HEAD = do_GET  # noqa: N815
 
-            def log_message(self, *args) -> None:  # type: ignore[no-untyped-def]
+            def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (the base class's name)
                 pass
 
         class Server(ThreadingHTTPServer):
-            def handle_error(self, request, client_address) -> None:  # type: ignore[no-untyped-def]
+            def handle_error(self, request: object, client_address: object) -> None:
                 pass  # clients hanging up mid-response (size limits, timeouts) are expected here
 
         self._server = Server(("127.0.0.1", self.port), Handler)

@@ -8,6 +8,7 @@ start at the very bottom of a page and Section III descriptions that cross a pag
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import random
@@ -91,7 +92,7 @@ def style_for_seed(seed: int) -> Style:
     )
 
 
-def format_date(value, style: Style) -> str:  # type: ignore[no-untyped-def]
+def format_date(value: dt.date, style: Style) -> str:
     if style.date_format == "padded":
         return f"{value.month:02d}/{value.day:02d}/{value.year}"
     if style.date_format == "words":
@@ -107,6 +108,23 @@ def _period_text(truth: ReportTruth) -> str:
     return f"{left} \u2013 {_MONTHS[end.month - 1]} {end.day}, {end.year}"
 
 
+@dataclass(frozen=True)
+class _Text:
+    x: float
+    top: float
+    value: str
+    font: str
+    size: float
+
+
+@dataclass(frozen=True)
+class _Rule:
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+
 class _Layout:
     """A top-down flow of text lines and rules over pages; records every draw call."""
 
@@ -114,7 +132,7 @@ class _Layout:
         self.style = style
         self.width, self.height = landscape(letter) if style.landscape else letter
         self.margin = 40.0
-        self.pages: list[list[tuple]] = []
+        self.pages: list[list[_Text | _Rule]] = []
         self.y = 0.0
         self.stray_drawn = 0   # the page the stray text went on, once drawn
         self.new_page()
@@ -141,10 +159,10 @@ class _Layout:
             self.y += 10
 
     def text(self, x: float, top: float, value: str, font: str = "Helvetica", size: float | None = None) -> None:
-        self.pages[-1].append(("text", x, top, value, font, size or self.style.font_size))
+        self.pages[-1].append(_Text(x, top, value, font, size or self.style.font_size))
 
     def rule(self, x0: float, y0: float, x1: float, y1: float) -> None:
-        self.pages[-1].append(("line", x0, y0, x1, y1))
+        self.pages[-1].append(_Rule(x0, y0, x1, y1))
 
     def paragraph(self, value: str, font: str = "Helvetica", size: float = 10, gap: float = 6) -> None:
         leading = size * 1.3
@@ -350,13 +368,11 @@ def _draw(lay: _Layout) -> bytes:
             canvas.rotate(90)
         canvas.setLineWidth(0.5)
         for op in ops:
-            if op[0] == "text":
-                _, x, top, value, font, size = op
-                canvas.setFont(font, size)
-                canvas.drawString(x, lay.height - top - size * 0.8, value)
+            if isinstance(op, _Text):
+                canvas.setFont(op.font, op.size)
+                canvas.drawString(op.x, lay.height - op.top - op.size * 0.8, op.value)
             else:
-                _, x0, y0, x1, y1 = op
-                canvas.line(x0, lay.height - y0, x1, lay.height - y1)
+                canvas.line(op.x0, lay.height - op.y0, op.x1, lay.height - op.y1)
         canvas.setFont("Helvetica", 8)
         canvas.drawCentredString(lay.width / 2, 24, f"Page {number} of {total}")
         canvas.showPage()

@@ -21,7 +21,8 @@ class SendResult:
 
 
 class Channel(Protocol):
-    name: str
+    @property
+    def name(self) -> str: ...
 
     def send(self, item: PendingDelivery, progress: Progress) -> SendResult: ...
 

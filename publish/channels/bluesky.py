@@ -81,7 +81,7 @@ class BlueskyChannel:
         self.client = Client(base_url=bluesky.base_url)
 
     def _login(self) -> str:
-        def save(_event, session) -> None:  # type: ignore[no-untyped-def]
+        def save(_event: object, _session: object) -> None:
             self.session_file.parent.mkdir(parents=True, exist_ok=True)
             self.session_file.write_text(self.client.export_session_string())
             self.session_file.chmod(0o600)
@@ -90,12 +90,12 @@ class BlueskyChannel:
         if self.session_file.exists():
             try:
                 self.client.login(session_string=self.session_file.read_text().strip(), fetch_bsky_profile=False)
-                return self.client._session.did  # noqa: SLF001 (no public accessor without a profile fetch)
+                return str(self.client._session.did)  # noqa: SLF001 (no public accessor without a profile fetch)
             except (UnauthorizedError, BadRequestError):
                 self.session_file.unlink()
         self.client.login(self.settings.handle, self.settings.app_password, fetch_bsky_profile=False)
         save(None, None)
-        return self.client._session.did  # noqa: SLF001
+        return str(self.client._session.did)  # noqa: SLF001
 
     def _existing(self, did: str, rkey: str) -> str | None:
         try:

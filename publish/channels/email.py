@@ -41,8 +41,9 @@ def build_email(email_from: str, item: PendingDelivery, unsubscribe_url: str,
         mail.add_alternative(html, subtype="html")
         png = image_bytes(item)
         if png is not None:
-            mail.get_payload()[1].add_related(png, "image", "png", cid="<map@ddor-watch>",
-                                              filename="map.png", disposition="inline")
+            html_part = next(p for p in mail.iter_parts() if p.get_content_type() == "text/html")
+            html_part.add_related(png, "image", "png", cid="<map@ddor-watch>", filename="map.png",
+                                  disposition="inline")
     return mail
 
 

@@ -53,7 +53,7 @@ class MastodonChannel:
         def upload(png: bytes, alt: str | None) -> str:
             media = self.client.media_post(io.BytesIO(png), mime_type="image/png", description=alt,
                                            file_name="map.png", synchronous=True)
-            return media["id"]
+            return str(media["id"])
 
         def post(text: str, media_id: str | None, reply_to: str | None, index: int) -> str:
             status = self.client.status_post(text, in_reply_to_id=reply_to, media_ids=[media_id] if media_id else None,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import re
 import time
+from collections.abc import Mapping
 
 import requests
 import tweepy
@@ -29,7 +30,7 @@ class _Duplicate(Exception):
     """X refused the first part as duplicate content: an earlier attempt got through."""
 
 
-def rate_limit_reset(headers) -> float:  # type: ignore[no-untyped-def]
+def rate_limit_reset(headers: Mapping[str, str]) -> float:
     """When to try again after a 429: the latest reset among exhausted limits (X sends no Retry-After)."""
     exhausted = [int(headers[f"{family}-reset"]) for family in
                  ("x-rate-limit", "x-user-limit-24hour", "x-app-limit-24hour")

@@ -13,8 +13,8 @@ import statistics
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from ddor_watch.db.text import fold
 from ddor_watch.scraper.pdf.layout import Line, PageText, Word
-from ddor_watch.scraper.pdf.normalize import fold
 from ddor_watch.scraper.pdf.tolerances import DEFAULT, Tolerances
 
 # Words that header cells use around the key terms ("Date the Detainer Was Issued",

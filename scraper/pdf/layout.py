@@ -16,7 +16,7 @@ from pdfplumber.page import Page
 from pdfplumber.pdf import PDF
 from pdfplumber.table import merge_edges
 
-from ddor_watch.scraper.pdf.normalize import fold
+from ddor_watch.db.text import fold
 from ddor_watch.scraper.pdf.tolerances import DEFAULT, Tolerances
 
 

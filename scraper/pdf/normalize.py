@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from functools import lru_cache
+from typing import Protocol
 
-from ddor_watch.db.text import fold  # one folding rule for parsing and for matching places
+from ddor_watch.db.text import fold as fold  # one folding rule for parsing and for matching places
 
 _STATES = {
     "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
@@ -114,11 +115,16 @@ def clean(text: str | None) -> str | None:
     return value if value and value not in {"-", "--", "\u2013", "\u2014", "N/A"} else None
 
 
-@lru_cache(maxsize=1)
-def _addfips():  # type: ignore[no-untyped-def]
-    import addfips
+class _CountyLookup(Protocol):
+    def get_county_fips(self, county: str, state: str) -> str | None: ...
 
-    return addfips.AddFIPS()
+
+@lru_cache(maxsize=1)
+def _addfips() -> _CountyLookup:
+    import addfips  # untyped; loads its tables on first use, so only when a county is resolved
+
+    lookup: _CountyLookup = addfips.AddFIPS()
+    return lookup
 
 
 # Names addfips misses or gets wrong (ECOSYSTEM.md §9): (state, folded name) -> FIPS.

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from ddor_watch.scraper.pdf.normalize import fold
+from ddor_watch.db.text import fold
 
 
 @lru_cache(maxsize=1)

@@ -7,10 +7,14 @@ before carries If-None-Match / If-Modified-Since, so an idle check is mostly 304
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import scrapy
 from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response, TextResponse
+from twisted.python.failure import Failure
 
 from ddor_watch.db.records import FetchedDocument, ReportLink, UrlState
 from ddor_watch.scraper.job import CrawlJob
@@ -35,7 +39,11 @@ class PdfDownload:
     title: str | None
 
 
-def _header(response, name: str) -> str | None:  # type: ignore[no-untyped-def]
+Output = scrapy.Request | PdfDownload
+Callback = Callable[[Response], Iterator[Output]]
+
+
+def _header(response: Response, name: str) -> str | None:
     value = response.headers.get(name)
     return value.decode("latin-1") if value else None
 
@@ -43,7 +51,7 @@ def _header(response, name: str) -> str | None:  # type: ignore[no-untyped-def]
 class NewsroomSpider(scrapy.Spider):
     name = "ddor_newsroom"
 
-    def __init__(self, job: CrawlJob, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, job: CrawlJob, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.job = job
         self.rules = LinkRules.build(list(job.link_patterns), job.link_text_pattern,
@@ -60,7 +68,7 @@ class NewsroomSpider(scrapy.Spider):
         self.forbidden: list[str] = []
 
     # -- requests ---------------------------------------------------------------------------
-    def _request(self, url: str, callback, kind: str, **meta) -> scrapy.Request:  # type: ignore[no-untyped-def]
+    def _request(self, url: str, callback: Callback, kind: str, **meta: Any) -> scrapy.Request:
         headers = {}
         if (known := self.known.get(url)) is not None:
             if known.etag:
@@ -70,11 +78,11 @@ class NewsroomSpider(scrapy.Spider):
         return scrapy.Request(url, callback=callback, errback=self.on_error, headers=headers,
                               meta={"kind": kind, "handle_httpstatus_all": True, **meta})
 
-    async def start(self):  # type: ignore[no-untyped-def]
+    async def start(self) -> AsyncIterator[scrapy.Request]:
         for request in self.start_requests():
             yield request
 
-    def start_requests(self):  # type: ignore[no-untyped-def]
+    def start_requests(self) -> Iterator[scrapy.Request]:
         for url in self.job.landing_urls:
             yield self._request(url, self.parse_landing, "landing", start=True)
         for url in self.job.start_urls:
@@ -87,7 +95,7 @@ class NewsroomSpider(scrapy.Spider):
                 yield self._request(known.url, self.save_pdf, "pdf", title=None)
 
     # -- bookkeeping --------------------------------------------------------------------------
-    def _answered(self, response) -> bool:  # type: ignore[no-untyped-def]
+    def _answered(self, response: Response) -> bool:
         """Record the URL's state; False when there is nothing to read (304 or an error)."""
         kind = response.meta["kind"]
         status = response.status
@@ -104,9 +112,9 @@ class NewsroomSpider(scrapy.Spider):
             return False
         return True
 
-    def on_error(self, failure) -> None:  # type: ignore[no-untyped-def]
-        request = failure.request
-        if failure.check(IgnoreRequest) and "robots" in str(failure.value).lower():
+    def on_error(self, failure: Failure) -> None:
+        request: scrapy.Request = failure.request  # type: ignore[attr-defined]  # Scrapy sets it on errback failures
+        if isinstance(failure.value, IgnoreRequest) and "robots" in str(failure.value).lower():
             if request.meta.get("start"):
                 self.errors.append(f"{request.url}: forbidden by robots.txt")
             else:
@@ -117,9 +125,9 @@ class NewsroomSpider(scrapy.Spider):
             message = f"larger than the {self.job.download_max_bytes} byte limit ({message})"
         self.errors.append(f"{request.url}: {type(failure.value).__name__}: {message}")
 
-    def _anchors(self, response):  # type: ignore[no-untyped-def]
-        if not hasattr(response, "css"):
-            return
+    def _anchors(self, response: Response) -> Iterator[tuple[str, str, str | None]]:
+        if not isinstance(response, TextResponse):
+            return  # a PDF or other binary answered where a page was expected
         for anchor in response.css("a[href]"):
             url = absolute(response.url, anchor.attrib.get("href"))
             if url is None:
@@ -127,7 +135,8 @@ class NewsroomSpider(scrapy.Spider):
             text = " ".join(" ".join(anchor.css("::text").getall()).split())
             yield url, text, anchor.attrib.get("rel")
 
-    def _report_requests(self, response, title: str | None, sole_pdf: bool = False):  # type: ignore[no-untyped-def]
+    def _report_requests(self, response: Response, title: str | None,
+                         sole_pdf: bool = False) -> Iterator[scrapy.Request]:
         """Requests for the report PDFs linked here. On a release about the report
         (`sole_pdf`), its only on-site PDF counts even when its name and text are generic."""
         anchors = list(self._anchors(response))
@@ -143,14 +152,14 @@ class NewsroomSpider(scrapy.Spider):
         response.meta["reports_found"] = found
 
     # -- callbacks ------------------------------------------------------------------------------
-    def parse_landing(self, response):  # type: ignore[no-untyped-def]
+    def parse_landing(self, response: Response) -> Iterator[Output]:
         if not self._answered(response):
             return
         yield from self._report_requests(response, None)
         if response.meta.get("reports_found", 0) == 0:
             self.empty_landing.append(response.url)
 
-    def parse_listing(self, response):  # type: ignore[no-untyped-def]
+    def parse_listing(self, response: Response) -> Iterator[Output]:
         if not self._answered(response):
             return  # 304: the listing has not changed since the last check
         yield from self._report_requests(response, None)
@@ -170,12 +179,12 @@ class NewsroomSpider(scrapy.Spider):
         if next_url and depth < self.job.max_listing_pages and not seen_release:
             yield self._request(next_url, self.parse_listing, "listing", depth=depth + 1)
 
-    def parse_release(self, response):  # type: ignore[no-untyped-def]
+    def parse_release(self, response: Response) -> Iterator[Output]:
         if not self._answered(response):
             return
         yield from self._report_requests(response, response.meta.get("title"), sole_pdf=True)
 
-    def save_pdf(self, response):  # type: ignore[no-untyped-def]
+    def save_pdf(self, response: Response) -> Iterator[Output]:
         if not self._answered(response):
             return
         if b"%PDF-" not in response.body[:1024]:

@@ -1,0 +1,120 @@
+"""The house rules that code review cannot keep by itself: import direction, one namespace,
+settings declared once (README table, config show and the example env file agree)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, run_ddor
+from ddor_watch.monitor.config import Settings, env_name, is_secret, settings_table
+
+ROOMS = ("db", "scraper", "monitor", "publish")
+
+
+def _link_tree(tmp_path: Path) -> Path:
+    """The packages under their installed names (the repository keeps top-level folders)."""
+    package = tmp_path / "ddor_watch"
+    package.mkdir()
+    for room in ROOMS:
+        (package / room).symlink_to(ROOT / room)
+    return tmp_path
+
+
+def test_imports_follow_the_rooms_direction_with_no_cycles(tmp_path: Path) -> None:
+    lint = shutil.which("lint-imports", path=str(Path(sys.executable).parent))
+    assert lint, "import-linter is a test dependency"
+    result = subprocess.run([lint, str(ROOT / "pyproject.toml")], capture_output=True, text=True, timeout=120,
+                            cwd=_link_tree(tmp_path), env={"PYTHONPATH": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "3 kept, 0 broken" in result.stdout
+
+
+def test_the_wheel_installs_one_top_level_package(tmp_path: Path) -> None:
+    import zipfile
+
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w",
+                    str(tmp_path), str(ROOT)], check=True, capture_output=True, timeout=300)
+    names = zipfile.ZipFile(next(tmp_path.glob("ddor_watch-*.whl"))).namelist()
+    tops = {name.split("/")[0] for name in names if not name.split("/")[0].endswith(".dist-info")}
+    assert tops == {"ddor_watch"}
+    assert "ddor_watch/scraper/pdf/data/offence_categories.txt" in names
+
+
+def test_the_readme_table_is_the_settings_declaration() -> None:
+    readme = (ROOT / "README.md").read_text()
+    table = "\n".join(settings_table())
+    assert table in readme, "regenerate with `ddor config show --format markdown`"
+
+
+def test_config_show_lists_every_setting_once() -> None:
+    result = run_ddor("config", "show", env={"DDOR_DATA_DIR": "/nonexistent/for-show"})
+    assert result.returncode == 0, result.stderr
+    names = [line.split()[0] for line in result.stdout.splitlines()]
+    assert names == [env_name(name) for name in Settings.model_fields]
+
+
+def test_the_example_env_file_names_only_real_settings_and_keeps_secrets_in_files() -> None:
+    text = (ROOT / "deploy" / "ddor.env.example").read_text()
+    fields = {env_name(name): field for name, field in Settings.model_fields.items()}
+    seen = re.findall(r"^#?\s*(DDOR_[A-Z_]+)=", text, flags=re.M)
+    assert seen
+    for variable in seen:
+        base = variable.removesuffix("_FILE")
+        assert base in fields, f"{variable} is not a setting"
+        if variable.endswith("_FILE"):
+            assert is_secret(fields[base]), f"{variable}: only secrets are read from files"
+    live = re.findall(r"^(DDOR_[A-Z_]+)=", text, flags=re.M)
+    assert not [v for v in live if is_secret(fields[v.removesuffix("_FILE")]) and not v.endswith("_FILE")]
+
+
+@pytest.mark.parametrize(("env", "message"), [
+    ({"DDOR_SMTP_SECURITY": "bogus"}, "DDOR_SMTP_SECURITY"),
+    ({"DDOR_PUBLISH_ENABLED": "maybe"}, "DDOR_PUBLISH_ENABLED"),
+    ({"DDOR_MAX_ATTEMPTS": "many"}, "DDOR_MAX_ATTEMPTS"),
+    ({"DDOR_MAX_ATTEMPTS": "0"}, "DDOR_MAX_ATTEMPTS"),
+    ({"DDOR_LINK_PATTERNS": "(unclosed"}, "DDOR_LINK_PATTERNS"),
+    ({"DDOR_PUBLISH_ENABLD": "true"}, "DDOR_PUBLISH_ENABLD: unknown setting"),
+    ({"DDOR_SMTP_PASSWORD_FILE": "/nonexistent/secret"}, "DDOR_SMTP_PASSWORD_FILE"),
+])
+def test_a_bad_setting_is_one_line_naming_it_and_exit_2(env: dict[str, str], message: str) -> None:
+    result = run_ddor("config", "show", env=env)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], result.stderr
+
+
+def test_a_missing_or_broken_config_file_is_exit_2(tmp_path: Path) -> None:
+    missing = run_ddor("--config", str(tmp_path / "nope.toml"), "config", "show")
+    assert missing.returncode == 2 and "no such config file" in missing.stderr
+    broken = tmp_path / "ddor.toml"
+    broken.write_text("schedule = [unclosed\n")
+    result = run_ddor("--config", str(broken), "config", "show")
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
+    broken.write_text('shedule = "0 9 * * *"\n')
+    result = run_ddor("--config", str(broken), "config", "show")
+    assert result.returncode == 2 and "unknown setting 'shedule'" in result.stderr
+
+
+def test_secrets_come_from_files_and_the_database_password_is_masked(tmp_path: Path) -> None:
+    secret = tmp_path / "token"
+    secret.write_text("file-held-token-0123\n")
+    result = run_ddor("config", "show", env={"DDOR_MASTODON_ACCESS_TOKEN_FILE": str(secret),
+                                             "DDOR_DATABASE_URL": "postgresql+psycopg://ddor:hunter2@db/ddor"})
+    assert result.returncode == 0, result.stderr
+    assert "file-held-token" not in result.stdout and "****23" in result.stdout
+    assert "hunter2" not in result.stdout and "postgresql+psycopg://ddor:***@db/ddor" in result.stdout
+
+
+def test_slices_never_show_credentials() -> None:
+    from ddor_watch.monitor.config import load_config, publish_settings
+
+    settings = load_config(environ={"DDOR_X_CONSUMER_SECRET": "cs-very-secret", "DDOR_SMTP_PASSWORD": "pw-secret"},
+                           read_default_file=False)
+    shown = repr(publish_settings(settings)) + repr(settings)
+    assert "cs-very-secret" not in shown and "pw-secret" not in shown
