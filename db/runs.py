@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -63,17 +64,32 @@ def save_url_states(db: Database, states: tuple[UrlState, ...]) -> None:
                 row.etag, row.last_modified = state.etag, state.last_modified
 
 
-def recent_runs(db: Database, limit: int = 10, kind: str | None = None) -> list[Run]:
+@dataclass(frozen=True)
+class RunSummary:
+    """One row of the run log, as `ddor status` and the cycle read it."""
+
+    id: int
+    kind: str
+    status: str
+    started_at: dt.datetime
+    new_documents: int
+    errors: int
+    error: str | None
+
+
+def recent_runs(db: Database, limit: int = 10, kind: str | None = None) -> list[RunSummary]:
     with db.session() as session:
         query = select(Run).order_by(Run.id.desc()).limit(limit)
         if kind:
             query = query.where(Run.kind == kind)
-        runs = list(session.scalars(query))
-        session.expunge_all()
-        return runs
+        return [RunSummary(r.id, r.kind, r.status, r.started_at, r.new_documents, r.errors, r.error)
+                for r in session.scalars(query)]
 
 
 def last_successful_run(db: Database, kind: str = "check") -> dt.datetime | None:
     with db.session() as session:
-        return session.scalar(select(Run.finished_at).where(Run.kind == kind, Run.status == "ok")
-                              .order_by(Run.finished_at.desc()).limit(1))
+        finished = session.scalar(select(Run.finished_at).where(Run.kind == kind, Run.status == "ok")
+                                  .order_by(Run.finished_at.desc()).limit(1))
+    if finished is not None and finished.tzinfo is None:
+        finished = finished.replace(tzinfo=dt.UTC)  # SQLite hands back naive UTC
+    return finished

@@ -8,7 +8,6 @@ once are settled by the unique sha256 (the loser sees "already stored").
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
@@ -18,19 +17,7 @@ from sqlalchemy.orm import Session
 from ddor_watch.db.models import DeclinedRow, Document, Jurisdiction, PolicyRow, Report, TopRow, utcnow
 from ddor_watch.db.records import FetchedDocument, ParsedReport
 from ddor_watch.db.session import Database
-from ddor_watch.db.text import fold
-
-
-def jurisdiction_key(state: str | None, name: str | None, fips: str | None) -> str:
-    """How one place is recognised across reports: FIPS, else state + folded name.
-
-    "CLARK COUNTY", "Clark County" and "Clark" in NV are one place; Franklin County in IA,
-    NY and PA never merge because the state (or the FIPS) differs.
-    """
-    if fips:
-        return fips
-    folded = re.sub(r"\s*\b(COUNTY|PARISH|BOROUGH|CENSUS AREA|MUNICIPIO|CO)$", "", fold(name or "")).strip()
-    return f"{state or '??'}:{folded}"
+from ddor_watch.db.text import jurisdiction_key
 
 
 @dataclass(frozen=True)

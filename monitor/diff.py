@@ -20,7 +20,7 @@ from ddor_watch.db.records import (
     Scalar,
     TopJurisdiction,
 )
-from ddor_watch.db.store import jurisdiction_key
+from ddor_watch.db.text import jurisdiction_key
 
 KINDS = tuple(ChangeKind)
 

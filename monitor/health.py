@@ -5,25 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
-
-from ddor_watch.db.models import Delivery, Document, MessageRow, Report
+from ddor_watch.db.counts import latest_report_seen, outbox_counts
 from ddor_watch.db.runs import last_successful_run, recent_runs
 from ddor_watch.db.session import Database
 from ddor_watch.monitor.config import Settings
-
-
-def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=dt.UTC)
-    return value
-
-
-def latest_report_seen(db: Database) -> dt.datetime | None:
-    """When the newest report document was first stored (not its period: ICE publishes late)."""
-    with db.session() as session:
-        return _aware(session.scalar(select(func.max(Document.fetched_at)).join(
-            Report, Report.document_id == Document.id)))
 
 
 def check_overdue(config: Settings, db: Database, now: dt.datetime | None = None) -> bool:
@@ -58,7 +43,7 @@ class Health:
 
 def health(config: Settings, db: Database, now: dt.datetime | None = None) -> Health:
     now = now or dt.datetime.now(dt.UTC)
-    last = _aware(last_successful_run(db))
+    last = last_successful_run(db)
     problems, notes = [], []
     if last is None:
         problems.append("no successful check yet")
@@ -67,17 +52,12 @@ def health(config: Settings, db: Database, now: dt.datetime | None = None) -> He
     runs = recent_runs(db, 1, kind="check")
     if runs and runs[0].status == "failed":
         notes.append(f"last check failed: {(runs[0].error or '')[:200]}")
-    with db.session() as session:
-        pending = session.scalar(select(func.count(Delivery.id)).join(MessageRow, MessageRow.id == Delivery.message_id)
-                                 .where(Delivery.state.in_(["pending", "sending"]), MessageRow.status == "ready"))
-        failed = session.scalar(select(func.count(Delivery.id)).where(Delivery.state == "failed"))
-        held = session.scalar(select(func.count(MessageRow.id)).where(MessageRow.status == "held"))
-        quarantined = session.scalar(select(func.count(Document.id)).where(Document.status == "quarantined"))
+    counts = outbox_counts(db)
+    failed, held, quarantined = counts.failed, counts.held, counts.quarantined
     if failed:
         problems.append(f"{failed} deliveries failed for good")
     if held:
         notes.append(f"{held} messages held for review (`ddor publish list --status held`)")
     if quarantined:
         notes.append(f"{quarantined} quarantined documents")
-    return Health(not problems, tuple(problems), tuple(notes), last, pending or 0, failed or 0, held or 0,
-                  quarantined or 0)
+    return Health(not problems, tuple(problems), tuple(notes), last, counts.pending, failed, held, quarantined)

@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from ddor_watch.db.records import Change, ReportSnapshot
-from ddor_watch.db.store import jurisdiction_key
+from ddor_watch.db.text import jurisdiction_key
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "June", "July", "Aug", "Sept", "Oct", "Nov", "Dec")
 

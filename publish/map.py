@@ -21,7 +21,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
 from ddor_watch.db.records import Change, ChangeKind, ReportSnapshot  # noqa: E402
-from ddor_watch.db.store import jurisdiction_key  # noqa: E402
+from ddor_watch.db.text import jurisdiction_key  # noqa: E402
 from ddor_watch.publish.context import period_text  # noqa: E402
 from ddor_watch.publish.geometry import EXTENT, INSET_BOXES, interior_point, load_geometry  # noqa: E402
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from ddor_watch.db.paths import DataDir
 from ddor_watch.db.records import Change, DeclinedDetainer, JurisdictionCount, Policy, ReportSnapshot, TopJurisdiction
-from ddor_watch.db.store import jurisdiction_key
+from ddor_watch.db.text import jurisdiction_key
 from ddor_watch.monitor.diff import apply_top_ten, diff
 
 W1 = (dt.date(2017, 1, 28), dt.date(2017, 2, 3))
