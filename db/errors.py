@@ -23,6 +23,10 @@ class UnreadablePdf(BadInput):
     """A PDF we cannot open: truncated, corrupt or encrypted."""
 
 
+class ParseLimitExceeded(UnreadablePdf):
+    """Parsing ran past its time or memory limit: a hostile or pathological PDF."""
+
+
 class NotADdorReport(BadInput):
     """A readable PDF that is not a Declined Detainer Outcome Report."""
 

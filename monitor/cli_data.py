@@ -27,12 +27,14 @@ def _progress(items: list[T], label: str) -> AbstractContextManager[Iterable[T]]
 @click.command()
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["json", "table"]), default="json", show_default=True)
-def parse(file: Path, fmt: str) -> None:
-    """Parse one PDF and print it (no database)."""
-    from ddor_watch.scraper.pdf import parse_report
+@pass_state
+def parse(state: State, file: Path, fmt: str) -> None:
+    """Parse one PDF and print it (no database), in a child process with time and memory limits."""
+    from ddor_watch.monitor.config import parse_limits
     from ddor_watch.scraper.pdf.export import report_to_json, report_to_table
+    from ddor_watch.scraper.pdf.sandbox import parse_sandboxed
 
-    report = parse_report(file)
+    report = parse_sandboxed(file, limits=parse_limits(state.settings))
     if fmt == "json":
         click.echo(json.dumps(report_to_json(report), indent=2, ensure_ascii=False))
     else:
@@ -50,21 +52,26 @@ def ingest(state: State, files: tuple[Path, ...], reparse_all: bool) -> None:
 
     if not files and not reparse_all:
         raise BadInput("give one or more PDF files, or --reparse-all")
-    failed = 0
+    failed = refused = 0
     if reparse_all:
         def bar(documents: list[T]) -> Iterator[T]:
             with _progress(documents, "re-parsing") as shown:
                 yield from shown   # the bar advances as each document is re-parsed
 
-        for sha256, outcome in reparse(state.db, bar):
+        from ddor_watch.monitor.config import parse_limits
+
+        workers = state.settings.parse_workers or None
+        for sha256, outcome in reparse(state.db, parse_limits(state.settings), workers, bar):
             click.echo(f"{sha256[:12]}  {outcome}")
             failed += outcome.startswith("failed")
     with _progress(list(files), "ingesting") as paths:
         for result in ingest_files(state.settings, state.db, paths):
             click.echo(str(result), err=result.failed)
-            failed += result.failed
+            refused += result.failed
     if failed:
         sys.exit(1)
+    if refused:
+        sys.exit(2)  # bad input: files that are not reports we can read
 
 
 @click.command("diff")

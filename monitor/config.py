@@ -38,6 +38,7 @@ from ddor_watch.publish.settings import (
     UnsubscribeSettings,
     XSettings,
 )
+from ddor_watch.scraper.pdf.sandbox import ParseLimits
 
 ENV_PREFIX = "DDOR_"
 CommaList = Annotated[tuple[str, ...], NoDecode]
@@ -80,6 +81,12 @@ class Settings(BaseSettings):
     retry_backoff: float = Field(5.0, ge=0, description=(
         "First wait in seconds before retrying a 429, 5xx or timeout (doubles each time)."))
     crawl_timeout: int = Field(900, gt=0, description="Seconds a whole crawl (child process) may take.")
+    parse_timeout: float = Field(120.0, gt=0, description=(
+        "Seconds one PDF may take to parse (in a child process); past it the document is refused."))
+    parse_memory_mb: int = Field(768, ge=128, description=(
+        "Address space in MB of the child process that parses one PDF; past it the document is refused."))
+    parse_workers: int = Field(0, ge=0, description=(
+        "Parallel parsing processes for `ddor ingest --reparse-all`; 0 means one per core."))
     schedule: str = Field("0 8-20 * * mon-fri", description="Cron expression for `ddor run`.")
     timezone: str = Field("America/New_York", description="Time zone of the schedule.")
     jitter: int = Field(120, ge=0, description="Random delay in seconds added to each scheduled check.")
@@ -316,6 +323,11 @@ def default_of(name: str) -> str:
     if isinstance(value, Path) and not value.is_absolute():
         return f"./{value}"
     return str(value)
+
+
+def parse_limits(settings: Settings) -> ParseLimits:
+    """The parser sandbox's slice."""
+    return ParseLimits(timeout=settings.parse_timeout, memory_mb=settings.parse_memory_mb)
 
 
 def publish_settings(settings: Settings) -> PublishSettings:

@@ -14,7 +14,7 @@ from ddor_watch.db.runs import finish_run, known_urls, save_url_states, start_ru
 from ddor_watch.db.session import Database
 from ddor_watch.db.store import StoreResult, count_reports
 from ddor_watch.monitor.alerts import alert
-from ddor_watch.monitor.config import Settings
+from ddor_watch.monitor.config import Settings, parse_limits
 from ddor_watch.monitor.ingest import ingest_fetched
 from ddor_watch.monitor.lock import cycle_lock
 from ddor_watch.scraper.crawl import run_crawl
@@ -87,7 +87,7 @@ def _cycle(config: Settings, db: Database, run_id: int, sources: list[str] | Non
     summary = CheckSummary(run_id, crawl)
     errors = list(crawl.errors)
     for document in crawl.documents:
-        result = ingest_fetched(db, document, backfill=backfill)
+        result = ingest_fetched(db, document, parse_limits(config), backfill=backfill)
         summary.stored.append(result)
         if result.status == "quarantined":
             errors.append(f"{document.url}: quarantined: {result.message}")

@@ -14,7 +14,7 @@ from ddor_watch.db.changes import has_changes, load_changes, store_changes
 from ddor_watch.db.errors import BadInput
 from ddor_watch.db.models import Document
 from ddor_watch.db.paths import DataDir
-from ddor_watch.db.records import Change, FetchedDocument
+from ddor_watch.db.records import Change, FetchedDocument, ParsedReport
 from ddor_watch.db.session import Database
 from ddor_watch.db.snapshots import load_snapshot, previous_report_id, report_for_period, report_ids_in_order
 from ddor_watch.db.store import (
@@ -28,7 +28,8 @@ from ddor_watch.db.store import (
 )
 from ddor_watch.monitor.config import Settings
 from ddor_watch.monitor.diff import diff
-from ddor_watch.scraper.pdf import parse_report
+from ddor_watch.scraper.pdf.parser import check_pdf_file
+from ddor_watch.scraper.pdf.sandbox import ParseLimits, parse_many, parse_sandboxed
 
 logger = logging.getLogger(__name__)
 
@@ -49,30 +50,39 @@ def record_changes(db: Database, report_id: int, replace: bool = False) -> bool:
     return store_changes(db, report_id, previous_id, diff(previous, load_snapshot(db, report_id)), replace=replace)
 
 
-def ingest_fetched(db: Database, fetched: FetchedDocument, backfill: bool = False) -> StoreResult:
-    """`fetched.bytes_path` is already in the archive. Parse, then store in one transaction."""
+def ingest_fetched(db: Database, fetched: FetchedDocument, limits: ParseLimits, backfill: bool = False) -> StoreResult:
+    """`fetched.bytes_path` is already in the archive. Parse (sandboxed), then store in one
+    transaction; a fetched document that does not parse is kept, quarantined."""
     if (existing := already_stored(db, fetched.sha256)) is not None:
         return existing
     try:
-        parsed = parse_report(fetched.bytes_path, display_name=fetched.url)
+        parsed = parse_sandboxed(fetched.bytes_path, display_name=fetched.url, limits=limits)
     except BadInput as error:
         logger.warning("quarantined %s: %s", fetched.url, error)
         return store_quarantined(db, fetched, str(error))
+    return _store_parsed(db, fetched, parsed, backfill)
+
+
+def _store_parsed(db: Database, fetched: FetchedDocument, parsed: ParsedReport, backfill: bool) -> StoreResult:
     result = store_report(db, fetched, parsed, backfill=backfill)
     if result.report_id is not None and result.status in {"stored", "revision"}:
         record_changes(db, result.report_id)
     return result
 
 
-def ingest_path(db: Database, data: DataDir, path: Path, backfill: bool = False,
+def ingest_path(db: Database, data: DataDir, path: Path, limits: ParseLimits | None = None, backfill: bool = False,
                 url: str | None = None) -> StoreResult:
-    if not path.is_file():
-        raise BadInput(f"{path}: no such file")
+    """A local file from a maintainer: refused (BadInput) unless it parses; nothing is archived
+    or quarantined for a file that is not a report, since the maintainer holds it already."""
+    sha256 = check_pdf_file(path)
+    if (existing := already_stored(db, sha256)) is not None:
+        return existing
+    parsed = parse_sandboxed(path, display_name=str(path), limits=limits or ParseLimits())
     sha256, archived, size = archive_file(data, path)
     fetched = FetchedDocument(url=url or path.resolve().as_uri(), sha256=sha256, bytes_path=str(archived),
                               etag=None, last_modified=None, fetched_at=dt.datetime.now(dt.UTC), size=size,
                               title=path.name)
-    return ingest_fetched(db, fetched, backfill=backfill)
+    return _store_parsed(db, fetched, parsed, backfill)
 
 
 @dataclass(frozen=True)
@@ -97,20 +107,17 @@ class FileOutcome:
 
 def ingest_files(settings: Settings, db: Database, paths: Iterable[Path]) -> Iterator[FileOutcome]:
     """Ingest local files one by one (a bad one never stops the rest); several files into an
-    empty database are a silent backfill. Quarantines are alerted."""
-    from ddor_watch.monitor.alerts import alert
+    empty database are a silent backfill."""
+    from ddor_watch.monitor.config import parse_limits
 
     paths = list(paths)
     backfill = count_reports(db) == 0 and len(paths) > 1
     for path in paths:
         try:
-            result = ingest_path(db, settings.data, path, backfill=backfill)
+            result = ingest_path(db, settings.data, path, parse_limits(settings), backfill=backfill)
         except BadInput as error:
             yield FileOutcome(path, None, str(error))
             continue
-        if result.status == "quarantined":
-            alert(db, settings, f"quarantined:{result.sha256}",
-                  f"Document {path.name} ({result.sha256[:12]}) was quarantined: {result.message}")
         yield FileOutcome(path, result)
 
 
@@ -123,7 +130,8 @@ def changes_for_period(db: Database, period_end: dt.date | None) -> list[Change]
     return load_changes(db, report_id)
 
 
-def reparse_all(db: Database, wrap: Callable[[list[ArchivedDocument]], Iterable[ArchivedDocument]] = list,
+def reparse_all(db: Database, limits: ParseLimits, workers: int | None = None,
+                wrap: Callable[[list[ArchivedDocument]], Iterable[ArchivedDocument]] = list,
                 ) -> list[tuple[str, str]]:
     """Re-parse every archived document with the current parser; rows replaced per document.
 
@@ -135,16 +143,16 @@ def reparse_all(db: Database, wrap: Callable[[list[ArchivedDocument]], Iterable[
     with db.session() as session:
         documents = [ArchivedDocument(d.id, d.sha256, d.archive_path, d.url or d.archive_path)
                      for d in session.scalars(select(Document).order_by(Document.id))]
+    # Parsing fans out to worker processes; storing stays here, one writer, in archive order.
     outcomes = []
-    for document_id, sha256, path, url in wrap(documents):
-        try:
-            parsed = parse_report(path, display_name=url)
-        except BadInput as error:
-            mark_quarantined(db, document_id, str(error))
-            outcomes.append((sha256, f"failed: {error}"))
+    results = parse_many(((d.path, d.url) for d in documents), limits, workers)
+    for document, parsed in zip(wrap(documents), results, strict=True):
+        if isinstance(parsed, BadInput):
+            mark_quarantined(db, document.id, str(parsed))
+            outcomes.append((document.sha256, f"failed: {parsed}"))
             continue
-        replace_report(db, document_id, parsed)
-        outcomes.append((sha256, "reparsed"))
+        replace_report(db, document.id, parsed)
+        outcomes.append((document.sha256, "reparsed"))
     for report_id in report_ids_in_order(db):
         record_changes(db, report_id, replace=True)
     return outcomes

@@ -18,6 +18,7 @@ from conftest import run_ddor
 from ddor_watch.db.models import DeclinedRow, Document, Jurisdiction, PolicyRow, Report, TopRow
 from ddor_watch.db.paths import DataDir
 from ddor_watch.monitor.ingest import ingest_path, reparse_all
+from ddor_watch.scraper.pdf.sandbox import ParseLimits
 from factories import make_truth, render_report, style_for_seed
 from factories.bad import plain_pdf
 
@@ -61,10 +62,18 @@ def test_different_bytes_for_a_stored_period_become_a_new_revision(db, data_dir,
     assert counts == {1: len(truth.declined), 2: len(truth.declined) - 1}
 
 
-def test_parse_failure_quarantines_the_document_and_writes_no_rows(db, data_dir, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    bad = tmp_path / "bad.pdf"
-    bad.write_bytes(plain_pdf(["An unrelated press release"]))
-    result = ingest_path(db, DataDir(data_dir), bad)
+def test_a_fetched_document_that_does_not_parse_is_quarantined_with_no_rows(db, data_dir) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from ddor_watch.db.archive import archive_bytes
+    from ddor_watch.db.records import FetchedDocument
+    from ddor_watch.monitor.ingest import ingest_fetched
+    from ddor_watch.scraper.pdf.sandbox import ParseLimits
+
+    sha256, path, size = archive_bytes(DataDir(data_dir), plain_pdf(["An unrelated press release"]))
+    fetched = FetchedDocument("https://www.ice.gov/doclib/ddor/x.pdf", sha256, str(path), None, None,
+                              dt.datetime.now(dt.UTC), size)
+    result = ingest_fetched(db, fetched, ParseLimits())
     assert result.status == "quarantined" and "not a DDOR" in result.message
     with db.session() as session:
         document = session.scalar(select(Document))
@@ -73,17 +82,18 @@ def test_parse_failure_quarantines_the_document_and_writes_no_rows(db, data_dir,
     assert (data_dir / "archive").exists()
 
 
-def test_cli_ingest_keeps_going_after_a_bad_file_and_exits_1(db_url, data_dir, tmp_path, report_pdf) -> None:  # type: ignore[no-untyped-def]
+def test_cli_ingest_keeps_going_after_a_bad_file_and_exits_2(db_url, data_dir, tmp_path, report_pdf) -> None:  # type: ignore[no-untyped-def]
     bad = tmp_path / "bad.pdf"
     bad.write_bytes(plain_pdf(["Nothing"]))
     good, _ = report_pdf(3)
     result = run_ddor("--db", db_url, "--data-dir", str(data_dir), "ingest", str(bad), str(good))
-    assert result.returncode == 1
-    assert "quarantined" in result.stderr
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [f"error: {bad}: no Section II (declined detainers) table found; "
+                                                  "not a DDOR"]
     assert "stored 2017-01-28 to 2017-02-03 revision 1" in result.stdout
     listing = run_ddor("--db", db_url, "--data-dir", str(data_dir), "history", "reports", "--format", "json")
     reports = json.loads(listing.stdout)
-    assert {r["status"] for r in reports} == {"ok", "quarantined"}
+    assert {r["status"] for r in reports} == {"ok"}, "a maintainer's own file is refused, not quarantined"
     ok = next(r for r in reports if r["status"] == "ok")
     for key in ("period_start", "period_end", "revision", "sha256", "declined_detainers",
                 "top_jurisdictions", "policies", "status"):
@@ -131,7 +141,7 @@ def test_reparse_all_reproduces_the_same_rows(db, data_dir, report_pdf) -> None:
     for seed in (6, 7):
         ingest_path(db, DataDir(data_dir), report_pdf(seed)[0])
     before = {m: _rows(db, m) for m in (TopRow, DeclinedRow, PolicyRow)}
-    outcomes = reparse_all(db)
+    outcomes = reparse_all(db, ParseLimits(), workers=2)
     assert [o for _, o in outcomes] == ["reparsed", "reparsed"]
     after = {m: _rows(db, m) for m in (TopRow, DeclinedRow, PolicyRow)}
     for model in before:
