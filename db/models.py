@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -84,6 +85,8 @@ class Report(Base):
     data_fidelity: Mapped[str | None] = mapped_column(Text)
     warnings: Mapped[list[Any]] = mapped_column(default=list)
     backfill: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Stored by a check and not yet rendered into the outbox: every cycle queues these.
+    publish_pending: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Word accounting (WordAccounting); null for reports parsed before it existed.
     words_total: Mapped[int | None] = mapped_column(Integer)
     words_placed: Mapped[int | None] = mapped_column(Integer)

@@ -46,6 +46,11 @@ class DataDir:
         return self.outbox / "alerts"
 
     @property
+    def scratch(self) -> Path:
+        """Temporary files of a running cycle; cleared by the next one."""
+        return self.root / "tmp"
+
+    @property
     def cycle_lock(self) -> Path:
         return self.root / "ddor-cycle.lock"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -64,7 +64,10 @@ def store_quarantined(db: Database, doc: FetchedDocument, error: str) -> StoreRe
         return already_stored(db, doc.sha256) or StoreResult("already_stored", doc.sha256, 0)
 
 
-def store_report(db: Database, doc: FetchedDocument, report: ParsedReport, backfill: bool = False) -> StoreResult:
+def store_report(db: Database, doc: FetchedDocument, report: ParsedReport, backfill: bool = False,
+                 publish: bool = False) -> StoreResult:
+    """Store one parsed document in one transaction. `publish` marks the report for the
+    outbox in that same transaction, so a crash before queueing cannot lose it."""
     for _attempt in range(3):
         try:
             with db.session() as session:
@@ -78,7 +81,7 @@ def store_report(db: Database, doc: FetchedDocument, report: ParsedReport, backf
                 revision = 1 + (session.scalar(
                     select(func.max(Report.revision)).where(Report.period_start == report.period_start,
                                                             Report.period_end == report.period_end)) or 0)
-                row = Report(document_id=document.id, revision=revision, backfill=backfill)
+                row = Report(document_id=document.id, revision=revision, backfill=backfill, publish_pending=publish)
                 _fill_report(row, report)
                 session.add(row)
                 session.flush()
@@ -193,3 +196,15 @@ def mark_quarantined(db: Database, document_id: int, error: str) -> None:
 def count_reports(db: Database) -> int:
     with db.session() as session:
         return session.scalar(select(func.count(Report.id))) or 0
+
+
+def reports_pending_publication(db: Database) -> list[int]:
+    """Reports stored by a check but not yet rendered into the outbox, oldest period first."""
+    with db.session() as session:
+        return list(session.scalars(select(Report.id).where(Report.publish_pending.is_(True))
+                                    .order_by(Report.period_end, Report.revision)))
+
+
+def mark_queued(db: Database, report_id: int) -> None:
+    with db.session() as session:
+        session.execute(update(Report).where(Report.id == report_id).values(publish_pending=False))

@@ -10,7 +10,7 @@ import logging
 from dataclasses import dataclass, field
 
 from ddor_watch.db.records import CrawlResult
-from ddor_watch.db.runs import finish_run, known_urls, save_url_states, start_run
+from ddor_watch.db.runs import abandon_stale_runs, finish_run, known_urls, save_url_states, start_run
 from ddor_watch.db.session import Database
 from ddor_watch.db.store import StoreResult, count_reports
 from ddor_watch.monitor.alerts import alert
@@ -70,6 +70,8 @@ def _consecutive_failures(db: Database) -> int:
 def run_check(config: Settings, db: Database, sources: list[str] | None = None, publish: bool = True,
               dry_run: bool | None = None) -> CheckSummary:
     with cycle_lock(config.data):
+        # Holding the lock, no other cycle is running: a 'running' run is a dead one's.
+        abandon_stale_runs(db)
         run_id = start_run(db, "check")
         try:
             return _cycle(config, db, run_id, sources, publish, dry_run)

@@ -50,7 +50,8 @@ def record_changes(db: Database, report_id: int, replace: bool = False) -> bool:
     return store_changes(db, report_id, previous_id, diff(previous, load_snapshot(db, report_id)), replace=replace)
 
 
-def ingest_fetched(db: Database, fetched: FetchedDocument, limits: ParseLimits, backfill: bool = False) -> StoreResult:
+def ingest_fetched(db: Database, fetched: FetchedDocument, limits: ParseLimits, backfill: bool = False,
+                   publish: bool = True) -> StoreResult:
     """`fetched.bytes_path` is already in the archive. Parse (sandboxed), then store in one
     transaction; a fetched document that does not parse is kept, quarantined."""
     if (existing := already_stored(db, fetched.sha256)) is not None:
@@ -60,11 +61,12 @@ def ingest_fetched(db: Database, fetched: FetchedDocument, limits: ParseLimits, 
     except BadInput as error:
         logger.warning("quarantined %s: %s", fetched.url, error)
         return store_quarantined(db, fetched, str(error))
-    return _store_parsed(db, fetched, parsed, backfill)
+    return _store_parsed(db, fetched, parsed, backfill, publish)
 
 
-def _store_parsed(db: Database, fetched: FetchedDocument, parsed: ParsedReport, backfill: bool) -> StoreResult:
-    result = store_report(db, fetched, parsed, backfill=backfill)
+def _store_parsed(db: Database, fetched: FetchedDocument, parsed: ParsedReport, backfill: bool,
+                  publish: bool) -> StoreResult:
+    result = store_report(db, fetched, parsed, backfill=backfill, publish=publish)
     if result.report_id is not None and result.status in {"stored", "revision"}:
         record_changes(db, result.report_id)
     return result
@@ -82,7 +84,7 @@ def ingest_path(db: Database, data: DataDir, path: Path, limits: ParseLimits | N
     fetched = FetchedDocument(url=url or path.resolve().as_uri(), sha256=sha256, bytes_path=str(archived),
                               etag=None, last_modified=None, fetched_at=dt.datetime.now(dt.UTC), size=size,
                               title=path.name)
-    return _store_parsed(db, fetched, parsed, backfill)
+    return _store_parsed(db, fetched, parsed, backfill, publish=False)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from ddor_watch.db.outbox import peek_due
 from ddor_watch.db.records import ChannelName, DeliveryOutcome, MessageStatus
 from ddor_watch.db.session import Database
 from ddor_watch.db.snapshots import load_snapshot, report_for_period
+from ddor_watch.db.store import mark_queued, reports_pending_publication
 from ddor_watch.monitor.alerts import alert, alert_on_outcomes
 from ddor_watch.monitor.config import Settings, publish_settings
 from ddor_watch.monitor.lock import cycle_lock
@@ -24,6 +25,9 @@ logger = logging.getLogger(__name__)
 
 def enqueue(settings: Settings, db: Database, report_id: int, include_silent: bool = False) -> Enqueued:
     queued = enqueue_report(settings.data, db, report_id, include_silent=include_silent)
+    if queued.map_error:
+        alert(db, settings, f"map-failed:{report_id}", f"The map for report {report_id} could not be drawn "
+              f"({queued.map_error}); its messages go out without it.")
     if queued.status == MessageStatus.HELD:
         alert(db, settings, f"held:{report_id}", f"Messages for report {report_id} are held for review: "
               f"{queued.hold_reason}. Release with `ddor publish approve` or drop with `ddor publish reject`.")
@@ -39,11 +43,14 @@ def deliver(settings: Settings, db: Database, only: ChannelName | None = None, d
     return outcomes
 
 
-def publish_new_reports(settings: Settings, db: Database, report_ids: list[int], dry_run: bool | None = None,
-                        include_silent: bool = False) -> list[str]:
+def publish_new_reports(settings: Settings, db: Database, report_ids: list[int] | None = None,
+                        dry_run: bool | None = None, include_silent: bool = False) -> list[str]:
+    """Queue the given reports and every report still marked for publication (a cycle that
+    died between storing and queueing left it so), then deliver what is due."""
     lines = []
-    for report_id in report_ids:
+    for report_id in dict.fromkeys([*(report_ids or []), *reports_pending_publication(db)]):
         queued = enqueue(settings, db, report_id, include_silent=include_silent)
+        mark_queued(db, report_id)
         lines.append(f"queued report {report_id} ({queued.kind}) for {', '.join(queued.channels) or 'nothing new'}: "
                      f"{queued.status}" + (f" ({queued.hold_reason})" if queued.hold_reason else ""))
     lines += [str(outcome) for outcome in deliver(settings, db, dry_run=dry_run)]

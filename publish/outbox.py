@@ -54,6 +54,7 @@ class Enqueued:
     hold_reason: str | None
     channels: tuple[ChannelName, ...]
     map_path: str | None
+    map_error: str | None = None    # the map could not be drawn: the messages go out text-only
 
 
 def _status(db: Database, report_id: int, warnings: tuple[str, ...], backfill: bool,
@@ -73,6 +74,7 @@ def enqueue_report(data: DataDir, db: Database, report_id: int, include_silent: 
     kind = MessageKind.CORRECTION if current.revision > 1 else MessageKind.REPORT
     if all(has_message(db, report_id, channel, kind) for channel in ChannelName):
         return Enqueued(report_id, kind, "already queued", None, (), None)
+    map_error: str | None = None
     status, reason = _status(db, report_id, current.warnings, current.backfill, include_silent)
     context = build_context(current, previous, changes)
     map_path: str | None = None
@@ -81,8 +83,9 @@ def enqueue_report(data: DataDir, db: Database, report_id: int, include_silent: 
         output = data.maps / f"{current.period_end}-r{current.revision}.png"
         result = render_map(map_data(current, newly_listed_keys(changes)), output, data.cache)
         map_path, alt = str(result.path), result.alt_text
-    except (OSError, ValueError) as error:  # the posts still go out, text-only
+    except Exception as error:  # a degradation boundary: the report goes out text-only, never not at all
         logger.error("map for report %s failed: %s", report_id, error, exc_info=True)
+        map_error = f"{type(error).__name__}: {error}"
     link = current.source_url
     done: list[ChannelName] = []
     for channel in SOCIAL_CHANNELS:
@@ -102,7 +105,7 @@ def enqueue_report(data: DataDir, db: Database, report_id: int, include_silent: 
         if add_message(db, Message(report_id, ChannelName.EMAIL, kind, (text,), subject, html, map_path, alt, link),
                        status, reason, active_subscribers(db)):
             done.append(ChannelName.EMAIL)
-    return Enqueued(report_id, kind, status, reason, tuple(done), map_path)
+    return Enqueued(report_id, kind, status, reason, tuple(done), map_path, map_error)
 
 
 def _retry_at(attempts: int, error: PublishError | None) -> dt.datetime:

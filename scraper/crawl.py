@@ -7,6 +7,9 @@ contains memory and crashes (ECOSYSTEM.md §1); it costs under a second per craw
 
 from __future__ import annotations
 
+import ctypes
+import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -20,13 +23,29 @@ def _failed(message: str) -> CrawlResult:
     return CrawlResult((), (), (), 0, 0, 0, (message,))
 
 
+def _die_with_parent() -> None:
+    """In the child, before exec: SIGKILL when the parent dies (Linux prctl PR_SET_PDEATHSIG),
+    so a killed daemon or check leaves no crawl running on its own."""
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)
+    except OSError:
+        pass  # not Linux: the crawl timeout still bounds the child
+
+
 def run_crawl(job: CrawlJob, timeout: float = 900.0) -> CrawlResult:
-    with tempfile.TemporaryDirectory(prefix="ddor-crawl-") as tmp:
+    # Crawl scratch space lives in the data dir; the caller holds the cycle lock, so any
+    # folder left there is a killed crawl's and can go.
+    scratch = Path(job.data_dir) / "tmp"
+    for stale in scratch.glob("ddor-crawl-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    scratch.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="ddor-crawl-", dir=scratch) as tmp:
         job_path, out_path = Path(tmp) / "job.json", Path(tmp) / "result.json"
         job.dump(job_path)
         try:
             child = subprocess.run([sys.executable, "-m", "ddor_watch.scraper.crawl", str(job_path), str(out_path)],
-                                   capture_output=True, text=True, timeout=timeout)
+                                   capture_output=True, text=True, timeout=timeout,
+                                   preexec_fn=_die_with_parent)  # noqa: PLW1509 (no threads touch the fork)
         except subprocess.TimeoutExpired:
             return _failed(f"crawl timed out after {timeout:.0f} s")
         if not out_path.exists():
