@@ -133,6 +133,12 @@ def mark_sent(db: Database, delivery_id: int, remote_id: str | None, *, duplicat
             sent_at=utcnow(), last_error=None))
 
 
+def mark_possibly_sent(db: Database, delivery_id: int, note: str) -> None:
+    with db.session() as session:
+        session.execute(update(Delivery).where(Delivery.id == delivery_id).values(
+            state=DeliveryState.POSSIBLY_SENT, note=note, last_error=None))
+
+
 def mark_retry(db: Database, delivery_id: int, error: str, at: dt.datetime) -> None:
     with db.session() as session:
         session.execute(update(Delivery).where(Delivery.id == delivery_id).values(

@@ -66,6 +66,7 @@ class DeliveryState(StrEnum):
     SENT = "sent"
     DUPLICATE = "duplicate"
     DRY_RUN = "dry_run"
+    POSSIBLY_SENT = "possibly_sent"   # interrupted past the point of no return (email): never resent
     FAILED = "failed"
     DROPPED = "dropped"
 
@@ -279,6 +280,7 @@ class OutcomeKind(StrEnum):
     SENT = "sent"
     DUPLICATE = "duplicate"
     DRY_RUN = "dry run"
+    POSSIBLY_SENT = "possibly sent"
     RETRY = "retry"
     FAILED = "failed"
 
@@ -305,7 +307,7 @@ class DeliveryOutcome:
 
     @property
     def needs_attention(self) -> bool:
-        return self.kind is OutcomeKind.FAILED or self.unexpected
+        return self.kind in (OutcomeKind.FAILED, OutcomeKind.POSSIBLY_SENT) or self.unexpected
 
     def __str__(self) -> str:
         if self.kind is OutcomeKind.RETRY:

@@ -7,6 +7,7 @@ import logging
 
 from sqlalchemy.exc import IntegrityError
 
+from ddor_watch.db.errors import PublishError
 from ddor_watch.db.models import Alert
 from ddor_watch.db.records import DeliveryOutcome
 from ddor_watch.db.session import Database
@@ -28,7 +29,7 @@ def alert(db: Database, settings: Settings, problem: str, message: str, today: d
     logger.warning("ALERT %s: %s", problem, message)
     try:
         send_alert(smtp_settings(settings), settings.alert_email, settings.data.alerts, problem, message, day)
-    except OSError as error:  # the alert is in the log and the table even if mail is down
+    except (OSError, PublishError) as error:  # the alert is in the log and the table even if mail is down
         logger.error("could not email alert %s: %s", problem, error)
     return True
 
@@ -37,6 +38,7 @@ def alert_on_outcomes(db: Database, settings: Settings, outcomes: list[DeliveryO
     """Failed deliveries, and channels that raised something unforeseen, reach the maintainers."""
     for outcome in outcomes:
         if outcome.needs_attention:
-            what = "failed for good" if outcome.kind == "failed" else "hit an unexpected error"
+            what = {"failed": "failed for good", "possibly sent": "may have gone out (not resent)"}.get(
+                outcome.kind, "hit an unexpected error")
             alert(db, settings, f"delivery-{outcome.kind}:{outcome.channel}:{outcome.delivery_id}",
                   f"Delivery {what} ({outcome.label}): {outcome.detail}")

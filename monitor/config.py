@@ -236,6 +236,15 @@ def _validated(build: Any) -> Settings:
     return settings
 
 
+def _known_variable(key: str) -> bool:
+    """A setting's variable, its `_FILE` twin when it is a secret, or DDOR_CONFIG."""
+    name = key.removeprefix(ENV_PREFIX).lower()
+    if name in Settings.model_fields or key == f"{ENV_PREFIX}CONFIG":
+        return True
+    base = name.removesuffix("_file")
+    return name.endswith("_file") and base in Settings.model_fields and is_secret(Settings.model_fields[base])
+
+
 def load_config(environ: Mapping[str, str] | None = None, toml_path: str | Path | None = None, *,
                 read_default_file: bool = True) -> Settings:
     """Settings from an environment mapping (default: os.environ) and a TOML file.
@@ -250,8 +259,7 @@ def load_config(environ: Mapping[str, str] | None = None, toml_path: str | Path 
     if named and not path.is_file():
         raise BadInput(f"{path}: no such config file")
     use_file = path.is_file() and (bool(named) or read_default_file)
-    unknown = [key for key in env if key.startswith(ENV_PREFIX) and key != f"{ENV_PREFIX}CONFIG"
-               and key.removesuffix("_FILE").removeprefix(ENV_PREFIX).lower() not in Settings.model_fields]
+    unknown = [key for key in env if key.startswith(ENV_PREFIX) and not _known_variable(key)]
     if unknown:
         raise BadInput(f"{unknown[0]}: unknown setting (see `ddor config show` for the names)")
 

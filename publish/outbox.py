@@ -21,6 +21,7 @@ from ddor_watch.db.outbox import (
     claim_due,
     has_message,
     mark_failed,
+    mark_possibly_sent,
     mark_retry,
     mark_sent,
     save_progress,
@@ -134,6 +135,9 @@ def deliver_one(db: Database, channel: Channel, item: PendingDelivery, max_attem
         logger.error("unexpected error delivering %s", item.message.channel, exc_info=True)
         detail, permanent, unexpected = f"{type(error).__name__}: {error}", False, True
     else:
+        if result.uncertain:
+            mark_possibly_sent(db, item.delivery_id, result.note or "outcome unknown")
+            return outcome(OutcomeKind.POSSIBLY_SENT, result.note)
         mark_sent(db, item.delivery_id, result.remote_id, duplicate=result.duplicate, note=result.note,
                   dry_run=result.dry_run)
         kind = OutcomeKind.DRY_RUN if result.dry_run else OutcomeKind.DUPLICATE if result.duplicate \

@@ -118,3 +118,10 @@ def test_slices_never_show_credentials() -> None:
                            read_default_file=False)
     shown = repr(publish_settings(settings)) + repr(settings)
     assert "cs-very-secret" not in shown and "pw-secret" not in shown
+
+
+def test_a_setting_named_like_a_file_is_not_mistaken_for_a_secret_file() -> None:
+    from ddor_watch.monitor.config import load_config
+
+    settings = load_config(environ={"DDOR_SMTP_CA_FILE": "/etc/ssl/relay.pem"}, read_default_file=False)
+    assert settings.smtp_ca_file == "/etc/ssl/relay.pem"

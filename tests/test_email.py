@@ -222,3 +222,67 @@ def test_a_jurisdiction_named_script_is_escaped_in_html(db, mail_config, smtp, d
     [str(o) for o in deliver(mail_config, db, "email")]
     html = _parse(smtp.messages[0][1]).get_payload()[1].get_payload()[0].get_content()
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+_KILLED_AFTER_SMTP_ACCEPTED = """
+import json, os, signal, smtplib, sys
+from ddor_watch.db.session import open_database
+from ddor_watch.monitor.config import load_config
+from ddor_watch.monitor.publishing import deliver
+
+original = smtplib.SMTP.send_message
+
+def send_then_die(self, *args, **kwargs):
+    original(self, *args, **kwargs)        # the server has the message ...
+    os.kill(os.getpid(), signal.SIGKILL)   # ... and the publisher dies before recording it
+
+smtplib.SMTP.send_message = send_then_die
+settings = load_config(environ=json.loads(sys.argv[1]), read_default_file=False)
+deliver(settings, open_database(settings.db_url), "email")
+"""
+
+
+def test_an_email_interrupted_after_data_is_possibly_sent_and_alerted_never_resent(
+        db, mail_config, smtp, week2) -> None:  # type: ignore[no-untyped-def]
+    import json
+    import subprocess
+    import sys
+
+    from ddor_watch.db.models import Alert
+
+    enqueue_report(mail_config.data, db, week2)
+    env = {"DDOR_DATA_DIR": str(mail_config.data_dir), "DDOR_DATABASE_URL": db.engine.url.render_as_string(False),
+           "DDOR_PUBLISH_ENABLED": "true", "DDOR_SMTP_HOST": "127.0.0.1", "DDOR_SMTP_PORT": str(smtp.port),
+           "DDOR_SMTP_CA_FILE": str(smtp.cert), "DDOR_UNSUBSCRIBE_SECRET": "s3cret"}
+    killed = subprocess.run([sys.executable, "-c", _KILLED_AFTER_SMTP_ACCEPTED, json.dumps(env)],
+                            capture_output=True, timeout=120)
+    assert killed.returncode == -9, killed.stderr.decode()[-2000:]
+    assert len(smtp.messages) == 1
+    outcomes = deliver(mail_config, db, "email")
+    assert sorted(o.kind for o in outcomes) == ["possibly sent", "sent"]
+    assert len(smtp.messages) == 2, "the interrupted one is not sent again; the other goes out once"
+    with db.session() as session:
+        states = sorted(d.state for d in session.scalars(select(Delivery).join(MessageRow).where(
+            MessageRow.channel == "email")))
+        assert states == ["possibly_sent", "sent"]
+        assert any(a.problem.startswith("delivery-possibly sent:email") for a in session.scalars(select(Alert)))
+    assert deliver(mail_config, db, "email") == []
+
+
+def test_an_email_interrupted_before_data_is_simply_sent(db, mail_config, smtp, week2) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import update
+
+    enqueue_report(mail_config.data, db, week2)
+    with db.session() as session:   # as a publisher killed while connecting would leave it
+        session.execute(update(Delivery).values(state="sending", attempts=1))
+    outcomes = deliver(mail_config, db, "email")
+    assert [o.kind for o in outcomes] == ["sent", "sent"] and len(smtp.messages) == 2
+
+
+def test_smtp_login_is_refused_without_tls_to_a_remote_server(db, mail_config, week2) -> None:  # type: ignore[no-untyped-def]
+    remote = mail_config.with_overrides(smtp_security="none", smtp_host="smtp.invalid", smtp_username="ddor",
+                                        smtp_password="pw")
+    enqueue_report(remote.data, db, week2)
+    outcomes = deliver(remote, db, "email")
+    assert outcomes and all(o.kind == "failed" and "refusing to send the SMTP password unencrypted" in (o.detail or "")
+                            for o in outcomes)

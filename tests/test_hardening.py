@@ -48,3 +48,69 @@ def test_reparse_all_runs_in_parallel_workers_and_keeps_archive_order(db, data_d
     stored = [ingest_path(db, DataDir(data_dir), path).sha256 for path in paths]
     outcomes = reparse_all(db, ParseLimits(), workers=2)
     assert [sha for sha, _ in outcomes] == stored and {o for _, o in outcomes} == {"reparsed"}
+
+
+_CRASHING_CHECK = """
+import json, os, signal, sys
+import importlib
+from ddor_watch.db.session import open_database
+from ddor_watch.monitor.config import load_config
+from ddor_watch.monitor.cycle import run_check
+module, name, env = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+
+def die(*args, **kwargs):
+    os.kill(os.getpid(), signal.SIGKILL)
+
+setattr(importlib.import_module(module), name, die)
+settings = load_config(environ=env, read_default_file=False)
+run_check(settings, open_database(settings.db_url))
+"""
+
+CRASH_POINTS = {
+    "stored, not yet queued": ("ddor_watch.monitor.publishing", "reports_pending_publication"),
+    "rendered, not yet marked queued": ("ddor_watch.monitor.publishing", "mark_queued"),
+    "sent, not yet recorded": ("ddor_watch.publish.outbox", "mark_sent"),
+}
+
+
+@pytest.mark.parametrize("point", sorted(CRASH_POINTS))
+def test_a_check_killed_between_two_steps_loses_nothing_and_sends_nothing_twice(
+        point: str, config, db, data_dir) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+    import json
+    import subprocess
+    import sys
+
+    from sqlalchemy import select
+
+    from ddor_watch.db.models import Delivery, MessageRow, Report, Run
+    from ddor_watch.monitor.cycle import run_check
+    from ddor_watch.monitor.samples.newsroom import ReplicaServer, ReplicaSite
+    from ddor_watch.monitor.samples.series import series
+    from factories import render_report
+
+    site = ReplicaSite()
+    (name1, truth1), (name2, truth2) = series()[:2]
+    site.add_report(name1, render_report(truth1)[0], "week 1", dt.date(2017, 3, 20))
+    with ReplicaServer(site) as server:
+        env = {"DDOR_DATA_DIR": str(data_dir), "DDOR_DATABASE_URL": str(db.engine.url.render_as_string(False)),
+               "DDOR_START_URLS": server.start_urls[0], "DDOR_LANDING_URLS": server.landing_urls[0],
+               "DDOR_DOWNLOAD_DELAY": "0", "DDOR_RETRY_BACKOFF": "0.05"}
+        settings = config.with_overrides(**{k.removeprefix("DDOR_").lower(): v for k, v in env.items()})
+        assert run_check(settings, db).status == "ok"   # week 1: the silent baseline
+        site.add_report(name2, render_report(truth2)[0], "week 2", dt.date(2017, 3, 27))
+        module, function = CRASH_POINTS[point]
+        killed = subprocess.run([sys.executable, "-c", _CRASHING_CHECK, module, function, json.dumps(env)],
+                                capture_output=True, timeout=180)
+        assert killed.returncode == -9, killed.stderr.decode()[-2000:]
+        assert run_check(settings, db).status == "ok"   # the next cycle, as the scheduler would run it
+    with db.session() as session:
+        week2 = session.scalar(select(Report).where(Report.revision == 1).order_by(Report.period_end.desc()))
+        assert week2 is not None and not week2.publish_pending
+        messages = list(session.scalars(select(MessageRow).where(MessageRow.report_id == week2.id)))
+        assert sorted(m.channel for m in messages) == ["bluesky", "email", "mastodon", "x"], "queued once each"
+        states = [d.state for m in messages for d in session.scalars(select(Delivery).where(
+            Delivery.message_id == m.id))]
+        assert states and set(states) == {"dry_run"}
+        assert not list(session.scalars(select(Run).where(Run.status == "running"))), "stale runs are closed"
+    assert not list((data_dir / "tmp").glob("ddor-crawl-*")), "a killed crawl's scratch folder is cleared"

@@ -18,6 +18,9 @@ class SendResult:
     duplicate: bool = False
     note: str | None = None
     dry_run: bool = False
+    # Whether it went out is unknown (a resumed attempt had reached the point of no return):
+    # recorded as possibly sent, never retried, and the maintainers are told.
+    uncertain: bool = False
 
 
 class Channel(Protocol):

@@ -47,7 +47,17 @@ def build_email(email_from: str, item: PendingDelivery, unsubscribe_url: str,
     return mail
 
 
-def smtp_send(smtp: SmtpSettings, mail: EmailMessage) -> None:
+# Written to the delivery before SMTP DATA: a resumed delivery that finds it may have gone out.
+DATA_STARTED = "smtp-data"
+_LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+
+
+def smtp_send(smtp: SmtpSettings, mail: EmailMessage, before_data: Callable[[], None] | None = None) -> None:
+    """Send one message. `before_data` runs after the connection, TLS and login succeeded and
+    just before the message is handed over: past it, the server may have the message."""
+    if smtp.username and smtp.security is SmtpSecurity.NONE and smtp.host not in _LOOPBACK:
+        raise PublishError("email", f"refusing to send the SMTP password unencrypted to {smtp.host}; set "
+                           "DDOR_SMTP_SECURITY to starttls or tls", permanent=True)
     context = ssl.create_default_context(cafile=smtp.ca_file or None)
     if smtp.security is SmtpSecurity.TLS:
         client: smtplib.SMTP = smtplib.SMTP_SSL(smtp.host, smtp.port, timeout=30, context=context)
@@ -58,6 +68,8 @@ def smtp_send(smtp: SmtpSettings, mail: EmailMessage) -> None:
             client.starttls(context=context)
         if smtp.username:
             client.login(smtp.username, smtp.password)
+        if before_data is not None:
+            before_data()
         client.send_message(mail)
 
 
@@ -72,9 +84,13 @@ class EmailChannel:
         return build_email(self.smtp.email_from, item, self.unsubscribe_url(item.recipient))
 
     def send(self, item: PendingDelivery, progress: Progress) -> SendResult:
+        if item.resuming and DATA_STARTED in item.remote_parts:
+            # SMTP has no idempotency key: resending could deliver it twice. At most once.
+            return SendResult(None, note="an earlier attempt was interrupted after handing the message to the "
+                                         "SMTP server; it may have been delivered", uncertain=True)
         mail = self.build(item)
         try:
-            smtp_send(self.smtp, mail)
+            smtp_send(self.smtp, mail, before_data=lambda: progress([DATA_STARTED]))
         except smtplib.SMTPRecipientsRefused as error:
             raise PublishError("email", f"recipient refused: {error.recipients}", permanent=True) from None
         except smtplib.SMTPResponseException as error:
