@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from ddor_watch.db.errors import DdorError
+from ddor_watch.db.inert import terminal_safe
 from ddor_watch.monitor import cli_data, cli_ops
 from ddor_watch.monitor.cli_state import State
 from ddor_watch.monitor.config import load_config
@@ -57,7 +58,7 @@ def main(argv: list[str] | None = None) -> Any:
     except DdorError as error:
         if debug:
             logger.exception("failed")
-        click.echo(f"error: {error}", err=True)
+        click.echo(terminal_safe(f"error: {error}"), err=True)
         sys.exit(error.exit_code)
     except KeyboardInterrupt:
         sys.exit(130)

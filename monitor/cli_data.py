@@ -12,7 +12,7 @@ from typing import TypeVar
 import click
 
 from ddor_watch.db.errors import BadInput
-from ddor_watch.monitor.cli_state import State, parse_date, pass_state
+from ddor_watch.monitor.cli_state import State, echo, parse_date, pass_state
 
 T = TypeVar("T")
 
@@ -36,9 +36,9 @@ def parse(state: State, file: Path, fmt: str) -> None:
 
     report = parse_sandboxed(file, limits=parse_limits(state.settings))
     if fmt == "json":
-        click.echo(json.dumps(report_to_json(report), indent=2, ensure_ascii=False))
+        echo(json.dumps(report_to_json(report), indent=2, ensure_ascii=False))
     else:
-        click.echo(report_to_table(report))
+        echo(report_to_table(report))
 
 
 @click.command()
@@ -62,11 +62,11 @@ def ingest(state: State, files: tuple[Path, ...], reparse_all: bool) -> None:
 
         workers = state.settings.parse_workers or None
         for sha256, outcome in reparse(state.db, parse_limits(state.settings), workers, bar):
-            click.echo(f"{sha256[:12]}  {outcome}")
+            echo(f"{sha256[:12]}  {outcome}")
             failed += outcome.startswith("failed")
     with _progress(list(files), "ingesting") as paths:
         for result in ingest_files(state.settings, state.db, paths):
-            click.echo(str(result), err=result.failed)
+            echo(str(result), err=result.failed)
             refused += result.failed
     if failed:
         sys.exit(1)
@@ -85,12 +85,12 @@ def diff_command(state: State, period_end: str | None, fmt: str) -> None:
 
     changes = changes_for_period(state.db, parse_date(period_end))
     if fmt == "json":
-        click.echo(json.dumps([c.__dict__ for c in changes], indent=2, ensure_ascii=False))
+        echo(json.dumps([c.__dict__ for c in changes], indent=2, ensure_ascii=False))
     else:
         for change in changes:
-            click.echo(f"- {describe_change(change)}")
+            echo(f"- {describe_change(change)}")
         if not changes:
-            click.echo("no changes")
+            echo("no changes")
 
 
 @click.command()
@@ -102,7 +102,7 @@ def history(state: State, what: str, fmt: str) -> None:
     from ddor_watch.db.history import history as query
     from ddor_watch.monitor.output import render_rows
 
-    click.echo(render_rows(*query(state.db, what), fmt))
+    echo(render_rows(*query(state.db, what), fmt))
 
 
 @click.command("map")
@@ -114,8 +114,8 @@ def map_command(state: State, period_end: str | None, output: Path) -> None:
     from ddor_watch.monitor.publishing import map_for_period
 
     result = map_for_period(state.settings, state.db, parse_date(period_end), output)
-    click.echo(f"{output} ({result.width}x{result.height}, {result.size:,} bytes)")
-    click.echo(f"alt: {result.alt_text}")
+    echo(f"{output} ({result.width}x{result.height}, {result.size:,} bytes)")
+    echo(f"alt: {result.alt_text}")
 
 
 @click.group("db")
@@ -130,7 +130,7 @@ def db_upgrade(state: State) -> None:
     from ddor_watch.db.session import make_engine, upgrade
 
     upgrade(state.settings.db_url, make_engine(state.settings.db_url))
-    click.echo("database at the newest schema")
+    echo("database at the newest schema")
 
 
 @click.group("config")
@@ -147,10 +147,10 @@ def config_show(state: State, fmt: str) -> None:
     from ddor_watch.monitor.config import settings_table, shown
 
     if fmt == "markdown":
-        click.echo("\n".join(settings_table()))
+        echo("\n".join(settings_table()))
         return
     for env, value, _help in shown(state.settings):
-        click.echo(f"{env:<30} {value}")
+        echo(f"{env:<30} {value}")
 
 
 COMMANDS = (parse, ingest, diff_command, history, map_command, db_group, config_group)

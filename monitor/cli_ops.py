@@ -9,7 +9,7 @@ import click
 
 from ddor_watch.db.errors import BadInput
 from ddor_watch.db.records import ChannelName, MessageStatus
-from ddor_watch.monitor.cli_state import State, parse_date, pass_state
+from ddor_watch.monitor.cli_state import State, echo, parse_date, pass_state
 
 
 @click.command()
@@ -25,9 +25,9 @@ def check(state: State, sources: tuple[str, ...], dry_run: bool, no_publish: boo
     summary = run_check(state.settings, state.db, list(sources) or None, publish=not no_publish,
                         dry_run=True if dry_run else None)
     for line in describe_summary(state.db, summary):
-        click.echo(line)
+        echo(line)
     for error in summary.crawl.errors:
-        click.echo(f"error: {error}", err=True)
+        echo(f"error: {error}", err=True)
     if summary.status != "ok":
         sys.exit(1)
 
@@ -59,13 +59,13 @@ def publish(ctx: click.Context, dry_run: bool, channel: str | None) -> None:
     only = ChannelName(channel) if channel else None
     if dry_run:
         for line in preview(state.settings, state.db, only):
-            click.echo(line)
+            echo(line)
         return
     outcomes = deliver_now(state.settings, state.db, only)
     for outcome in outcomes:
-        click.echo(str(outcome))
+        echo(str(outcome))
     if not outcomes:
-        click.echo("nothing to deliver")
+        echo("nothing to deliver")
     if any(outcome.needs_attention for outcome in outcomes):
         sys.exit(1)
 
@@ -79,7 +79,7 @@ def publish_list(state: State, status: str | None) -> None:
     from ddor_watch.monitor.output import render_rows
 
     rows = list_messages(state.db, MessageStatus(status) if status else None)
-    click.echo(render_rows(["id", "report", "channel", "kind", "status", "reason"], rows, "table"))
+    echo(render_rows(["id", "report", "channel", "kind", "status", "reason"], rows, "table"))
 
 
 @publish.command("approve")
@@ -104,7 +104,7 @@ def _set_status(state: State, ids: tuple[int, ...], status: MessageStatus) -> No
     for message_id in ids:
         if not set_message_status(state.db, message_id, status):
             raise BadInput(f"no message {message_id} (see `ddor publish list`)")
-        click.echo(f"message {message_id}: {status}")
+        echo(f"message {message_id}: {status}")
 
 
 @publish.command("enqueue")
@@ -120,7 +120,7 @@ def publish_enqueue(state: State, period_end: str | None, include_silent: bool) 
     if report_id is None:
         raise BadInput("no stored report")
     queued = enqueue(state.settings, state.db, report_id, include_silent=include_silent)
-    click.echo(f"report {report_id}: {queued.status}; new messages for {', '.join(queued.channels) or 'none'}")
+    echo(f"report {report_id}: {queued.status}; new messages for {', '.join(queued.channels) or 'none'}")
 
 
 @click.group()
@@ -135,7 +135,7 @@ def subscribers_add(state: State, emails: tuple[str, ...]) -> None:
     from ddor_watch.db.subscribers import add_subscriber
 
     for email in emails:
-        click.echo(add_subscriber(state.db, email))
+        echo(add_subscriber(state.db, email))
 
 
 @subscribers.command("remove")
@@ -145,7 +145,7 @@ def subscribers_remove(state: State, emails: tuple[str, ...]) -> None:
     from ddor_watch.db.subscribers import remove_subscriber
 
     for email in emails:
-        click.echo(remove_subscriber(state.db, email))
+        echo(remove_subscriber(state.db, email))
 
 
 @subscribers.command("list")
@@ -155,7 +155,7 @@ def subscribers_list(state: State, fmt: str) -> None:
     from ddor_watch.db.subscribers import list_subscribers
     from ddor_watch.monitor.output import render_rows
 
-    click.echo(render_rows(["email", "status", "created_at"], list_subscribers(state.db), fmt))
+    echo(render_rows(["email", "status", "created_at"], list_subscribers(state.db), fmt))
 
 
 @subscribers.command("unsubscribe")
@@ -166,7 +166,7 @@ def subscribers_unsubscribe(state: State, token: str) -> None:
     from ddor_watch.monitor.config import publish_settings
     from ddor_watch.publish.unsubscribe import unsubscribe
 
-    click.echo(f"{unsubscribe(publish_settings(state.settings).unsubscribe, state.db, token)} unsubscribed")
+    echo(f"{unsubscribe(publish_settings(state.settings).unsubscribe, state.db, token)} unsubscribed")
 
 
 @click.command()
@@ -179,7 +179,7 @@ def serve(state: State, host: str, port: int) -> None:
     from ddor_watch.publish.unsubscribe import serve as make_server
 
     server = make_server(publish_settings(state.settings).unsubscribe, state.db, host, port)
-    click.echo(f"unsubscribe endpoint on http://{host}:{server.server_address[1]}/unsubscribe")
+    echo(f"unsubscribe endpoint on http://{host}:{server.server_address[1]}/unsubscribe")
     try:
         server.serve_forever()
     finally:
@@ -194,7 +194,7 @@ def status(state: State, fmt: str) -> None:
     from ddor_watch.monitor.status import status_report
 
     text, healthy = status_report(state.settings, state.db, fmt)
-    click.echo(text)
+    echo(text)
     if not healthy:
         sys.exit(1)
 

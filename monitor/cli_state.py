@@ -8,6 +8,7 @@ import datetime as dt
 import click
 
 from ddor_watch.db.errors import BadInput
+from ddor_watch.db.inert import terminal_safe
 from ddor_watch.db.session import Database, open_database
 from ddor_watch.monitor.config import Settings
 
@@ -26,6 +27,11 @@ class State:
 
 
 pass_state = click.make_pass_decorator(State)
+
+
+def echo(text: str, err: bool = False) -> None:
+    """click.echo with control characters escaped: document text must not steer a terminal."""
+    click.echo(terminal_safe(text), err=err)
 
 
 def parse_date(value: str | None, option: str = "--period-end") -> dt.date | None:

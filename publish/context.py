@@ -1,5 +1,8 @@
 """Template contexts: plain dataclasses built from a snapshot, its predecessor and its changes.
 
+Every string that comes from a document passes `inert` here, once, for every channel: in a
+post it can never mention, tag or link. Only the source URL (the bot's own link) stays live.
+
 No words here: templates decide every word; this module only arranges the facts.
 """
 
@@ -8,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from ddor_watch.db.inert import inert
 from ddor_watch.db.records import Change, ReportSnapshot
 from ddor_watch.db.text import jurisdiction_key
 
@@ -98,7 +102,7 @@ DEFAULT_CAVEAT = ("ICE notes that law enforcement agencies do not generally noti
 
 
 def _places(changes: list[Change], kind: str) -> list[PlaceLine]:
-    return [PlaceLine(c.jurisdiction or "?", c.state, c.count if c.count is not None else c.before
+    return [PlaceLine(inert(c.jurisdiction or "?"), c.state, c.count if c.count is not None else c.before
                       if isinstance(c.before, int) else None, c.page,
                       c.before if isinstance(c.before, int) else None)
             for c in changes if c.kind == kind]
@@ -110,11 +114,11 @@ def build_context(current: ReportSnapshot, previous: ReportSnapshot | None, chan
     top = []
     for t in current.top_jurisdictions:
         was = old_top.get(jurisdiction_key(t.state, t.jurisdiction, t.county_fips))
-        top.append(TopLine(t.rank, t.jurisdiction, t.state, t.detainers_issued, t.page,
+        top.append(TopLine(t.rank, inert(t.jurisdiction), t.state, t.detainers_issued, t.page,
                            was.rank if was else None, was.detainers_issued if was else None,
                            previous is not None and was is None))
     revision_of = previous is not None and (previous.period_end == current.period_end)
-    unresolved = sorted({f"{j.name}, {j.state}" for j in current.jurisdictions if not j.county_fips})
+    unresolved = sorted({inert(f"{j.name}, {j.state}") for j in current.jurisdictions if not j.county_fips})
     return ReportContext(
         title="Declined Detainer Outcome Report", period=period_text(current.period_start, current.period_end),
         previous_period=period_text(previous.period_start, previous.period_end) if previous and not revision_of
@@ -127,16 +131,17 @@ def build_context(current: ReportSnapshot, previous: ReportSnapshot | None, chan
         places_listed=len(current.jurisdictions), top=top,
         newly_listed=_places(changes, "newly_listed"), listed_again=_places(changes, "listed_again"),
         no_longer_listed=_places(changes, "no_longer_listed"),
-        count_changes=[PlaceLine(c.jurisdiction or "?", c.state, c.after if isinstance(c.after, int) else None,
+        count_changes=[PlaceLine(inert(c.jurisdiction or "?"), c.state, c.after if isinstance(c.after, int) else None,
                                  c.page, c.before if isinstance(c.before, int) else None)
                        for c in changes if c.kind == "declined_count_changed"],
-        policies_added=[PolicyLine(c.jurisdiction or "?", c.state, str(c.after), None, c.page)
+        policies_added=[PolicyLine(inert(c.jurisdiction or "?"), c.state, inert(str(c.after)), None, c.page)
                         for c in changes if c.kind == "policy_added"],
-        policies_removed=[PolicyLine(c.jurisdiction or "?", c.state, None, str(c.before), None)
+        policies_removed=[PolicyLine(inert(c.jurisdiction or "?"), c.state, None, inert(str(c.before)), None)
                           for c in changes if c.kind == "policy_removed"],
-        policies_changed=[PolicyLine(c.jurisdiction or "?", c.state, str(c.after), str(c.before), c.page)
+        policies_changed=[PolicyLine(inert(c.jurisdiction or "?"), c.state, inert(str(c.after)),
+                                     inert(str(c.before)), c.page)
                           for c in changes if c.kind == "policy_type_changed"],
         rows_removed=sum(c.kind == "row_removed" for c in changes),
         rows_added=sum(c.kind == "row_added" for c in changes),
-        caveat=current.data_fidelity or DEFAULT_CAVEAT, unresolved=unresolved,
+        caveat=inert(current.data_fidelity or DEFAULT_CAVEAT), unresolved=unresolved,
     )

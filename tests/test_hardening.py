@@ -114,3 +114,31 @@ def test_a_check_killed_between_two_steps_loses_nothing_and_sends_nothing_twice(
         assert states and set(states) == {"dry_run"}
         assert not list(session.scalars(select(Run).where(Run.status == "running"))), "stale runs are closed"
     assert not list((data_dir / "tmp").glob("ddor-crawl-*")), "a killed crawl's scratch folder is cleared"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("@elonmusk", "[at]elonmusk"),
+    ("@user@instance.social", "[at]user[at]instance[.]social"),
+    ("https://evil.example/phish", "https[:]//evil[.]example/phish"),
+    ("visit evil.com", "visit evil[.]com"),
+    ("#hashtag", "# hashtag"),
+    ("U.S. Immigration and Customs Enforcement, St. Mary's County, E.O. 13768, rank #1",
+     "U.S. Immigration and Customs Enforcement, St. Mary's County, E.O. 13768, rank #1"),
+])
+def test_document_text_is_defanged_visibly_and_plain_text_is_untouched(text: str, expected: str) -> None:
+    from ddor_watch.db.inert import inert, looks_active
+
+    assert inert(text) == expected
+    assert looks_active(text) == (text != expected)
+
+
+def test_control_bidi_and_zero_width_characters_never_enter_and_ligatures_become_letters() -> None:
+    from ddor_watch.db.inert import sanitise
+
+    assert sanitise("Tra\u202evis\u200b Co\x00unty \ufb01eld\x1b") == ("Travis County field", 4)
+
+
+def test_terminal_output_escapes_control_characters(tmp_path: Path) -> None:
+    result = run_ddor("parse", str(tmp_path / "evil\x1b[2J\x07.pdf"))
+    assert result.returncode == 2
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr and "\\x1b[2J\\x07" in result.stderr

@@ -334,3 +334,54 @@ def test_a_later_cycle_retries_due_deliveries_without_a_new_report(db, config, w
         _x_fakes(rsps)
         lines = publish_new_reports(config, db, [])   # what a cycle with nothing new does
     assert "sent: x report 2 report" in lines
+
+
+HOSTILE = "Write to @elonmusk or @user@instance.social, see https://evil.example/phish and evil.com #hashtag"
+
+
+def test_document_text_never_mentions_tags_or_links_on_any_channel(db, config, data_dir, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Section III and IV text reaches posts made inert; the report is held first; a "$" in a
+    place name does not break the map; Bluesky gets a facet for the source link only."""
+    from dataclasses import replace as dc_replace
+
+    from ddor_watch.monitor.ingest import ingest_path
+    from ddor_watch.monitor.samples.series import series
+    from factories import render_report
+
+    store_series(db, data_dir, tmp_path, steps=1)
+    name, truth = series()[1]
+    dollar = dc_replace(truth.declined[0], county="Cash $$ County", fips="")
+    hostile = dc_replace(truth, caveat=HOSTILE, declined=(dollar, *truth.declined[1:]),
+                         policies=(dc_replace(truth.policies[0], policy_type="Policy #sanctuary @ICEgov"),
+                                   *truth.policies[1:]))
+    path = tmp_path / name
+    path.write_bytes(render_report(hostile)[0])
+    report_id = ingest_path(db, DataDir(data_dir), path, url=f"https://www.ice.gov/doclib/ddor/{name}").report_id
+    lines = publish_new_reports(config, db, [report_id])
+    assert "held" in lines[0] and "read as a mention, hashtag or link" in lines[0]
+    with db.session() as session:
+        messages = list(session.scalars(select(MessageRow).where(MessageRow.report_id == report_id)))
+        assert all(m.image_path for m in messages), "the $ name did not break the map"
+    for message in messages:
+        set_message_status(db, message.id, "ready")
+    pds = FakePds()
+    try:
+        live_config = live(config, bluesky_base_url=pds.url, bluesky_handle="ddor.test",
+                           bluesky_app_password="app-pw", **X_KEYS)
+        with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+            posted = _x_fakes(rsps)
+            outcomes = deliver(live_config, db)
+        records = [p["record"] for p in pds.records.values()]
+    finally:
+        pds.close()
+    assert {o.kind for o in outcomes} >= {"sent"} and posted and records
+    texts = [p["text"] for p in posted] + [r["text"] for r in records]
+    joined = "\n".join(texts)
+    assert "[at]elonmusk" in joined, "the caveat is quoted, made inert"
+    for live_text in ("@elonmusk", "@user@instance", "https://evil", "evil.com", "#hashtag", "#sanctuary", "@ICEgov"):
+        assert live_text not in joined, live_text
+    source = f"https://www.ice.gov/doclib/ddor/{name}"
+    facet_uris = {f["features"][0]["uri"] for r in records for f in r.get("facets") or []}
+    assert facet_uris <= {source}
+    emails = list((data_dir / "outbox" / "email").glob("*.eml"))
+    assert all("https://evil" not in p.read_text() for p in emails)

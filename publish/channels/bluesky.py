@@ -52,13 +52,15 @@ def _facet(text: str, start_char: int, shown: str, uri: str) -> Any:
 def facets_for(text: str, link: str | None = None) -> list[Any]:
     """Link facets with UTF-8 byte offsets: a URL in Bluesky text is not a link by itself.
 
-    The source link is displayed shortened (publish.common.short_url); its facet points at
-    the whole URL.
+    Only the bot's own link becomes a facet, never a URL that came from a document. It is
+    displayed shortened (publish.common.short_url) or whole; the facet points at the whole URL.
     """
-    facets = []
+    facets: list[Any] = []
+    if not link:
+        return facets
     for match in URL.finditer(text):
-        url = match.group(0).rstrip(".,;)")
-        facets.append(_facet(text, match.start(), url, url))
+        if match.group(0).rstrip(".,;)") == link:
+            facets.append(_facet(text, match.start(), link, link))
     if link:
         shown = short_url(link)
         index = text.find(shown)

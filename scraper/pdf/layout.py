@@ -16,6 +16,7 @@ from pdfplumber.page import Page
 from pdfplumber.pdf import PDF
 from pdfplumber.table import merge_edges
 
+from ddor_watch.db.inert import sanitise
 from ddor_watch.db.text import fold
 from ddor_watch.scraper.pdf.tolerances import DEFAULT, Tolerances
 
@@ -58,6 +59,8 @@ class PageText:
     # Horizontal rules as (x0, x1, y) and vertical ones as (x, top, bottom), in top-down coordinates.
     hrules: list[tuple[float, float, float]]
     vrules: list[tuple[float, float, float]]
+    # Control, bidi and zero-width characters removed from this page's text (db/inert.py).
+    removed_chars: int = 0
 
 
 def _group_lines(number: int, words: list[Word], tolerance: float) -> list[Line]:
@@ -74,8 +77,13 @@ def _group_lines(number: int, words: list[Word], tolerance: float) -> list[Line]
 
 
 def read_page(page: Page, tol: Tolerances = DEFAULT) -> PageText:
-    words = [Word(w["x0"], w["x1"], w["top"], w["bottom"], w["text"])
-             for w in page.extract_words(x_tolerance=tol.word_x, y_tolerance=tol.word_y, keep_blank_chars=False)]
+    words, removed = [], 0
+    for w in page.extract_words(x_tolerance=tol.word_x, y_tolerance=tol.word_y, keep_blank_chars=False):
+        # The one sanitising step for document text: nothing invisible or steering gets in.
+        text, dropped = sanitise(w["text"])
+        removed += dropped
+        if text.strip():
+            words.append(Word(w["x0"], w["x1"], w["top"], w["bottom"], text))
     # Browsers and word processors draw a table's grid cell by cell (often as thin filled
     # rectangles), so one visual rule arrives as many short pieces: pdfplumber's own edge
     # merging (the one its table finder uses) joins them.
@@ -86,7 +94,7 @@ def read_page(page: Page, tol: Tolerances = DEFAULT) -> PageText:
     vrules = [(float(e["x0"]), float(e["top"]), float(e["bottom"])) for e in edges
               if e["orientation"] == "v" and e["bottom"] - e["top"] > tol.vrule_min_length]
     return PageText(page.page_number, float(page.width), float(page.height),
-                    _group_lines(page.page_number, words, tol.line_y), hrules, vrules)
+                    _group_lines(page.page_number, words, tol.line_y), hrules, vrules, removed)
 
 
 def iter_pages(pdf: PDF, tol: Tolerances = DEFAULT) -> Iterator[PageText]:

@@ -175,6 +175,10 @@ def _parse_pages(sha256: str, pages: list[PageText]) -> ParsedReport:
         declined_total_stated=find_declined_total(front), data_fidelity=caveat, accounting=accounting,
     )
     warnings.extend(validate(report, stated_pages))
+    removed = [(p.number, p.removed_chars) for p in pages if p.removed_chars]
+    if removed:
+        warnings.append(f"{sum(n for _, n in removed)} control, bidi or zero-width characters removed from the "
+                        f"text (first on p. {removed[0][0]})")
     return replace(report, warnings=tuple(warnings))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from ddor_watch.db.inert import looks_active
 from ddor_watch.db.records import ParsedReport
 
 
@@ -46,4 +47,26 @@ def validate(report: ParsedReport, stated_pages: int | None = None) -> list[str]
         if report.detainers_issued_total is not None and sum(counts) > report.detainers_issued_total:
             found.append(f"Section I counts add up to {sum(counts)}, more than the "
                          f"{report.detainers_issued_total} detainers issued nationwide")
+    found.extend(_active_text(report))
     return found
+
+
+def _active_text(report: ParsedReport) -> list[str]:
+    """Cells that read as a mention, a hashtag or a link: kept as printed, made inert in every
+    publication, and held for a maintainer (a report has no business containing them)."""
+    cells: list[tuple[int | None, str]] = []
+    cells += [(t.page, t.jurisdiction) for t in report.top_jurisdictions]
+    for d in report.declined_detainers:
+        cells += [(d.page, v) for v in (d.county, d.city, d.facility, d.citizenship, *d.notable_criminal_activity)
+                  if v]
+    for p in report.policies:
+        cells += [(p.page, v) for v in (p.jurisdiction, p.policy_type, p.description) if v]
+    if report.data_fidelity:
+        cells.append((None, report.data_fidelity))
+    active = [(page, text) for page, text in cells if looks_active(text)]
+    if not active:
+        return []
+    page, text = active[0]
+    where = f"p. {page}" if page else "Section IV"
+    return [f"{len(active)} cell{'s' if len(active) != 1 else ''} read as a mention, hashtag or link (kept as "
+            f"printed, made inert in publications; first on {where}: {text[:80]!r})"]
