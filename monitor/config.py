@@ -81,6 +81,10 @@ class Settings(BaseSettings):
     retry_backoff: float = Field(5.0, ge=0, description=(
         "First wait in seconds before retrying a 429, 5xx or timeout (doubles each time)."))
     crawl_timeout: int = Field(900, gt=0, description="Seconds a whole crawl (child process) may take.")
+    retry_after_max: float = Field(120.0, ge=0, description=(
+        "Longest Retry-After in seconds the crawl waits for; a URL asking for more is skipped this cycle."))
+    max_links_per_page: int = Field(50, ge=1, description=(
+        "Most report or release links followed from one page; more is reported as an error."))
     parse_timeout: float = Field(120.0, gt=0, description=(
         "Seconds one PDF may take to parse (in a child process); past it the document is refused."))
     parse_memory_mb: int = Field(768, ge=128, description=(

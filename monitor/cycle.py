@@ -52,7 +52,8 @@ def crawl_job(config: Settings, sources: list[str] | None, db: Database,
         link_patterns=config.link_patterns, link_text_pattern=config.link_text_pattern,
         data_dir=str(config.data_dir), max_listing_pages=config.max_listing_pages, user_agent=config.user_agent,
         download_max_bytes=config.download_max_bytes, download_timeout=config.download_timeout,
-        download_delay=config.download_delay, retries=CRAWL_RETRIES,
+        download_delay=config.download_delay, retries=CRAWL_RETRIES, retry_after_max=config.retry_after_max,
+        max_links_per_page=config.max_links_per_page,
         retry_backoff=config.retry_backoff if retry_backoff is None else retry_backoff, known=known_urls(db))
 
 

@@ -13,14 +13,26 @@ import signal
 import subprocess
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
-from ddor_watch.db.records import CrawlResult
-from ddor_watch.scraper.job import CrawlJob, result_from_json, result_to_json
+from ddor_watch.db.records import CrawlResult, FetchedDocument
+from ddor_watch.scraper.job import CrawlJob, document_from_json, result_from_json, result_to_json
 
 
 def _failed(message: str) -> CrawlResult:
     return CrawlResult((), (), (), 0, 0, 0, (message,))
+
+
+def _downloaded(progress: Path) -> tuple[FetchedDocument, ...]:
+    """Documents the killed crawl had archived; a line cut short by the kill is not one."""
+    documents = []
+    for line in progress.read_text().splitlines() if progress.exists() else []:
+        try:
+            documents.append(document_from_json(line))
+        except (ValueError, TypeError):
+            continue
+    return tuple(documents)
 
 
 def _die_with_parent() -> None:
@@ -40,14 +52,16 @@ def run_crawl(job: CrawlJob, timeout: float = 900.0) -> CrawlResult:
         shutil.rmtree(stale, ignore_errors=True)
     scratch.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="ddor-crawl-", dir=scratch) as tmp:
-        job_path, out_path = Path(tmp) / "job.json", Path(tmp) / "result.json"
-        job.dump(job_path)
+        job_path, out_path, progress = Path(tmp) / "job.json", Path(tmp) / "result.json", Path(tmp) / "documents.jsonl"
+        replace(job, progress_path=str(progress)).dump(job_path)
         try:
             child = subprocess.run([sys.executable, "-m", "ddor_watch.scraper.crawl", str(job_path), str(out_path)],
                                    capture_output=True, text=True, timeout=timeout,
                                    preexec_fn=_die_with_parent)  # noqa: PLW1509 (no threads touch the fork)
         except subprocess.TimeoutExpired:
-            return _failed(f"crawl timed out after {timeout:.0f} s")
+            # What was downloaded and archived before the timeout is still handed over.
+            documents = _downloaded(progress)
+            return CrawlResult((), documents, (), 0, len(documents), 0, (f"crawl timed out after {timeout:.0f} s",))
         if not out_path.exists():
             tail = (child.stderr or "").strip().splitlines()[-1:] or ["no output"]
             return _failed(f"crawl process failed (exit {child.returncode}): {tail[0]}")

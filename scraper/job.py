@@ -25,7 +25,12 @@ class CrawlJob:
     download_delay: float
     retries: int
     retry_backoff: float
+    retry_after_max: float
+    max_links_per_page: int
     known: tuple[UrlState, ...] = field(default_factory=tuple)
+    # Each fully downloaded document is also appended here as it is archived, so a crawl
+    # that times out still hands over what it got.
+    progress_path: str = ""
 
     def dump(self, path: Path) -> None:
         path.write_text(json.dumps(asdict(self)))
@@ -48,12 +53,20 @@ def result_to_json(result: CrawlResult) -> str:
     return json.dumps(asdict(result), default=plain)
 
 
+def document_to_json(document: FetchedDocument) -> str:
+    return json.dumps({**asdict(document), "fetched_at": document.fetched_at.isoformat()})
+
+
+def document_from_json(text: str) -> FetchedDocument:
+    raw = json.loads(text)
+    return FetchedDocument(**{**raw, "fetched_at": dt.datetime.fromisoformat(raw["fetched_at"])})
+
+
 def result_from_json(text: str) -> CrawlResult:
     raw = json.loads(text)
     return CrawlResult(
         links=tuple(ReportLink(**{**link, "published": None}) for link in raw["links"]),
-        documents=tuple(FetchedDocument(**{**d, "fetched_at": dt.datetime.fromisoformat(d["fetched_at"])})
-                        for d in raw["documents"]),
+        documents=tuple(document_from_json(json.dumps(d)) for d in raw["documents"]),
         url_states=tuple(UrlState(**s) for s in raw["url_states"]),
         pages_fetched=raw["pages_fetched"], pdfs_found=raw["pdfs_found"], not_modified=raw["not_modified"],
         errors=tuple(raw["errors"]), requests=raw.get("requests", 0),

@@ -19,12 +19,36 @@ class LinkRules:
     url_patterns: tuple[re.Pattern[str], ...]
     text_pattern: re.Pattern[str]
     allowed_hosts: frozenset[str]
+    # (host, explicit port or None) of each start URL: a link to the same host on another
+    # port is another server and is not followed.
+    allowed_origins: frozenset[tuple[str, int | None]] = frozenset()
 
     @classmethod
     def build(cls, url_patterns: list[str], text_pattern: str, start_urls: list[str]) -> LinkRules:
         return cls(tuple(re.compile(p, re.IGNORECASE) for p in url_patterns),
                    re.compile(text_pattern, re.IGNORECASE),
-                   frozenset(urlparse(u).hostname or "" for u in start_urls))
+                   frozenset(urlparse(u).hostname or "" for u in start_urls),
+                   frozenset(_host_port(u) for u in start_urls))
+
+
+def _host_port(url: str) -> tuple[str, int | None]:
+    parsed = urlparse(url)
+    try:
+        port = parsed.port
+    except ValueError:
+        port = -1  # a malformed port matches no origin
+    return parsed.hostname or "", port
+
+
+def same_origin(a: str, b: str) -> bool:
+    """Scheme, host and port all equal (the port as written, or the scheme's default)."""
+    first, second = urlparse(a), urlparse(b)
+    defaults = {"http": 80, "https": 443}
+    try:
+        return (first.scheme, first.hostname, first.port or defaults.get(first.scheme)) == \
+            (second.scheme, second.hostname, second.port or defaults.get(second.scheme))
+    except ValueError:
+        return False
 
 
 def absolute(base: str, href: str | None) -> str | None:
@@ -39,8 +63,9 @@ def absolute(base: str, href: str | None) -> str | None:
 
 
 def on_site(url: str, rules: LinkRules) -> bool:
-    host = urlparse(url).hostname or ""
-    return any(host == allowed or host.endswith("." + allowed) for allowed in rules.allowed_hosts)
+    host, port = _host_port(url)
+    return any((host == allowed or host.endswith("." + allowed)) and port == allowed_port
+               for allowed, allowed_port in rules.allowed_origins)
 
 
 def is_pdf_url(url: str) -> bool:

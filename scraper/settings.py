@@ -27,11 +27,13 @@ def scrapy_settings(job: CrawlJob) -> dict[str, Any]:
         "DDOR_RETRY_BACKOFF": job.retry_backoff,
         # A struggling server gets at most five minutes between tries of one request.
         "DDOR_RETRY_BACKOFF_CAP": 300.0,
-        "DOWNLOADER_MIDDLEWARES": {"ddor_watch.scraper.middlewares.BackoffRetryMiddleware": 550},
+        "DDOR_RETRY_AFTER_MAX": job.retry_after_max,
+        "DOWNLOADER_MIDDLEWARES": {"ddor_watch.scraper.middlewares.BackoffRetryMiddleware": 550,
+                                   "ddor_watch.scraper.middlewares.SameOriginRedirectMiddleware": 600},
+        "REDIRECT_ENABLED": False,
         "ITEM_PIPELINES": {"ddor_watch.scraper.pipelines.ArchivePipeline": 100},
         "COOKIES_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,
         "LOG_LEVEL": "WARNING",
         "LOG_ENABLED": True,
-        "REDIRECT_MAX_TIMES": 5,
     }

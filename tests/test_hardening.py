@@ -142,3 +142,98 @@ def test_terminal_output_escapes_control_characters(tmp_path: Path) -> None:
     result = run_ddor("parse", str(tmp_path / "evil\x1b[2J\x07.pdf"))
     assert result.returncode == 2
     assert "\x1b" not in result.stderr and "\x07" not in result.stderr and "\\x1b[2J\\x07" in result.stderr
+
+
+# -- a hostile or broken newsroom ---------------------------------------------------------------
+
+LANDING = "/declined-detainer-outcome-report"
+
+
+def _newsroom(weeks: int = 2):  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from ddor_watch.monitor.samples.newsroom import ReplicaSite
+    from ddor_watch.monitor.samples.series import series
+    from factories import render_report
+
+    site = ReplicaSite()
+    for i, (name, truth) in enumerate(series()[:weeks]):
+        site.add_report(name, render_report(truth)[0], f"week {i + 1}", dt.date(2017, 3, 20) + dt.timedelta(days=7 * i))
+    return site
+
+
+def _crawl(config, db, site, **overrides):  # type: ignore[no-untyped-def]
+    from ddor_watch.monitor.cycle import crawl_job
+    from ddor_watch.monitor.samples.newsroom import ReplicaServer
+    from ddor_watch.scraper.crawl import run_crawl
+
+    with ReplicaServer(site) as server:
+        settings = config.with_overrides(**{"start_urls": server.start_urls[0],
+                                            "landing_urls": server.landing_urls[0], "download_delay": 0.0,
+                                            "retry_backoff": 0.05, **overrides})
+        timeout = overrides.get("crawl_timeout", 120)
+        return run_crawl(crawl_job(settings, None, db), timeout=timeout), server
+
+
+def test_a_landing_page_moved_by_a_same_origin_redirect_is_followed(config, db) -> None:  # type: ignore[no-untyped-def]
+    site = _newsroom()
+    site.faults[LANDING] = "redirect:/ddor"
+    site.aliases["/ddor"] = LANDING
+    result, _ = _crawl(config, db, site)
+    assert result.errors == () and len(result.documents) == 2 and result.empty_landing_pages == ()
+
+
+@pytest.mark.parametrize("target", ["other origin", "loop"])
+def test_an_off_site_or_looping_redirect_is_an_error_not_an_empty_success(target: str, config, db) -> None:  # type: ignore[no-untyped-def]
+    site = _newsroom()
+    site.faults[LANDING] = "redirect:" + ("http://127.0.0.1:9/elsewhere" if target == "other origin" else LANDING)
+    result, _ = _crawl(config, db, site)
+    message = "another origin" if target == "other origin" else "redirect loop"
+    assert any(message in error for error in result.errors), result.errors
+
+
+def test_a_huge_retry_after_skips_that_url_and_keeps_the_rest(config, db) -> None:  # type: ignore[no-untyped-def]
+    site = _newsroom()
+    first_pdf = sorted(site.pdfs)[0]
+    site.faults[first_pdf] = "retry-after:999999"
+    result, _ = _crawl(config, db, site)
+    assert len(result.documents) == 1
+    assert any("retry after 999999 s" in error and "skipped this cycle" in error for error in result.errors)
+
+
+def test_a_page_with_thousands_of_matching_links_follows_a_bounded_number(config, db) -> None:  # type: ignore[no-untyped-def]
+    links = "".join(f'<a href="/doclib/ddor/ddor-fan-{i}.pdf">Declined Detainer {i}</a>' for i in range(5000))
+    site = _newsroom()
+    site.faults[LANDING] = f"page:<html><body>{links}</body></html>"
+    result, _ = _crawl(config, db, site, max_links_per_page=20)
+    fan = [entry for entry in site.log if "ddor-fan-" in entry.path]
+    assert len(fan) == 20
+    assert any("5000 report links, more than the 20" in error for error in result.errors)
+
+
+def test_a_link_to_the_same_host_on_another_port_is_not_fetched(config, db) -> None:  # type: ignore[no-untyped-def]
+    site = _newsroom()
+    site.faults[LANDING] = ('page:<a href="http://127.0.0.1:9/doclib/ddor/ddor2017_x.pdf">Declined Detainer</a>'
+                            '<a href="/doclib/ddor/ddor2017_02-04to02-10.pdf">Declined Detainer week 2</a>')
+    result, _ = _crawl(config, db, site)
+    assert [link.url.rsplit("/", 1)[1] for link in result.links if "ddor2017_x" in link.url] == []
+
+
+def test_a_download_timeout_is_retried(config, db) -> None:  # type: ignore[no-untyped-def]
+    site = _newsroom(1)
+    pdf = sorted(site.pdfs)[0]
+    site.faults[pdf] = "slow:3"
+    result, _ = _crawl(config, db, site, download_timeout=1)
+    assert site.arrivals[pdf] == 4, "one try and three retries"
+    assert any("took longer than" in error or "Timeout" in error for error in result.errors)
+
+
+def test_documents_downloaded_before_the_crawl_timed_out_are_kept(config, db) -> None:  # type: ignore[no-untyped-def]
+    site = _newsroom()
+    # The listing hangs and is retried until the crawl's time is up; the landing page's PDFs
+    # are fetched between the retries.
+    site.faults["/news/releases"] = "slow:60"
+    result, _ = _crawl(config, db, site, crawl_timeout=10, download_timeout=2, retry_backoff=4)
+    assert any("timed out" in error for error in result.errors)
+    assert sorted(d.url.rsplit("/", 1)[1] for d in result.documents) == sorted(p.rsplit("/", 1)[1] for p in site.pdfs)
+    assert all(Path(d.bytes_path).is_file() for d in result.documents)

@@ -12,6 +12,7 @@ import hashlib
 import html
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -53,6 +54,9 @@ class ReplicaSite:
     releases: list[Release] = field(default_factory=list)
     pdfs: dict[str, tuple[bytes, dt.datetime]] = field(default_factory=dict)
     faults: dict[str, str] = field(default_factory=dict)
+    arrivals: Counter[str] = field(default_factory=Counter)
+    # Extra paths that serve another path's content (where a redirect lands).
+    aliases: dict[str, str] = field(default_factory=dict)
     log: list[Served] = field(default_factory=list)
     landing_links: bool = True
 
@@ -144,9 +148,16 @@ class ReplicaSite:
         url = urlparse(handler.path)
         path = url.path
         fault = next((f for prefix, f in self.faults.items() if path.startswith(prefix)), None)
-        status = self._respond(handler, url, path, fault)
         with self._lock:
-            self.log.append(Served(handler.command, handler.path, dict(handler.headers.items()), status))
+            self.arrivals[path] += 1   # counted on arrival: a slow answer is logged only when it ends
+        status = 0   # the client hung up before an answer (it timed out)
+        try:
+            status = self._respond(handler, url, path, fault)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        finally:
+            with self._lock:
+                self.log.append(Served(handler.command, handler.path, dict(handler.headers.items()), status))
 
     def _send(self, handler: BaseHTTPRequestHandler, status: int, body: bytes, ctype: str,
               headers: dict[str, str] | None = None) -> int:
@@ -175,6 +186,17 @@ class ReplicaSite:
         return self._send(handler, 200, body, ctype, headers)
 
     def _respond(self, handler: BaseHTTPRequestHandler, url: ParseResult, path: str, fault: str | None) -> int:
+        # Faults a hostile or broken server shows: "redirect:<location>", "retry-after:<seconds>",
+        # "page:<html>" (any page in place of the real one), plus those below.
+        kind, _, value = (fault or "").partition(":")
+        if kind == "redirect":
+            return self._send(handler, 302, b"", "text/html", {"Location": value})
+        if kind == "retry-after":
+            return self._send(handler, 429, b"Too Many Requests", "text/plain", {"Retry-After": value})
+        if kind == "page":
+            return self._send(handler, 200, value.encode(), "text/html; charset=utf-8")
+        if path in self.aliases:
+            path = self.aliases[path]
         if fault == "500":
             return self._send(handler, 500, b"Internal Server Error", "text/plain")
         if fault == "429":

@@ -17,7 +17,7 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from ddor_watch.db.records import FetchedDocument, ReportLink, UrlState
-from ddor_watch.scraper.job import CrawlJob
+from ddor_watch.scraper.job import CrawlJob, document_to_json
 from ddor_watch.scraper.links import (
     LinkRules,
     absolute,
@@ -107,8 +107,15 @@ class NewsroomSpider(scrapy.Spider):
             return False
         self.states.append(UrlState(response.url, kind, status, _header(response, "ETag"),
                                     _header(response, "Last-Modified")))
+        if (wait := response.meta.get("ddor_retry_after_refused")) is not None:
+            self.errors.append(f"{response.url}: HTTP {status} asking to retry after {wait:.0f} s, longer than the "
+                               f"{self.job.retry_after_max:.0f} s we wait; skipped this cycle")
+            return False
         if status >= 400:
             self.errors.append(f"{response.url}: HTTP {status}")
+            return False
+        if 300 <= status < 400:
+            self.errors.append(f"{response.url}: HTTP {status} without a usable Location")
             return False
         return True
 
@@ -145,11 +152,19 @@ class NewsroomSpider(scrapy.Spider):
         for url, text, _rel in anchors:
             if is_report_link(url, text, self.rules) or (sole_pdf and len(pdfs) == 1 and url in pdfs):
                 found += 1
+                if found > self.job.max_links_per_page:
+                    continue  # counted, reported below, not followed
                 self.links.append(ReportLink(url, text or title or "", response.url))
                 if url not in self.pdfs_found:
                     self.pdfs_found.add(url)
                     yield self._request(url, self.save_pdf, "pdf", title=text or title)
+        self._over_cap(response.url, found, "report")
         response.meta["reports_found"] = found
+
+    def _over_cap(self, page: str, count: int, what: str) -> None:
+        if count > self.job.max_links_per_page:
+            self.errors.append(f"{page}: {count} {what} links, more than the {self.job.max_links_per_page} a page "
+                               f"may have; followed the first {self.job.max_links_per_page}")
 
     # -- callbacks ------------------------------------------------------------------------------
     def parse_landing(self, response: Response) -> Iterator[Output]:
@@ -165,13 +180,17 @@ class NewsroomSpider(scrapy.Spider):
         yield from self._report_requests(response, None)
         seen_release = False
         next_url = None
+        releases = 0
         for url, text, rel in self._anchors(response):
             if is_release_link(url, text, self.rules):
+                releases += 1
                 if url in self.known:
                     seen_release = True
-                yield self._request(url, self.parse_release, "release", title=text)
+                if releases <= self.job.max_links_per_page:
+                    yield self._request(url, self.parse_release, "release", title=text)
             elif next_url is None and is_next_link(text, rel) and url != response.url:
                 next_url = url
+        self._over_cap(response.url, releases, "release")
         if next_url is None:
             next_url = next_page_url(response.url, [url for url, _text, _rel in self._anchors(response)])
         depth = response.meta.get("depth", 1)
@@ -195,5 +214,9 @@ class NewsroomSpider(scrapy.Spider):
                           _header(response, "Last-Modified"), response.meta.get("title"))
 
     def fetched(self, download: PdfDownload, sha256: str, path: str) -> None:
-        self.documents.append(FetchedDocument(download.url, sha256, path, download.etag, download.last_modified,
-                                              dt.datetime.now(dt.UTC), len(download.body), download.title))
+        document = FetchedDocument(download.url, sha256, path, download.etag, download.last_modified,
+                                   dt.datetime.now(dt.UTC), len(download.body), download.title)
+        self.documents.append(document)
+        if self.job.progress_path:
+            with open(self.job.progress_path, "a", encoding="utf-8") as progress:
+                progress.write(document_to_json(document) + "\n")
