@@ -21,6 +21,7 @@ def _aware(value: dt.datetime | None) -> dt.datetime | None:
 @dataclass(frozen=True)
 class OutboxCounts:
     pending: int        # due deliveries of released messages
+    waiting: int        # deliveries of held messages, sent once a maintainer approves
     failed: int         # deliveries that failed for good
     held: int           # messages waiting for a maintainer
     quarantined: int    # documents that did not parse
@@ -32,8 +33,10 @@ def outbox_counts(db: Database) -> OutboxCounts:
                                  .where(Delivery.state.in_(DUE_STATES), MessageRow.status == MessageStatus.READY))
         failed = session.scalar(select(func.count(Delivery.id)).where(Delivery.state == DeliveryState.FAILED))
         held = session.scalar(select(func.count(MessageRow.id)).where(MessageRow.status == MessageStatus.HELD))
+        waiting = session.scalar(select(func.count(Delivery.id)).join(MessageRow, MessageRow.id == Delivery.message_id)
+                                 .where(Delivery.state.in_(DUE_STATES), MessageRow.status == MessageStatus.HELD))
         quarantined = session.scalar(select(func.count(Document.id)).where(Document.status == "quarantined"))
-    return OutboxCounts(pending or 0, failed or 0, held or 0, quarantined or 0)
+    return OutboxCounts(pending or 0, waiting or 0, failed or 0, held or 0, quarantined or 0)
 
 
 def latest_report_seen(db: Database) -> dt.datetime | None:

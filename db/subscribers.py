@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from ddor_watch.db.errors import BadInput
 from ddor_watch.db.models import Subscriber, utcnow
@@ -24,15 +25,23 @@ def normalise_email(address: str) -> str:
     return f"{local}@{domain.lower()}"
 
 
+def _find(session: Session, email: str) -> Subscriber | None:
+    """Addresses are one subscriber regardless of case (Ana@Example.org is ana@example.org)."""
+    found: Subscriber | None = session.scalar(select(Subscriber).where(func.lower(Subscriber.email) == email.lower()))
+    return found
+
+
 def add_subscriber(db: Database, address: str) -> str:
     email = normalise_email(address)
     with db.session() as session:
-        existing = session.scalar(select(Subscriber).where(Subscriber.email == email))
+        existing = _find(session, email)
         if existing is not None:
             if existing.status == "active":
-                return f"{email} is already subscribed"
+                return f"{existing.email} is already subscribed"
+            # A new subscription gets a new token: links in mail sent before are void.
             existing.status, existing.unsubscribed_at = "active", None
-            return f"{email} subscribed again"
+            existing.token = secrets.token_urlsafe(16)
+            return f"{existing.email} subscribed again"
     try:
         with db.session() as session:
             session.add(Subscriber(email=email, token=secrets.token_urlsafe(16)))
@@ -44,7 +53,7 @@ def add_subscriber(db: Database, address: str) -> str:
 def remove_subscriber(db: Database, address: str) -> str:
     email = normalise_email(address)
     with db.session() as session:
-        existing = session.scalar(select(Subscriber).where(Subscriber.email == email))
+        existing = _find(session, email)
         if existing is None:
             raise BadInput(f"{email} is not a subscriber")
         existing.status, existing.unsubscribed_at = "unsubscribed", utcnow()

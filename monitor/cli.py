@@ -19,8 +19,8 @@ from ddor_watch.db.errors import DdorError
 from ddor_watch.db.inert import terminal_safe
 from ddor_watch.monitor import cli_data, cli_ops
 from ddor_watch.monitor.cli_state import State
-from ddor_watch.monitor.config import load_config
-from ddor_watch.monitor.logs import setup_logging
+from ddor_watch.monitor.config import load_config, secret_values
+from ddor_watch.monitor.logs import forget_in_logs, setup_logging
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +38,7 @@ def cli(ctx: click.Context, db_url: str | None, data_dir: str | None, config_pat
     """ddor-watch: watch ICE's Declined Detainer Outcome Report and publish what changed."""
     setup_logging(log_format, logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING)
     settings = load_config(toml_path=config_path).with_overrides(database_url=db_url, data_dir=data_dir)
+    forget_in_logs(secret_values(settings))
     ctx.obj = State(settings, debug)
 
 

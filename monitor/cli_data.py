@@ -83,7 +83,7 @@ def diff_command(state: State, period_end: str | None, fmt: str) -> None:
     from ddor_watch.monitor.describe import describe_change
     from ddor_watch.monitor.ingest import changes_for_period
 
-    changes = changes_for_period(state.db, parse_date(period_end))
+    changes = changes_for_period(state.read_db, parse_date(period_end))
     if fmt == "json":
         echo(json.dumps([c.__dict__ for c in changes], indent=2, ensure_ascii=False))
     else:
@@ -102,7 +102,7 @@ def history(state: State, what: str, fmt: str) -> None:
     from ddor_watch.db.history import history as query
     from ddor_watch.monitor.output import render_rows
 
-    echo(render_rows(*query(state.db, what), fmt))
+    echo(render_rows(*query(state.read_db, what), fmt))
 
 
 @click.command("map")
@@ -113,7 +113,9 @@ def map_command(state: State, period_end: str | None, output: Path) -> None:
     """The county map snapshot for a report."""
     from ddor_watch.monitor.publishing import map_for_period
 
-    result = map_for_period(state.settings, state.db, parse_date(period_end), output)
+    if not output.resolve().parent.is_dir():
+        raise BadInput(f"-o {output}: no folder {output.resolve().parent}")
+    result = map_for_period(state.settings, state.read_db, parse_date(period_end), output)
     echo(f"{output} ({result.width}x{result.height}, {result.size:,} bytes)")
     echo(f"alt: {result.alt_text}")
 

@@ -78,7 +78,7 @@ def publish_list(state: State, status: str | None) -> None:
     from ddor_watch.db.outbox import list_messages
     from ddor_watch.monitor.output import render_rows
 
-    rows = list_messages(state.db, MessageStatus(status) if status else None)
+    rows = list_messages(state.read_db, MessageStatus(status) if status else None)
     echo(render_rows(["id", "report", "channel", "kind", "status", "reason"], rows, "table"))
 
 
@@ -155,7 +155,7 @@ def subscribers_list(state: State, fmt: str) -> None:
     from ddor_watch.db.subscribers import list_subscribers
     from ddor_watch.monitor.output import render_rows
 
-    echo(render_rows(["email", "status", "created_at"], list_subscribers(state.db), fmt))
+    echo(render_rows(["email", "status", "created_at"], list_subscribers(state.read_db), fmt))
 
 
 @subscribers.command("unsubscribe")
@@ -193,7 +193,12 @@ def status(state: State, fmt: str) -> None:
     """Last runs, next run, pending deliveries, health. Exits 1 when unhealthy."""
     from ddor_watch.monitor.status import status_report
 
-    text, healthy = status_report(state.settings, state.db, fmt)
+    try:
+        db = state.read_db
+    except BadInput as error:   # a fresh install: unhealthy, and nothing is created by asking
+        echo(f"health: UNHEALTHY\n  problem: {error}")
+        sys.exit(1)
+    text, healthy = status_report(state.settings, db, fmt)
     echo(text)
     if not healthy:
         sys.exit(1)

@@ -4,8 +4,10 @@ small argument helpers. Commands live in cli_data.py and cli_ops.py; cli.py regi
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import click
+from sqlalchemy.engine import make_url
 
 from ddor_watch.db.errors import BadInput
 from ddor_watch.db.inert import terminal_safe
@@ -21,9 +23,20 @@ class State:
 
     @property
     def db(self) -> Database:
+        """The database for commands that write (created and migrated on first use)."""
         if self._db is None:
             self._db = open_database(self.settings.db_url)
         return self._db
+
+    @property
+    def read_db(self) -> Database:
+        """The database for commands that only read: never created by looking at it."""
+        url = make_url(self.settings.db_url)
+        if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:" \
+                and not Path(url.database).is_file():
+            raise BadInput(f"no database at {url.database}: nothing is stored yet "
+                           "(`ddor check` or `ddor ingest` creates it)")
+        return self.db
 
 
 pass_state = click.make_pass_decorator(State)

@@ -143,6 +143,31 @@ class Settings(BaseSettings):
         _compiles(value)
         return value
 
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+    @field_validator("schedule")
+    @classmethod
+    def _cron(cls, value: str) -> str:
+        from apscheduler.triggers.cron import CronTrigger
+
+        fields = value.split()
+        if len(fields) != 5:
+            raise ValueError("expected 5 cron fields: minute hour day month day-of-week")
+        try:
+            CronTrigger(minute=fields[0], hour=fields[1], day=fields[2], month=fields[3], day_of_week=fields[4])
+        except (ValueError, KeyError) as error:
+            raise ValueError(f"not a cron expression: {error}") from None
+        return value
+
     # -- derived values -----------------------------------------------------------------------
     @property
     def data(self) -> DataDir:
@@ -375,3 +400,21 @@ def settings_table() -> list[str]:
         cells = (f"`{env_name(name)}`", default, field.description or "")
         lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
     return lines
+
+
+def secret_values(settings: Settings) -> list[str]:
+    """Every credential configured, and the database URL's password, for log redaction."""
+    values = [value.get_secret_value() for name, value in settings if isinstance(value, SecretStr)
+              and name != "database_url"]
+    url = settings.database_url.get_secret_value()
+    if url:
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        try:
+            password = make_url(url).password
+        except ArgumentError:
+            password = None
+        if password:
+            values.append(str(password))
+    return [v for v in values if v]

@@ -36,6 +36,7 @@ class Health:
     notes: tuple[str, ...]          # worth knowing, not unhealthy
     last_success: dt.datetime | None
     pending: int
+    waiting: int
     failed: int
     held: int
     quarantined: int
@@ -60,4 +61,5 @@ def health(config: Settings, db: Database, now: dt.datetime | None = None) -> He
         notes.append(f"{held} messages held for review (`ddor publish list --status held`)")
     if quarantined:
         notes.append(f"{quarantined} quarantined documents")
-    return Health(not problems, tuple(problems), tuple(notes), last, counts.pending, failed, held, quarantined)
+    return Health(not problems, tuple(problems), tuple(notes), last, counts.pending, counts.waiting, failed, held,
+                  quarantined)

@@ -79,4 +79,5 @@ def map_for_period(settings: Settings, db: Database, period_end: dt.date | None,
     if report_id is None:
         raise BadInput("no stored report" + (f" for period end {period_end}" if period_end else ""))
     data = map_data(load_snapshot(db, report_id), newly_listed_keys(load_changes(db, report_id)))
-    return render_map(data, output, settings.data.cache)
+    # The geometry cache speeds the next map up, but looking must not create the data dir.
+    return render_map(data, output, settings.data.cache if settings.data.root.is_dir() else None)

@@ -20,7 +20,7 @@ def status_report(config: Settings, db: Database, fmt: str = "text") -> tuple[st
             "healthy": verdict.healthy, "problems": list(verdict.problems), "notes": list(verdict.notes),
             "last_success": verdict.last_success.isoformat() if verdict.last_success else None,
             "next_run": upcoming.isoformat() if upcoming else None,
-            "deliveries": {"pending": verdict.pending, "failed": verdict.failed},
+            "deliveries": {"pending": verdict.pending, "waiting_on_held": verdict.waiting, "failed": verdict.failed},
             "held_messages": verdict.held, "quarantined_documents": verdict.quarantined,
             "runs": [{"id": r.id, "kind": r.kind, "status": r.status, "started_at": r.started_at.isoformat(),
                       "new_documents": r.new_documents, "errors": r.errors, "error": r.error} for r in runs],
@@ -29,7 +29,8 @@ def status_report(config: Settings, db: Database, fmt: str = "text") -> tuple[st
     lines += [f"  problem: {p}" for p in verdict.problems] + [f"  note: {n}" for n in verdict.notes]
     lines.append(f"last successful check: {verdict.last_success or 'never'}")
     lines.append(f"next scheduled check: {upcoming}")
-    lines.append(f"deliveries pending: {verdict.pending}, failed: {verdict.failed}; held messages: {verdict.held}; "
+    lines.append(f"deliveries pending: {verdict.pending} (and {verdict.waiting} waiting on held messages), "
+                 f"failed: {verdict.failed}; held messages: {verdict.held}; "
                  f"quarantined documents: {verdict.quarantined}")
     lines.append("recent runs:")
     for r in runs:

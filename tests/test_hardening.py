@@ -11,7 +11,7 @@ from conftest import run_ddor
 from factories.bad import flate_bomb, operator_bomb, reference_loop, text_object_bomb
 
 # Tight limits keep the suite fast; the defaults (120 s, 768 MB) only allow more of the same.
-LIMITS = {"DDOR_PARSE_TIMEOUT": "8", "DDOR_PARSE_MEMORY_MB": "512"}
+LIMITS = {"DDOR_PARSE_TIMEOUT": "5", "DDOR_PARSE_MEMORY_MB": "512"}
 BOMBS = {"reference loop": reference_loop, "operator bomb": operator_bomb, "flate bomb": flate_bomb,
          "text object bomb": text_object_bomb}
 
@@ -32,11 +32,8 @@ def test_a_hostile_pdf_is_refused_with_one_line_and_exit_2(bomb: str, bombs: dic
     assert result.returncode == 2, result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"error: {bombs[bomb]}:"), result.stderr
-
-
-def test_the_reference_loop_is_stopped_by_the_time_limit(bombs: dict[str, Path]) -> None:
-    result = run_ddor("parse", str(bombs["reference loop"]), env=LIMITS, timeout=60)
-    assert "parsing took longer than 8 s" in result.stderr
+    if bomb == "reference loop":   # pdfminer resolves it for ever: only the time limit ends it
+        assert "parsing took longer than 5 s" in lines[0]
 
 
 def test_reparse_all_runs_in_parallel_workers_and_keeps_archive_order(db, data_dir, report_pdf) -> None:  # type: ignore[no-untyped-def]
@@ -237,3 +234,101 @@ def test_documents_downloaded_before_the_crawl_timed_out_are_kept(config, db) ->
     assert any("timed out" in error for error in result.errors)
     assert sorted(d.url.rsplit("/", 1)[1] for d in result.documents) == sorted(p.rsplit("/", 1)[1] for p in site.pdfs)
     assert all(Path(d.bytes_path).is_file() for d in result.documents)
+
+
+def test_read_only_commands_create_no_database_or_folder(tmp_path: Path) -> None:
+    data = tmp_path / "nothing-here"
+    for command in (["status"], ["history", "reports"], ["diff"], ["publish", "list"], ["subscribers", "list"],
+                    ["--db", f"sqlite:///{tmp_path / 'elsewhere' / 'x.sqlite3'}", "history", "top10"],
+                    ["map", "-o", str(tmp_path / "maps" / "m.png")]):
+        result = run_ddor("--data-dir", str(data), *command)
+        assert result.returncode in (1, 2), (command, result.stderr)
+        assert len((result.stderr or result.stdout).strip().splitlines()) <= 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_addresses_are_one_subscriber_regardless_of_case(db_url, data_dir) -> None:  # type: ignore[no-untyped-def]
+    base = ["--db", db_url, "--data-dir", str(data_dir), "subscribers"]
+    assert run_ddor(*base, "add", "Ana@Example.org").stdout.strip() == "Ana@example.org subscribed"
+    assert run_ddor(*base, "add", "ana@example.org").stdout.strip() == "Ana@example.org is already subscribed"
+    assert run_ddor(*base, "remove", "ANA@example.org").returncode == 0
+    listing = run_ddor(*base, "list", "--format", "csv").stdout
+    assert listing.count("example.org") == 1
+
+
+def test_resubscribing_voids_the_old_unsubscribe_link(db, config) -> None:  # type: ignore[no-untyped-def]
+    from ddor_watch.db.errors import BadInput
+    from ddor_watch.db.subscribers import add_subscriber, remove_subscriber
+    from ddor_watch.monitor.config import publish_settings
+    from ddor_watch.publish.unsubscribe import unsubscribe, unsubscribe_url
+
+    slice_ = publish_settings(config.with_overrides(unsubscribe_secret="s3cret")).unsubscribe
+    add_subscriber(db, "ben@example.org")
+    old = unsubscribe_url(slice_, db, "ben@example.org").split("token=", 1)[1]
+    remove_subscriber(db, "ben@example.org")
+    add_subscriber(db, "ben@example.org")
+    with pytest.raises(BadInput):
+        unsubscribe(slice_, db, old)
+
+
+def test_the_unsubscribe_endpoint_escapes_caps_bodies_and_answers_a_burst(db, config) -> None:  # type: ignore[no-untyped-def]
+    import http.client
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from ddor_watch.monitor.config import publish_settings
+    from ddor_watch.publish.unsubscribe import serve
+
+    server = serve(publish_settings(config.with_overrides(unsubscribe_secret="s3cret")).unsubscribe, db, port=0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_address[1]
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn.request("GET", '/unsubscribe?token="><script>alert(1)</script>')
+        page = conn.getresponse().read().decode()
+        assert "<script>" not in page and "&lt;script&gt;" in page or "%3Cscript%3E" in page
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn.putrequest("POST", "/unsubscribe?token=x")
+        conn.putheader("Content-Length", str(1024 * 1024))
+        conn.endheaders()
+        assert conn.getresponse().status == 413
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn.putrequest("POST", "/unsubscribe?token=x")
+        conn.putheader("Content-Length", "twelve")
+        conn.endheaders()
+        assert conn.getresponse().status == 400
+
+        def post(_: int) -> int:
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+            c.request("POST", "/unsubscribe?token=forged", body="List-Unsubscribe=One-Click",
+                      headers={"Content-Type": "application/x-www-form-urlencoded"})
+            return c.getresponse().status
+
+        with ThreadPoolExecutor(max_workers=50) as pool:
+            statuses = list(pool.map(post, range(200)))
+        assert statuses == [400] * 200, "every request answered (a forged token is refused), none reset"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_jurisdiction_history_follows_the_current_revision_after_a_correction(db, data_dir, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Week 1 listed Franklin County IA and Montgomery County IA; its correction moved the
+    Franklin rows to Franklin County PA and dropped the Montgomery one. Franklin IA is first
+    listed in week 3, Montgomery IA never, Franklin PA in week 1."""
+    from ddor_watch.db.history import history
+    from ddor_watch.db.paths import DataDir
+    from ddor_watch.monitor.ingest import ingest_path
+    from ddor_watch.monitor.samples.series import series
+    from factories import render_report
+
+    for index, (name, truth) in enumerate(series()):
+        path = tmp_path / f"{index}-{name}"
+        path.write_bytes(render_report(truth)[0])
+        ingest_path(db, DataDir(data_dir), path, url=f"https://www.ice.gov/doclib/ddor/{name}")
+    columns, rows = history(db, "jurisdictions")
+    timeline = {row[columns.index("jurisdiction_key")]: row for row in rows}
+    first, weeks = columns.index("first_listed"), columns.index("weeks_listed")
+    assert str(timeline["19069"][first]) == "2017-02-17" and timeline["19069"][weeks] == 1
+    assert timeline["19137"][first] is None and timeline["19137"][weeks] == 0
+    assert str(timeline["42055"][first]) == "2017-02-03"

@@ -385,3 +385,26 @@ def test_document_text_never_mentions_tags_or_links_on_any_channel(db, config, d
     assert facet_uris <= {source}
     emails = list((data_dir / "outbox" / "email").glob("*.eml"))
     assert all("https://evil" not in p.read_text() for p in emails)
+
+
+def test_debug_logging_never_shows_a_credential(db, config, week2, capsys) -> None:  # type: ignore[no-untyped-def]
+    """oauthlib logs the consumer key and token in its signature base string at DEBUG."""
+    import logging
+
+    from ddor_watch.monitor.config import secret_values
+    from ddor_watch.monitor.logs import forget_in_logs, setup_logging
+
+    keys = dict(x_consumer_key="ck-visible-key", x_consumer_secret="cs-visible-secret",
+                x_access_token="at-visible-token", x_access_token_secret="ats-visible-secret")
+    settings = live(config, **keys)
+    setup_logging("text", logging.DEBUG)
+    forget_in_logs(secret_values(settings))
+    logging.getLogger("ddor_watch.test").debug("configured with %s", keys["x_consumer_key"])
+    enqueue_report(settings.data, db, week2)
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        _x_fakes(rsps)
+        assert [o.kind for o in deliver(settings, db, "x")] == ["sent"]
+    logged = capsys.readouterr().err
+    assert "configured with ****" in logged
+    for value in keys.values():
+        assert value not in logged
