@@ -32,6 +32,7 @@ test: install lint typecheck
 bench: install
 	$(BIN)/python bench/parse_bench.py
 	$(BIN)/python bench/ingest_bench.py
+	$(BIN)/python bench/reparse_bench.py
 	$(BIN)/python bench/crawl_bench.py
 	$(BIN)/python bench/map_bench.py
 

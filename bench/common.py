@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from factories import Style, make_truth, render_report
+from ddor_watch.monitor.samples import Style, make_truth, render_report
 
 STYLE = Style(landscape=True, font_size=8.0, ruled=True)
 

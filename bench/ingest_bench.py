@@ -12,7 +12,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from common import report_with_pages  # noqa: E402
 
-from ddor_watch.db.paths import DataDir
+from ddor_watch.db.paths import DataDir  # noqa: E402
 from ddor_watch.db.session import open_database  # noqa: E402
 from ddor_watch.monitor.ingest import ingest_path  # noqa: E402
 from ddor_watch.scraper.pdf import parse_report  # noqa: E402

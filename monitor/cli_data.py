@@ -27,14 +27,27 @@ def _progress(items: list[T], label: str) -> AbstractContextManager[Iterable[T]]
 @click.command()
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["json", "table"]), default="json", show_default=True)
+@click.option("--debug-page", type=int, help="Draw what the parser saw on this page (1-based) into -o: sections "
+              "(blue wash), column boundaries (orange), rows (green), headers (purple), page furniture (grey), "
+              "unplaced words (red).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="PNG for --debug-page.")
 @pass_state
-def parse(state: State, file: Path, fmt: str) -> None:
+def parse(state: State, file: Path, fmt: str, debug_page: int | None, output: Path | None) -> None:
     """Parse one PDF and print it (no database), in a child process with time and memory limits."""
     from ddor_watch.monitor.config import parse_limits
     from ddor_watch.scraper.pdf.export import report_to_json, report_to_table
     from ddor_watch.scraper.pdf.sandbox import parse_sandboxed
 
+    if debug_page is not None and output is None:
+        raise BadInput("--debug-page needs -o FILE.png")
     report = parse_sandboxed(file, limits=parse_limits(state.settings))
+    if debug_page is not None and output is not None:
+        from ddor_watch.scraper.pdf.debug import draw_debug_page
+
+        # The sandboxed parse above proved the file parses within the limits; drawing repeats it here.
+        draw_debug_page(file, debug_page, output)
+        echo(f"{output}: page {debug_page} as the parser saw it")
+        return
     if fmt == "json":
         echo(json.dumps(report_to_json(report), indent=2, ensure_ascii=False))
     else:

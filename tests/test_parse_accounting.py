@@ -123,3 +123,21 @@ def test_an_unknown_offence_line_becomes_a_warning(tmp_path: Path) -> None:
     parsed = parse_report(path)
     assert parsed.declined_detainers[0].notable_criminal_activity == ("Assault", "Possession of Marijuana")
     assert any("match no known category" in w and "Possession of Marijuana" in w for w in parsed.warnings)
+
+
+def test_the_debug_picture_shows_unplaced_words_in_red(tmp_path: Path) -> None:
+    from PIL import Image
+
+    from conftest import run_ddor
+
+    stray = "San Diego County CA Ordinance limits detainers"
+    path, _ = _render(tmp_path, Style(stray_text=stray))
+    page = int(parse_report(path).warnings[0].split()[1].rstrip(":"))
+    output = tmp_path / "page.png"
+    result = run_ddor("parse", str(path), "--debug-page", str(page), "-o", str(output))
+    assert result.returncode == 0, result.stderr
+    image = Image.open(output).convert("RGB")
+    reds = sum(1 for r, g, b in image.getdata() if r > 200 and g < 80 and b < 80)
+    assert image.width > 500 and reds > 50
+    refused = run_ddor("parse", str(path), "--debug-page", "99", "-o", str(output))
+    assert refused.returncode == 2 and "has pages 1 to" in refused.stderr

@@ -30,6 +30,7 @@ from ddor_watch.scraper.pdf.sections import (
     stated_page_count,
 )
 from ddor_watch.scraper.pdf.tables import TableRead, extract_table
+from ddor_watch.scraper.pdf.trace import Box, ParseTrace
 from ddor_watch.scraper.pdf.validate import validate
 
 logger = logging.getLogger(__name__)
@@ -64,7 +65,7 @@ def check_pdf_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def parse_report(path: str | Path, display_name: str | None = None) -> ParsedReport:
+def parse_report(path: str | Path, display_name: str | None = None, trace: ParseTrace | None = None) -> ParsedReport:
     path = Path(path)
     label = display_name or str(path)
     sha256 = check_pdf_file(path)
@@ -78,9 +79,10 @@ def parse_report(path: str | Path, display_name: str | None = None) -> ParsedRep
     if not pages:
         raise UnreadablePdf(f"{label}: PDF has no pages")
     try:
-        return _parse_pages(sha256, pages)
+        report = _parse_pages(sha256, pages, trace)
     except NotADdorReport as error:
         raise NotADdorReport(f"{label}: {error}") from None
+    return report
 
 
 def _describe_pdf_error(error: Exception) -> str:
@@ -122,7 +124,7 @@ class _Sections:
         return [(self.by_number[n], grouped[n]) for n in sorted(grouped)]
 
 
-def _parse_pages(sha256: str, pages: list[PageText]) -> ParsedReport:
+def _parse_pages(sha256: str, pages: list[PageText], trace: ParseTrace | None = None) -> ParsedReport:
     keys = boilerplate_keys(pages, _is_table_header)
     stated_pages = stated_page_count([ln for p in pages for ln in p.lines])
     furniture = [ln for p in pages for ln in p.lines if is_boilerplate(ln, keys, p.height)]
@@ -166,7 +168,7 @@ def _parse_pages(sha256: str, pages: list[PageText]) -> ParsedReport:
     else:
         warnings.append("Section III (policies) not found")
     caveat = clean(sections.text(4)) if 4 in ranges else None
-    accounting = account_words(pages, furniture, sections, tables, warnings)
+    accounting = account_words(pages, furniture, sections, tables, warnings, trace)
     report = ParsedReport(
         sha256=sha256, pages=len(pages), title=_title(lines[:40]),
         period_start=period[0] if period else None, period_end=period[1] if period else None,
@@ -183,7 +185,8 @@ def _parse_pages(sha256: str, pages: list[PageText]) -> ParsedReport:
 
 
 def account_words(pages: list[PageText], furniture: list[Line], sections: _Sections,
-                  tables: list[tuple[int, TableRead]], warnings: list[str]) -> WordAccounting:
+                  tables: list[tuple[int, TableRead]], warnings: list[str],
+                  trace: ParseTrace | None = None) -> WordAccounting:
     """Put every word of every page in exactly one bucket, and warn about unplaced ones.
 
     Table sections hand in all their lines, so a line there that no bucket claims is a
@@ -222,12 +225,45 @@ def account_words(pages: list[PageText], furniture: list[Line], sections: _Secti
         quote = quote if len(quote) <= 60 else quote[:59].rstrip() + "…"
         warnings.append(f"p. {page_number}: {len(words)} word{'s' if len(words) != 1 else ''} "
                         f"not placed in any row: \"{quote}\"")
+    if trace is not None:
+        _fill_trace(trace, sections, tables, bucket_of, unplaced)
     total = sum(len(line.words) for page in pages for line in page.lines)
     accounting = WordAccounting(total=total, **counts)
     if doubled or not accounting.balanced:
         warnings.append(f"word accounting does not balance ({doubled} words counted twice); "
                         "the parser may have misread this report")
     return accounting
+
+
+def _box(line: Line) -> Box:
+    return (line.x0, line.top, line.x1, line.bottom)
+
+
+def _extent(lines: list[Line]) -> Box:
+    return (min(ln.x0 for ln in lines), min(ln.top for ln in lines), max(ln.x1 for ln in lines),
+            max(ln.bottom for ln in lines))
+
+
+def _fill_trace(trace: ParseTrace, sections: _Sections, tables: list[tuple[int, TableRead]],
+                bucket_of: dict[int, str], unplaced: dict[int, list[Line]]) -> None:
+    for number in sections.ranges:
+        for page, lines in sections.pages(number):
+            trace.page(page.number).sections.append((number, _extent(lines)))
+    for _, read in tables:
+        for page_number, columns, top, bottom in read.boundaries:
+            trace.page(page_number).columns.extend((x, top, bottom) for x in columns)
+        for record in read.records:
+            by_page: dict[int, list[Line]] = {}
+            for line in record.lines:
+                by_page.setdefault(line.page, []).append(line)
+            for page_number, lines in by_page.items():
+                trace.page(page_number).rows.append(_extent(lines))
+        for line in read.header:
+            trace.page(line.page).headers.append(_box(line))
+    for page_number, lines in unplaced.items():
+        trace.page(page_number).unplaced.extend(_box(line) for line in lines)
+    for number, page in sections.by_number.items():
+        trace.page(number).furniture.extend(_box(line) for line in page.lines if bucket_of.get(id(line)) == "furniture")
 
 
 def _title(lines: list[Line]) -> str | None:

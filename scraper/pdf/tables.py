@@ -26,6 +26,8 @@ class TableRead:
     unplaced: list[Line] = field(default_factory=list)
     # The last page's unruled column boundaries, for a page with too few lines to refine its own.
     refined: Columns | None = None
+    # Per page: the column boundaries used and the vertical extent of the body (for the trace).
+    boundaries: list[tuple[int, list[float], float, float]] = field(default_factory=list)
 
     @property
     def placed(self) -> list[Line]:
@@ -71,12 +73,16 @@ def extract_table(spec: TableSpec, pages: list[tuple[PageText, list[Line]]],
 def _read_body(spec: TableSpec, page: PageText, columns: Columns, start: float, body: list[Line],
                read: TableRead) -> None:
     tol = columns.tolerances
-    bands = row_bands(page, columns, start, max(ln.bottom for ln in body))
+    bottom = max(ln.bottom for ln in body)
+    bands = row_bands(page, columns, start, bottom)
+    top = min(ln.top for ln in body)
     if bands:
+        read.boundaries.append((page.number, [x for x in columns.lefts[1:]], top, bottom))
         rows_from_groups(spec, columns, band_groups(body, bands, tol.slop), read.records)
         return
     page_columns = columns if columns.ruled else _unruled_columns(columns, body, read.refined)
     read.refined = page_columns
+    read.boundaries.append((page.number, list(page_columns.lefts[1:]), top, bottom))
     groups = gap_groups(spec, page_columns, body)
     if groups is not None:
         rows_from_groups(spec, page_columns, groups, read.records)
