@@ -8,6 +8,8 @@ from collections.abc import Callable
 
 import grapheme
 
+from ddor_watch.db.errors import PublishError
+
 with warnings.catch_warnings():
     # twitter-text-parser (last release 2023) imports pkg_resources, which warns on import.
     warnings.simplefilter("ignore", UserWarning)
@@ -47,18 +49,51 @@ def fits(channel: str, text: str) -> bool:
     return LENGTH[channel](text) <= LIMITS[channel]
 
 
-def _split_long(line: str, measure: Callable[[str], int], limit: int) -> list[str]:
-    words, pieces, current = line.split(" "), [], ""
-    for word in words:
-        candidate = f"{current} {word}".strip()
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
+
+
+def split_to_fit(text: str, measure: Callable[[str], int], limit: int) -> list[str]:
+    """Pieces of `text` that each measure at most `limit`: whole sentences where they fit,
+    else whole words; a single word longer than the limit is cut with an ellipsis."""
+    if measure(text) <= limit:
+        return [text]
+    pieces: list[str] = []
+    current = ""
+    for unit in _units(text, measure, limit):
+        candidate = f"{current} {unit}".strip()
         if current and measure(candidate) > limit:
             pieces.append(current)
-            current = word
+            current = unit
         else:
             current = candidate
     if current:
         pieces.append(current)
     return pieces
+
+
+def _units(text: str, measure: Callable[[str], int], limit: int) -> list[str]:
+    units: list[str] = []
+    for sentence in _SENTENCE_END.split(text):
+        if measure(sentence) <= limit:
+            units.append(sentence)
+            continue
+        for word in sentence.split(" "):
+            while measure(word) > limit:
+                cut = max(1, limit - 1)
+                while cut > 1 and measure(word[:cut] + "\u2026") > limit:
+                    cut -= 1
+                units.append(word[:cut] + "\u2026")
+                word = word[cut:]
+            units.append(word)
+    return [u for u in units if u]
+
+
+def _continued(title: str) -> str:
+    """The header of a section's next post: its label (before any colon), marked continued."""
+    label = title.split(":", 1)[0].strip()
+    if len(label) > 60:
+        label = " ".join(label[:60].split(" ")[:-1]) + "\u2026"
+    return f"{label} (cont.):"
 
 
 def pack_thread(head: str, sections: list[list[str]], channel: str) -> list[str]:
@@ -75,7 +110,10 @@ def pack_thread(head: str, sections: list[list[str]], channel: str) -> list[str]
     for section in sections:
         if not section:
             continue
-        title, items = section[0], section[1:]
+        # A title longer than a post (ICE's caveat is one) is split like prose: its first
+        # piece titles the section, the rest follow as items.
+        title_pieces = split_to_fit(section[0], measure, limit - 12)
+        title, items = title_pieces[0], [*title_pieces[1:], *section[1:]]
         whole = "\n".join(section)
         # Start a fresh post when the section would fit in one but not in what is left here.
         if current and (measure("\n".join([*current, "", whole])) > limit >= measure(whole)
@@ -85,10 +123,14 @@ def pack_thread(head: str, sections: list[list[str]], channel: str) -> list[str]
             current.append("")
         current.append(title)
         for item in items:
-            for piece in _split_long(item, measure, limit - measure(title) - 12):
+            # A piece must fit in a fresh post under the continuation label.
+            for piece in split_to_fit(item, measure, limit - measure(_continued(title)) - 2):
                 if measure("\n".join([*current, piece])) > limit:
                     flush()
-                    current.append(f"{title} (cont.)")
+                    current.append(_continued(title))
                 current.append(piece)
     flush()
+    over = [post for post in posts if measure(post) > limit]
+    if over:  # the packing above must make this impossible; never hand a network a post it refuses
+        raise PublishError(channel, f"a thread part measures {measure(over[0])}, over the {limit} limit")
     return posts

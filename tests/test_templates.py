@@ -76,3 +76,33 @@ def test_templates_ship_inside_the_wheel(tmp_path: Path) -> None:
     assert shipped and all(f"ddor_watch/templates/{name}" in names for name in shipped)
     assert "ddor_watch/db/migrations/versions/0001_initial_schema.py" in names
     assert "ddor_watch/monitor/samples/newsroom.py" in names
+
+
+prose = st.lists(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp")),
+                         min_size=1, max_size=400), min_size=1, max_size=12).map(lambda parts: ". ".join(parts))
+
+
+@settings(max_examples=40, deadline=None)
+@given(caveat=prose, name=st.text(min_size=1, max_size=200).map(lambda s: " ".join(s.split()) or "X"),
+       channel=st.sampled_from(SOCIAL), kind=st.sampled_from(["report", "correction"]))
+def test_every_part_fits_whatever_the_caveat_and_names(caveat: str, name: str, channel: str, kind: str) -> None:
+    """Regression: a 950-character Section IV caveat made the last part 977 weighted
+    characters on X (and over the limit on Bluesky and Mastodon): rejected live."""
+    from dataclasses import replace
+
+    ctx = replace(context([name, "Travis County"] * 30, newly=60), caveat=caveat[:2000])
+    parts = render_post(channel, kind, ctx)
+    assert all(LENGTH[channel](p) <= LIMITS[channel] for p in parts), [LENGTH[channel](p) for p in parts]
+
+
+@pytest.mark.parametrize("channel", SOCIAL)
+def test_a_1500_character_caveat_is_split_at_sentences_and_kept_whole(channel: str) -> None:
+    from dataclasses import replace
+
+    sentence = "Law enforcement agencies do not generally notify ICE when a detainer is not honored. "
+    caveat = (sentence * 20)[:1500].rsplit(" ", 1)[0] + "."
+    parts = render_post(channel, "report", replace(context(["Travis County"]), caveat=caveat))
+    assert all(LENGTH[channel](p) <= LIMITS[channel] for p in parts)
+    words = " ".join(" ".join(p.split()) for p in parts)
+    words = words.replace("ICE's caveat (Section IV) (cont.): ", "").replace("ICE's caveat (Section IV): ", "")
+    assert " ".join(caveat.split()) in words, "no word lost or cut"
