@@ -11,7 +11,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import CursorResult, or_, select, update
+from sqlalchemy import CursorResult, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -164,10 +164,30 @@ def set_message_status(db: Database, message_id: int, status: MessageStatus) -> 
         return True
 
 
+def superseded_by(db: Database, message_id: int) -> tuple[int, int] | None:
+    """(its revision, the current revision) when a newer revision of the message's report exists."""
+    with db.session() as session:
+        row = session.get(MessageRow, message_id)
+        report = session.get(Report, row.report_id) if row else None
+        if report is None:
+            return None
+        newest = session.scalar(select(func.max(Report.revision)).where(
+            Report.period_start == report.period_start, Report.period_end == report.period_end))
+        return (report.revision, newest) if newest and newest > report.revision else None
+
+
 def list_messages(db: Database, status: MessageStatus | None = None) -> list[tuple[Any, ...]]:
+    """One row per message, with how its deliveries stand (e.g. "sent 1" or "pending 2, failed 1")."""
     with db.session() as session:
         query = select(MessageRow.id, MessageRow.report_id, MessageRow.channel, MessageRow.kind, MessageRow.status,
                        MessageRow.hold_reason).order_by(MessageRow.id)
         if status:
             query = query.where(MessageRow.status == status)
-        return [tuple(r) for r in session.execute(query)]
+        rows = [tuple(r) for r in session.execute(query)]
+        counts: dict[object, dict[str, int]] = {}
+        for message_id, state, n in session.execute(
+                select(Delivery.message_id, Delivery.state, func.count(Delivery.id))
+                .group_by(Delivery.message_id, Delivery.state)):
+            counts.setdefault(message_id, {})[state] = n
+    return [(*row[:5], ", ".join(f"{state} {n}" for state, n in sorted(counts.get(row[0], {}).items())) or "none",
+             row[5]) for row in rows]

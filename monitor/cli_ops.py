@@ -79,14 +79,22 @@ def publish_list(state: State, status: str | None) -> None:
     from ddor_watch.monitor.output import render_rows
 
     rows = list_messages(state.read_db, MessageStatus(status) if status else None)
-    echo(render_rows(["id", "report", "channel", "kind", "status", "reason"], rows, "table"))
+    echo(render_rows(["id", "report", "channel", "kind", "status", "deliveries", "reason"], rows, "table"))
 
 
 @publish.command("approve")
 @click.argument("ids", nargs=-1, type=int, required=True)
+@click.option("--force", is_flag=True, help="Approve even a message whose report has a newer revision.")
 @pass_state
-def publish_approve(state: State, ids: tuple[int, ...]) -> None:
+def publish_approve(state: State, ids: tuple[int, ...], force: bool) -> None:
     """Release held (or silent) messages for delivery."""
+    from ddor_watch.db.outbox import superseded_by
+
+    for message_id in ids:
+        stale = superseded_by(state.db, message_id)
+        if stale and not force:
+            raise BadInput(f"message {message_id} carries revision {stale[0]} of its report, but revision {stale[1]} "
+                           "is current: its numbers are superseded (add --force to send it anyway)")
     _set_status(state, ids, MessageStatus.READY)
 
 

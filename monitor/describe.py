@@ -17,21 +17,26 @@ def _place(c: Change) -> str:
     return f"{name}, {c.state}" if c.state else name
 
 
+def _n(count: object, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def describe_change(c: Change) -> str:
     page = f" (p. {c.page})" if c.page else ""
     place = _place(c)
     return {
-        "first_report": f"first report stored: {c.count} declined detainers in {c.after} jurisdictions (baseline)",
+        "first_report": (f"first report stored: {_n(c.count, 'declined detainer')} in "
+                         f"{_n(c.after, 'jurisdiction')} (baseline)"),
         "correction": f"correction: {c.detail}; sha256 {str(c.before)[:12]} -> {str(c.after)[:12]}",
         "nationwide_total_changed": f"nationwide detainers issued: {c.before} -> {c.after}",
         "declined_total_changed": f"declined detainers listed: {c.before} -> {c.after}",
-        "entered_top_ten": f"{place} entered the top ten at rank {c.after} ({c.count} detainers issued){page}",
+        "entered_top_ten": f"{place} entered the top ten at rank {c.after} ({_n(c.count, 'detainer')} issued){page}",
         "left_top_ten": f"{place} left the top ten (was rank {c.before})",
         "rank_moved": f"{place} moved from rank {c.before} to {c.after}{page}",
         "top_ten_count_changed": f"{place} detainers issued: {c.before} -> {c.after}{page}",
-        "newly_listed": f"{place} newly listed: {c.count} declined detainers, first time in any report{page}",
-        "listed_again": f"{place} listed again after a gap: {c.count} declined detainers{page}",
-        "no_longer_listed": f"{place} no longer listed (had {c.before} declined detainers)",
+        "newly_listed": f"{place} newly listed: {_n(c.count, 'declined detainer')}, first time in any report{page}",
+        "listed_again": f"{place} listed again after a gap: {_n(c.count, 'declined detainer')}{page}",
+        "no_longer_listed": f"{place} no longer listed in Section II (had {_n(c.before, 'declined detainer')})",
         "declined_count_changed": f"{place} declined detainers: {c.before} -> {c.after}{page}",
         "policy_added": f"{place} policy added ({c.after}){page}",
         "policy_removed": f"{place} policy removed (was {c.before})",

@@ -18,7 +18,7 @@ from ddor_watch.monitor.config import Settings, publish_settings
 from ddor_watch.monitor.lock import cycle_lock
 from ddor_watch.publish.channels.factory import build_channels
 from ddor_watch.publish.map import MapResult, map_data, newly_listed_keys, render_map
-from ddor_watch.publish.outbox import Enqueued, deliver_pending, enqueue_report
+from ddor_watch.publish.outbox import Enqueued, deliver_pending, enqueue_report, resolve_image
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ def deliver(settings: Settings, db: Database, only: ChannelName | None = None, d
             now: dt.datetime | None = None) -> list[DeliveryOutcome]:
     """Deliver what is due on every channel (or `only` one) and alert on what failed."""
     slice_ = publish_settings(settings)
-    outcomes = deliver_pending(db, build_channels(slice_, db, dry_run), slice_.max_attempts, only, now)
+    outcomes = deliver_pending(db, build_channels(slice_, db, dry_run), slice_.max_attempts, slice_.data, only, now)
     alert_on_outcomes(db, settings, outcomes)
     return outcomes
 
@@ -68,7 +68,7 @@ def preview(settings: Settings, db: Database, only: ChannelName | None = None) -
     channels = build_channels(publish_settings(settings), db, dry_run=True)
     lines = []
     for item in peek_due(db, only):
-        result = channels[item.message.channel].send(item, lambda parts: None)
+        result = channels[item.message.channel].send(resolve_image(settings.data, item), lambda parts: None)
         lines.append(f"would send {item.message.channel} report {item.message.report_id}: {result.remote_id}")
     return lines
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
+from ddor_watch.publish.channels.email import sender_domain, smtp_send
 from ddor_watch.publish.settings import SmtpSettings
 
 
@@ -18,12 +19,10 @@ def send_alert(smtp: SmtpSettings, alert_email: str, folder: Path, problem: str,
     mail["Subject"] = f"[ddor-watch] {problem}"
     mail["From"] = smtp.email_from
     mail["To"] = alert_email or "maintainers@localhost"
-    mail["Date"] = formatdate(localtime=False)
-    mail["Message-ID"] = make_msgid(domain="ddor-watch.local")
+    mail["Date"] = format_datetime(dt.datetime.now(dt.UTC))
+    mail["Message-ID"] = make_msgid(domain=sender_domain(smtp.email_from))
     mail.set_content(f"{message}\n\nProblem key: {problem}\nDay: {day.isoformat()}\n")
     if smtp.configured and alert_email:
-        from ddor_watch.publish.channels.email import smtp_send
-
         smtp_send(smtp, mail)
         return None
     folder.mkdir(parents=True, exist_ok=True)

@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 from ddor_watch.db.changes import load_changes
 from ddor_watch.db.errors import PublishError
@@ -83,7 +84,8 @@ def enqueue_report(data: DataDir, db: Database, report_id: int, include_silent: 
     try:
         output = data.maps / f"{current.period_end}-r{current.revision}.png"
         result = render_map(map_data(current, newly_listed_keys(changes)), output, data.cache)
-        map_path, alt = str(result.path), result.alt_text
+        # Stored relative to the data dir: the same outbox works from any working folder.
+        map_path, alt = str(result.path.relative_to(data.root)), result.alt_text
     except Exception as error:  # a degradation boundary: the report goes out text-only, never not at all
         logger.error("map for report %s failed: %s", report_id, error, exc_info=True)
         map_error = f"{type(error).__name__}: {error}"
@@ -115,9 +117,18 @@ def _retry_at(attempts: int, error: PublishError | None) -> dt.datetime:
     return dt.datetime.now(dt.UTC) + dt.timedelta(seconds=min(60 * 2 ** attempts, 6 * 3600))
 
 
+def resolve_image(data: DataDir, item: PendingDelivery) -> PendingDelivery:
+    """The message's map as a path that works from here (stored relative to the data dir)."""
+    stored = item.message.image_path
+    if not stored or Path(stored).is_absolute():
+        return item
+    return replace(item, message=replace(item.message, image_path=str(data.root / stored)))
+
+
 def deliver_one(db: Database, channel: Channel, item: PendingDelivery, max_attempts: int) -> DeliveryOutcome:
     """One send, recorded. A channel's own error (PublishError) and an unexpected one both
-    count toward `max_attempts`; after that the delivery fails for good."""
+    count toward `max_attempts`; after that the delivery fails for good. A message whose map
+    has gone missing fails at once (alerted) rather than going out silently without it."""
     def progress(parts: list[str]) -> None:
         save_progress(db, item.delivery_id, parts)
 
@@ -126,6 +137,11 @@ def deliver_one(db: Database, channel: Channel, item: PendingDelivery, max_attem
         return DeliveryOutcome(kind, item.delivery_id, item.message.channel, item.message.report_id,
                                item.message.kind, item.recipient, detail, retry_at, unexpected)
 
+    image = item.message.image_path
+    if image and not Path(image).is_file():
+        detail = f"its map {image} is missing; it was not sent without it"
+        mark_failed(db, item.delivery_id, detail)
+        return outcome(OutcomeKind.FAILED, detail)
     known: PublishError | None = None
     try:
         result = channel.send(item, progress)
@@ -151,12 +167,12 @@ def deliver_one(db: Database, channel: Channel, item: PendingDelivery, max_attem
     return outcome(OutcomeKind.RETRY, detail, at, unexpected)
 
 
-def deliver_pending(db: Database, channels: Mapping[ChannelName, Channel], max_attempts: int,
+def deliver_pending(db: Database, channels: Mapping[ChannelName, Channel], max_attempts: int, data: DataDir,
                     only: ChannelName | None = None, now: dt.datetime | None = None) -> list[DeliveryOutcome]:
     """Send every due delivery through `channels[name]`; one outcome per delivery."""
     outcomes = []
     for item in claim_due(db, only, now):
         channel = channels.get(item.message.channel)
         if channel is not None:
-            outcomes.append(deliver_one(db, channel, item, max_attempts))
+            outcomes.append(deliver_one(db, channel, resolve_image(data, item), max_attempts))
     return outcomes

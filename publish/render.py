@@ -35,6 +35,11 @@ def _place(name: str, state: str | None) -> str:
     return f"{name}, {state}" if state else name
 
 
+def _count(value: int | None, noun: str) -> str:
+    """ "1 declined detainer", "206 declined detainers", "? declined detainers"."""
+    return f"{_number(value)} {noun}{'' if value == 1 else 's'}"
+
+
 def _signed(value: int | None) -> str:
     """A rank move for a post: "up 2" / "down 1"."""
     return "" if not value else (f"up {value}" if value > 0 else f"down {-value}")
@@ -44,7 +49,7 @@ def _signed(value: int | None) -> str:
 def environment(html: bool) -> Environment:
     env = Environment(loader=FileSystemLoader(template_dir()), undefined=StrictUndefined,
                       autoescape=html, keep_trailing_newline=not html, trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(number=_number, signed=_signed, abs=abs, short_url=short_url)
+    env.filters.update(number=_number, count=_count, signed=_signed, abs=abs, short_url=short_url)
     env.globals.update(place=_place)
     return env
 

@@ -44,6 +44,12 @@ def test_the_wheel_installs_one_top_level_package(tmp_path: Path) -> None:
     tops = {name.split("/")[0] for name in names if not name.split("/")[0].endswith(".dist-info")}
     assert tops == {"ddor_watch"}
     assert "ddor_watch/scraper/pdf/data/offence_categories.txt" in names
+    from ddor_watch.publish.render import template_dir
+
+    shipped = {str(p.relative_to(template_dir())) for p in template_dir().rglob("*.j2")}
+    assert shipped and all(f"ddor_watch/templates/{name}" in names for name in shipped)
+    assert "ddor_watch/db/migrations/versions/0001_initial_schema.py" in names
+    assert "ddor_watch/monitor/samples/newsroom.py" in names
 
 
 def test_the_readme_table_is_the_settings_declaration() -> None:

@@ -70,7 +70,10 @@ CRASH_POINTS = {
 }
 
 
-@pytest.mark.parametrize("point", sorted(CRASH_POINTS))
+@pytest.mark.parametrize("point", [
+    "stored, not yet queued", "sent, not yet recorded",
+    pytest.param("rendered, not yet marked queued", marks=pytest.mark.slow),
+])
 def test_a_check_killed_between_two_steps_loses_nothing_and_sends_nothing_twice(
         point: str, config, db, data_dir) -> None:  # type: ignore[no-untyped-def]
     import datetime as dt

@@ -70,8 +70,11 @@ def test_a_word_processor_report_parses_to_its_ground_truth(case: str, tmp_path:
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on this machine")
-@pytest.mark.parametrize("offences", ["lines", "paragraphs"])
-@pytest.mark.parametrize("case", ["grid, codes, short dates", "no grid, names, word dates"])
+@pytest.mark.parametrize(("case", "offences"), [
+    ("grid, codes, short dates", "lines"), ("no grid, names, word dates", "paragraphs"),
+    pytest.param("grid, codes, short dates", "paragraphs", marks=pytest.mark.slow),
+    pytest.param("no grid, names, word dates", "lines", marks=pytest.mark.slow),
+])
 def test_a_browser_report_with_rows_cut_by_page_breaks_and_one_offence_per_line_parses_whole(
         case: str, offences: str, tmp_path: Path) -> None:
     """Regression: a Section III row cut by a page break has no rule under its first part; the

@@ -408,3 +408,47 @@ def test_debug_logging_never_shows_a_credential(db, config, week2, capsys) -> No
     assert "configured with ****" in logged
     for value in keys.values():
         assert value not in logged
+
+
+def test_the_outbox_works_from_any_folder_and_a_missing_map_is_an_alerted_failure(
+        db, config, data_dir, week2) -> None:  # type: ignore[no-untyped-def]
+    """Regression: image paths were stored relative to the folder `ddor` ran in, so from
+    anywhere else the map silently dropped out of every post."""
+    from conftest import run_ddor
+
+    enqueue_report(config.data, db, week2)
+    with db.session() as session:
+        stored = {m.image_path for m in session.scalars(select(MessageRow))}
+    assert stored == {"maps/2017-02-10-r1.png"}
+    result = run_ddor("--db", db.engine.url.render_as_string(False), "--data-dir", str(data_dir.resolve()),
+                      "publish", "--dry-run", cwd=Path("/"))
+    assert result.returncode == 0, result.stderr
+    assert {p.name for p in (data_dir / "outbox" / "x").iterdir()} >= {"report-2-report.png", "report-2-report.txt"}
+    (data_dir / "maps" / "2017-02-10-r1.png").unlink()
+    outcomes = deliver(config, db, "x")
+    assert [o.kind for o in outcomes] == ["failed"] and "map" in (outcomes[0].detail or "")
+    with db.session() as session:
+        assert any(a.problem.startswith("delivery-failed:x") for a in session.scalars(select(Alert)))
+
+
+def test_approving_a_superseded_message_needs_force(db, config, data_dir, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from conftest import run_ddor
+    from ddor_watch.monitor.samples.series import series
+    from factories import render_report
+
+    ids = store_series(db, data_dir, tmp_path, steps=2)
+    enqueue_report(config.data, db, ids[0], include_silent=True)
+    name, correction = series()[3]
+    path = tmp_path / "correction.pdf"
+    path.write_bytes(render_report(correction)[0])
+    from ddor_watch.monitor.ingest import ingest_path
+
+    ingest_path(db, DataDir(data_dir), path, url=f"https://www.ice.gov/doclib/ddor/{name}")
+    with db.session() as session:
+        first = session.scalar(select(MessageRow.id).where(MessageRow.report_id == ids[0]))
+    base = ["--db", db.engine.url.render_as_string(False), "--data-dir", str(data_dir)]
+    refused = run_ddor(*base, "publish", "approve", str(first))
+    assert refused.returncode == 2 and "revision 2 is current" in refused.stderr
+    assert run_ddor(*base, "publish", "approve", "--force", str(first)).returncode == 0
+    listing = run_ddor(*base, "publish", "list").stdout
+    assert "deliveries" in listing.splitlines()[0] and "pending 1" in listing

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import zipfile
-from pathlib import Path
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ddor_watch.publish.common import LENGTH, LIMITS, short_url
 from ddor_watch.publish.context import PlaceLine, ReportContext, TopLine
-from ddor_watch.publish.render import SOCIAL, render_digest, render_post, template_dir
+from ddor_watch.publish.render import SOCIAL, render_digest, render_post
 
 URL = "https://www.ice.gov/doclib/ddor/ddor2017_01-28to02-03.pdf"
 
@@ -65,17 +60,6 @@ def test_email_templates_render_both_parts(kind: str) -> None:
     assert "cid:map@ddor-watch" in html
     assert "__UNSUBSCRIBE_URL__" in text and "__UNSUBSCRIBE_URL__" in html
 
-
-def test_templates_ship_inside_the_wheel(tmp_path: Path) -> None:
-    root = Path(__file__).resolve().parents[1]
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w",
-                    str(tmp_path), str(root)], check=True, capture_output=True, timeout=300)
-    wheel = next(tmp_path.glob("ddor_watch-*.whl"))
-    names = set(zipfile.ZipFile(wheel).namelist())
-    shipped = {str(p.relative_to(template_dir())) for p in template_dir().rglob("*.j2")}
-    assert shipped and all(f"ddor_watch/templates/{name}" in names for name in shipped)
-    assert "ddor_watch/db/migrations/versions/0001_initial_schema.py" in names
-    assert "ddor_watch/monitor/samples/newsroom.py" in names
 
 
 prose = st.lists(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp")),

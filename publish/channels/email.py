@@ -7,12 +7,13 @@ into RFC 2047 words that mail providers ignore (ECOSYSTEM.md §6).
 
 from __future__ import annotations
 
+import datetime as dt
 import smtplib
 import ssl
 from collections.abc import Callable
 from email import policy
 from email.message import EmailMessage
-from email.utils import formatdate
+from email.utils import format_datetime, parseaddr
 
 from ddor_watch.db.errors import PublishError
 from ddor_watch.db.records import PendingDelivery
@@ -23,8 +24,13 @@ POLICY = policy.SMTP.clone(max_line_length=998)
 PLACEHOLDER = "__UNSUBSCRIBE_URL__"
 
 
-def build_email(email_from: str, item: PendingDelivery, unsubscribe_url: str,
-                domain: str = "ddor-watch.local") -> EmailMessage:
+def sender_domain(email_from: str) -> str:
+    """The From address's domain: Message-IDs on it look like ours to every filter."""
+    address = parseaddr(email_from)[1]
+    return address.rsplit("@", 1)[1].lower() if "@" in address else "ddor-watch.local"
+
+
+def build_email(email_from: str, item: PendingDelivery, unsubscribe_url: str) -> EmailMessage:
     message = item.message
     text = message.parts[0].replace(PLACEHOLDER, unsubscribe_url)
     html = (message.html or "").replace(PLACEHOLDER, unsubscribe_url)
@@ -32,8 +38,8 @@ def build_email(email_from: str, item: PendingDelivery, unsubscribe_url: str,
     mail["Subject"] = message.subject or "Declined Detainer Outcome Report"
     mail["From"] = email_from
     mail["To"] = item.recipient
-    mail["Date"] = formatdate(localtime=False)
-    mail["Message-ID"] = f"<{item.idempotency_key}@{domain}>"
+    mail["Date"] = format_datetime(dt.datetime.now(dt.UTC))   # "+0000", not RFC 2822's "-0000" (unknown zone)
+    mail["Message-ID"] = f"<{item.idempotency_key}@{sender_domain(email_from)}>"
     mail["List-Unsubscribe"] = f"<{unsubscribe_url}>"
     mail["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     mail.set_content(text)
