@@ -16,6 +16,7 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
+from ddor_watch.db.paths import DataDir
 from ddor_watch.db.records import CrawlResult, FetchedDocument
 from ddor_watch.scraper.job import CrawlJob, document_from_json, result_from_json, result_to_json
 
@@ -47,7 +48,7 @@ def _die_with_parent() -> None:
 def run_crawl(job: CrawlJob, timeout: float = 900.0) -> CrawlResult:
     # Crawl scratch space lives in the data dir; the caller holds the cycle lock, so any
     # folder left there is a killed crawl's and can go.
-    scratch = Path(job.data_dir) / "tmp"
+    scratch = DataDir(Path(job.data_dir)).scratch
     for stale in scratch.glob("ddor-crawl-*"):
         shutil.rmtree(stale, ignore_errors=True)
     scratch.mkdir(parents=True, exist_ok=True)

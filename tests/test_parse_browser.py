@@ -111,3 +111,17 @@ def assert_matches_truth(path: Path, truth, style: Style) -> None:  # type: igno
         assert [replace(g, page=0) for g in got] == [replace(w, page=0) for w in want], section
         pages = [g.page for g in got]
         assert pages == sorted(pages) and 1 <= pages[0] and pages[-1] <= parsed.pages
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="no LibreOffice on this machine")
+def test_a_word_processor_report_with_centred_cells_and_offence_paragraphs_is_flagged_not_trusted(
+        tmp_path: Path) -> None:
+    """Writer centres cells vertically; with one offence per paragraph a row's lines reach up
+    towards the row above, and geometry alone cannot tell which row they belong to. The parser
+    must say so (a warning naming the page holds the report), never publish its guess."""
+    style, borders = CASES["no grid, names, word dates"]
+    truth = make_truth(33, rows=60, policies=12)
+    html = render_html(truth, style, borders, split_rows=("policies",), offences="paragraphs")
+    parsed = parse_report(writer_to_pdf(html, tmp_path))
+    flagged = [w for w in parsed.warnings if "closer to the next row than to their own" in w]
+    assert flagged and flagged[0].startswith("p. ")

@@ -168,6 +168,12 @@ def _parse_pages(sha256: str, pages: list[PageText], trace: ParseTrace | None = 
     else:
         warnings.append("Section III (policies) not found")
     caveat = clean(sections.text(4)) if 4 in ranges else None
+    for number, read in tables:
+        if read.ambiguous:
+            first = read.ambiguous[0]
+            warnings.append(f"p. {first.page}: {len(read.ambiguous)} line{'s' if len(read.ambiguous) != 1 else ''} "
+                            f"of Section {'I' * number} sit closer to the next row than to their own; the row "
+                            f"boundaries there are uncertain (first: {first.text[:60]!r})")
     accounting = account_words(pages, furniture, sections, tables, warnings, trace)
     report = ParsedReport(
         sha256=sha256, pages=len(pages), title=_title(lines[:40]),

@@ -176,16 +176,39 @@ def rows_from_groups(spec: TableSpec, columns: Columns, groups: list[list[Line]]
             records.append(record)
 
 
-def rows_from_anchors(spec: TableSpec, columns: Columns, body: list[Line], records: list[Record]) -> None:
+def rows_from_anchors(spec: TableSpec, columns: Columns, body: list[Line], records: list[Record],
+                      ambiguous: list[Line] | None = None) -> None:
     """A line starts a new row when an anchor cell of the row above is already complete.
 
     "Complete" means the anchor's value parses (a date, a count, a state): a date that
-    wrapped ("Jan. 20," then "2017") keeps its second line in the same row.
+    wrapped ("Jan. 20," then "2017") keeps its second line in the same row. This reads
+    cells as top-aligned; a continuation line that sits clearly closer to the next row's
+    first line than to its own row's last line (vertically centred cells) is added to
+    `ambiguous`, so the report says so instead of trusting a guess.
     """
+    starts: list[bool] = []
     for line in body:
         keys = {columns.column_of(w) for w in line.words}
-        starts = not records or any(
-            key in keys and spec.complete(key, records[-1].text(key)) for key in spec.anchors)
-        if starts:
+        starts.append(not records or any(
+            key in keys and spec.complete(key, records[-1].text(key)) for key in spec.anchors))
+        if starts[-1]:
             records.append(_new_record(line))
         _add_line(columns, records[-1], line)
+    if ambiguous is not None:
+        ambiguous.extend(_closer_to_next_row(body, starts, columns.tolerances.gap_line_height_ratio))
+
+
+def _closer_to_next_row(body: list[Line], starts: list[bool], ratio: float) -> list[Line]:
+    found = []
+    for index, line in enumerate(body):
+        if starts[index] or index == 0:
+            continue
+        following = next((body[j] for j in range(index + 1, len(body)) if starts[j]), None)
+        if following is None or following.page != line.page:
+            continue
+        height = line.bottom - line.top
+        gap_up = line.top - body[index - 1].bottom
+        gap_down = following.top - line.bottom
+        if gap_down < gap_up - ratio * height:
+            found.append(line)
+    return found

@@ -22,7 +22,7 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
-from ddor_watch.db.errors import BadInput, ParseLimitExceeded
+from ddor_watch.db.errors import BadInput, ParseLimitExceeded, UnreadablePdf
 from ddor_watch.db.records import ParsedReport
 
 
@@ -66,6 +66,8 @@ def _child(job: _Job, conn: Connection) -> None:
     except RecursionError:
         conn.send(("refused", ("UnreadablePdf", f"{job.display_name or job.path}: corrupt PDF (nesting too deep, "
                                                 "probably a reference loop)")))
+    except Exception as error:  # the child's boundary: a parser bug must reach the parent as words
+        conn.send(("crashed", f"{type(error).__name__}: {error}"))
     finally:
         conn.close()
 
@@ -97,6 +99,8 @@ def _outcome(job: _Job, process: BaseProcess, conn: Connection, timed_out: bool)
         raise ParseLimitExceeded(f"{label}: parsing needed more than {job.limits.memory_mb} MB "
                                  f"(or was stopped, exit {process.exitcode}); refused")
     status, payload = message
+    if status == "crashed":
+        raise UnreadablePdf(f"{label}: the parser failed on this document ({str(payload)[:200]}); refused")
     if status == "ok" and isinstance(payload, ParsedReport):
         return payload
     if status == "refused" and isinstance(payload, tuple):

@@ -26,6 +26,8 @@ class TableRead:
     unplaced: list[Line] = field(default_factory=list)
     # The last page's unruled column boundaries, for a page with too few lines to refine its own.
     refined: Columns | None = None
+    # Lines whose row is uncertain (closer to the next row than to their own): warned about.
+    ambiguous: list[Line] = field(default_factory=list)
     # Per page: the column boundaries used and the vertical extent of the body (for the trace).
     boundaries: list[tuple[int, list[float], float, float]] = field(default_factory=list)
 
@@ -87,7 +89,7 @@ def _read_body(spec: TableSpec, page: PageText, columns: Columns, start: float, 
     if groups is not None:
         rows_from_groups(spec, page_columns, groups, read.records)
     else:
-        rows_from_anchors(spec, page_columns, body, read.records)
+        rows_from_anchors(spec, page_columns, body, read.records, read.ambiguous)
 
 
 def _unruled_columns(columns: Columns, body: list[Line], previous: Columns | None) -> Columns:
