@@ -159,13 +159,15 @@ def config_group() -> None:
 @pass_state
 def config_show(state: State, fmt: str) -> None:
     """Print the effective configuration, secrets masked (or the settings table)."""
-    from ddor_watch.monitor.config import settings_table, shown
+    from ddor_watch.monitor.config import setting_warnings, settings_table, shown
 
     if fmt == "markdown":
         echo("\n".join(settings_table()))
         return
     for env, value, _help in shown(state.settings):
         echo(f"{env:<30} {value}")
+    for warning in setting_warnings(state.settings):
+        echo(f"warning: {warning}", err=True)
 
 
 COMMANDS = (parse, ingest, diff_command, history, map_command, db_group, config_group)

@@ -418,3 +418,12 @@ def secret_values(settings: Settings) -> list[str]:
         if password:
             values.append(str(password))
     return [v for v in values if v]
+
+
+def setting_warnings(settings: Settings) -> list[str]:
+    """Valid but risky choices, shown by `ddor config show` and `ddor status`."""
+    found = []
+    if settings.smtp_host and not settings.public_url.lower().startswith("https://"):
+        found.append(f"DDOR_PUBLIC_URL {settings.public_url} is not https: the unsubscribe links in every digest "
+                     "would travel and be clicked in the clear")
+    return found

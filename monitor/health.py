@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from ddor_watch.db.counts import latest_report_seen, outbox_counts
 from ddor_watch.db.runs import last_successful_run, recent_runs
 from ddor_watch.db.session import Database
-from ddor_watch.monitor.config import Settings
+from ddor_watch.monitor.config import Settings, setting_warnings
 
 
 def check_overdue(config: Settings, db: Database, now: dt.datetime | None = None) -> bool:
@@ -61,5 +61,6 @@ def health(config: Settings, db: Database, now: dt.datetime | None = None) -> He
         notes.append(f"{held} messages held for review (`ddor publish list --status held`)")
     if quarantined:
         notes.append(f"{quarantined} quarantined documents")
+    notes.extend(setting_warnings(config))
     return Health(not problems, tuple(problems), tuple(notes), last, counts.pending, counts.waiting, failed, held,
                   quarantined)

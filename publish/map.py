@@ -43,6 +43,11 @@ class MapData:
     unresolved: list[str]
     total_declined: int = 0
     names: dict[str, str] = field(default_factory=dict)
+    revision: int = 1   # a correction's map says so in its title and alt text
+
+    @property
+    def label(self) -> str:
+        return self.period if self.revision == 1 else f"corrected, revision {self.revision}, {self.period}"
 
 
 @dataclass(frozen=True)
@@ -78,7 +83,7 @@ def map_data(snapshot: ReportSnapshot, newly_listed_keys: set[str] | None = None
                    if not t.county_fips]
     new = {j.county_fips for j in snapshot.jurisdictions if j.county_fips and j.key in (newly_listed_keys or set())}
     return MapData(period_text(snapshot.period_start, snapshot.period_end), counts, top, new, unresolved,
-                   snapshot.declined_total, names)
+                   snapshot.declined_total, names, snapshot.revision)
 
 
 def newly_listed_keys(changes: Iterable[Change]) -> set[str]:
@@ -90,7 +95,7 @@ def alt_text(data: MapData) -> str:
     leading = sorted(data.counts.items(), key=lambda kv: (-kv[1], data.names.get(kv[0], kv[0])))[:5]
     lead_text = "; ".join(f"{data.names.get(f, f)} {n}" for f, n in leading)
     parts = [f"Map of US counties shaded by the number of declined detainers listed in ICE's Declined "
-             f"Detainer Outcome Report for {data.period}: {data.total_declined} declined detainers, "
+             f"Detainer Outcome Report for {data.label}: {data.total_declined} declined detainers, "
              f"{len(data.counts)} counties shaded."]
     if lead_text:
         parts.append(f"Most: {lead_text}.")
@@ -146,7 +151,7 @@ def render_map(data: MapData, output: Path, cache_dir: Path | None = None) -> Ma
         label = {"AK": "Alaska", "HI": "Hawaii", "PR": "Puerto Rico"}[area]
         ax.plot([x0, x1, x1, x0, x0], [y0, y0, y1, y1, y0], color="#999999", linewidth=0.6)
         ax.text(x0 + 15_000, y1 - 20_000, label, fontsize=11, color="#555555", va="top")
-    fig.text(0.5, 0.955, f"Declined detainers by county, {data.period}", ha="center", fontsize=24,
+    fig.text(0.5, 0.955, f"Declined detainers by county, {data.label}", ha="center", fontsize=24,
              fontweight="bold")
     fig.text(0.5, 0.915, f"{data.total_declined} declined detainers listed (dot size follows the count); "
              "the ten counties with the most detainers issued are outlined and numbered", ha="center", fontsize=14,

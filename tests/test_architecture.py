@@ -131,3 +131,12 @@ def test_a_setting_named_like_a_file_is_not_mistaken_for_a_secret_file() -> None
 
     settings = load_config(environ={"DDOR_SMTP_CA_FILE": "/etc/ssl/relay.pem"}, read_default_file=False)
     assert settings.smtp_ca_file == "/etc/ssl/relay.pem"
+
+
+def test_plain_http_unsubscribe_links_are_warned_about_when_digests_go_out() -> None:
+    result = run_ddor("config", "show", env={"DDOR_SMTP_HOST": "smtp.example.org",
+                                             "DDOR_PUBLIC_URL": "http://ddor.example.org"})
+    assert result.returncode == 0 and "DDOR_PUBLIC_URL http://ddor.example.org is not https" in result.stderr
+    quiet = run_ddor("config", "show", env={"DDOR_SMTP_HOST": "smtp.example.org",
+                                            "DDOR_PUBLIC_URL": "https://ddor.example.org"})
+    assert "not https" not in quiet.stderr

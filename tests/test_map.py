@@ -88,3 +88,13 @@ def test_ddor_map_cli(db, db_url, data_dir: Path, tmp_path: Path) -> None:  # ty
     missing = run_ddor("--db", db_url, "--data-dir", str(data_dir), "map", "--period-end", "2030-01-01",
                        "-o", str(output))
     assert missing.returncode == 2 and "no stored report" in missing.stderr
+
+
+def test_a_correction_map_says_it_is_corrected() -> None:
+    from ddor_watch.publish.map import MapData, alt_text
+
+    original = MapData("Jan 28 – Feb 3, 2017", {"48453": 3}, [], set(), [], 3, {"48453": "Travis County, TX"})
+    corrected = MapData("Jan 28 – Feb 3, 2017", {"48453": 3}, [], set(), [], 3, {"48453": "Travis County, TX"},
+                        revision=2)
+    assert "corrected" not in alt_text(original)
+    assert "corrected, revision 2, Jan 28 – Feb 3, 2017" in alt_text(corrected)
