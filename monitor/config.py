@@ -87,8 +87,9 @@ class Settings(BaseSettings):
         "Most report or release links followed from one page; more is reported as an error."))
     parse_timeout: float = Field(120.0, gt=0, description=(
         "Seconds one PDF may take to parse (in a child process); past it the document is refused."))
-    parse_memory_mb: int = Field(768, ge=128, description=(
-        "Address space in MB of the child process that parses one PDF; past it the document is refused."))
+    parse_memory_mb: int = Field(512, ge=128, description=(
+        "Address space in MB of the child process that parses one PDF (a 300-page report needs less); "
+        "past it the document is refused."))
     parse_workers: int = Field(0, ge=0, description=(
         "Parallel parsing processes for `ddor ingest --reparse-all`; 0 means one per core."))
     schedule: str = Field("0 8-20 * * mon-fri", description="Cron expression for `ddor run`.")

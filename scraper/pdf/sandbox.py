@@ -29,7 +29,7 @@ from ddor_watch.db.records import ParsedReport
 @dataclass(frozen=True)
 class ParseLimits:
     timeout: float = 120.0      # seconds of wall-clock time for one document
-    memory_mb: int = 768        # address space of the parsing child
+    memory_mb: int = 512        # address space of the parsing child (296 pages parse within it)
 
     def __post_init__(self) -> None:
         if self.timeout <= 0 or self.memory_mb < 128:
