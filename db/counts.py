@@ -7,15 +7,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from ddor_watch.db.models import Delivery, Document, MessageRow, Report
+from ddor_watch.db.models import Delivery, Document, MessageRow, Report, as_utc
 from ddor_watch.db.records import DUE_STATES, DeliveryState, MessageStatus
 from ddor_watch.db.session import Database
-
-
-def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=dt.UTC)  # SQLite hands back naive UTC
-    return value
 
 
 @dataclass(frozen=True)
@@ -42,7 +36,7 @@ def outbox_counts(db: Database) -> OutboxCounts:
 def latest_report_seen(db: Database) -> dt.datetime | None:
     """When the newest report document was first stored (not its period: ICE publishes late)."""
     with db.session() as session:
-        return _aware(session.scalar(select(func.max(Document.fetched_at)).join(
+        return as_utc(session.scalar(select(func.max(Document.fetched_at)).join(
             Report, Report.document_id == Document.id)))
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ddor_watch.db.models import Run, Source, utcnow
+from ddor_watch.db.models import Run, Source, as_utc, utcnow
 from ddor_watch.db.records import UrlState
 from ddor_watch.db.session import Database
 
@@ -88,8 +88,5 @@ def recent_runs(db: Database, limit: int = 10, kind: str | None = None) -> list[
 
 def last_successful_run(db: Database, kind: str = "check") -> dt.datetime | None:
     with db.session() as session:
-        finished = session.scalar(select(Run.finished_at).where(Run.kind == kind, Run.status == "ok")
-                                  .order_by(Run.finished_at.desc()).limit(1))
-    if finished is not None and finished.tzinfo is None:
-        finished = finished.replace(tzinfo=dt.UTC)  # SQLite hands back naive UTC
-    return finished
+        return as_utc(session.scalar(select(Run.finished_at).where(Run.kind == kind, Run.status == "ok")
+                                     .order_by(Run.finished_at.desc()).limit(1)))

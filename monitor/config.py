@@ -14,7 +14,7 @@ import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic.fields import FieldInfo
@@ -39,6 +39,9 @@ from ddor_watch.publish.settings import (
     XSettings,
 )
 from ddor_watch.scraper.pdf.sandbox import ParseLimits
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
 
 ENV_PREFIX = "DDOR_"
 CommaList = Annotated[tuple[str, ...], NoDecode]
@@ -338,16 +341,24 @@ def shown(settings: Settings) -> list[tuple[str, str, str]]:
     return rows
 
 
-def _masked_url(url: str) -> str:
+def _database_url(url: str) -> URL | None:
+    """The database URL parsed, or None when it is empty or not a URL SQLAlchemy reads."""
     if not url:
-        return ""
+        return None
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 
     try:
-        return make_url(url).render_as_string(hide_password=True)
+        return make_url(url)
     except ArgumentError:
-        return "****"
+        return None
+
+
+def _masked_url(url: str) -> str:
+    parsed = _database_url(url)
+    if parsed is None:
+        return "****" if url else ""
+    return parsed.render_as_string(hide_password=True)
 
 
 def default_of(name: str) -> str:
@@ -407,17 +418,9 @@ def secret_values(settings: Settings) -> list[str]:
     """Every credential configured, and the database URL's password, for log redaction."""
     values = [value.get_secret_value() for name, value in settings if isinstance(value, SecretStr)
               and name != "database_url"]
-    url = settings.database_url.get_secret_value()
-    if url:
-        from sqlalchemy.engine import make_url
-        from sqlalchemy.exc import ArgumentError
-
-        try:
-            password = make_url(url).password
-        except ArgumentError:
-            password = None
-        if password:
-            values.append(str(password))
+    parsed = _database_url(settings.database_url.get_secret_value())
+    if parsed is not None and parsed.password:
+        values.append(str(parsed.password))
     return [v for v in values if v]
 
 

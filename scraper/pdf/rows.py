@@ -195,7 +195,7 @@ def rows_from_anchors(spec: TableSpec, columns: Columns, body: list[Line], recor
             records.append(_new_record(line))
         _add_line(columns, records[-1], line)
     if ambiguous is not None:
-        ambiguous.extend(_closer_to_next_row(body, starts, columns.tolerances.gap_line_height_ratio))
+        ambiguous.extend(_closer_to_next_row(body, starts, columns.tolerances.row_affinity_ratio))
 
 
 def _closer_to_next_row(body: list[Line], starts: list[bool], ratio: float) -> list[Line]:

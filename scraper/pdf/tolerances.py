@@ -42,6 +42,7 @@ class Tolerances:
     gap_min_lines: int = 4              # fewer body lines than this: no gap statistics
     gap_line_height_ratio: float = 0.4  # a single gap size above this share of a line height is a row break
     gap_separation: float = 1.0         # two gap clusters must be this far apart
+    row_affinity_ratio: float = 0.4     # a line nearer the next row by this share of its height is ambiguous
 
     def __post_init__(self) -> None:
         for item in fields(self):
