@@ -11,7 +11,7 @@ from ddor_watch.db.errors import BadInput
 from ddor_watch.db.outbox import peek_due
 from ddor_watch.db.records import ChannelName, DeliveryOutcome, MessageStatus
 from ddor_watch.db.session import Database
-from ddor_watch.db.snapshots import load_snapshot, report_for_period
+from ddor_watch.db.snapshots import load_snapshot, previous_report_id, report_for_period
 from ddor_watch.db.store import mark_queued, reports_pending_publication
 from ddor_watch.monitor.alerts import alert, alert_on_outcomes
 from ddor_watch.monitor.config import Settings, publish_settings
@@ -78,6 +78,8 @@ def map_for_period(settings: Settings, db: Database, period_end: dt.date | None,
     report_id = report_for_period(db, period_end)
     if report_id is None:
         raise BadInput("no stored report" + (f" for period end {period_end}" if period_end else ""))
-    data = map_data(load_snapshot(db, report_id), newly_listed_keys(load_changes(db, report_id)))
+    previous_id = previous_report_id(db, report_id)
+    previous_total = load_snapshot(db, previous_id).declined_total if previous_id else None
+    data = map_data(load_snapshot(db, report_id), newly_listed_keys(load_changes(db, report_id)), previous_total)
     # The geometry cache speeds the next map up, but looking must not create the data dir.
     return render_map(data, output, settings.data.cache if settings.data.root.is_dir() else None)

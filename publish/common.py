@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import grapheme
 
@@ -88,48 +89,66 @@ def _units(text: str, measure: Callable[[str], int], limit: int) -> list[str]:
     return [u for u in units if u]
 
 
-def _continued(title: str) -> str:
-    """The header of a section's next post: its label (before any colon), marked continued."""
-    label = title.split(":", 1)[0].strip()
-    if len(label) > 60:
-        label = " ".join(label[:60].split(" ")[:-1]) + "\u2026"
-    return f"{label} (cont.):"
+# The one sentence the packer writes itself: where the rest of a cut list can be read.
+MORE = "and {count} more: {url}"
+ELLIPSIS = "\u2026"
+MAX_FOLLOW_UPS = 3
 
 
-def pack_thread(head: str, sections: list[list[str]], channel: str) -> list[str]:
-    """The head post, then sections (title line + item lines) packed into as few posts as fit."""
+@dataclass(frozen=True)
+class Block:
+    """One follow-up as the template wrote it: a list (title + items) or one paragraph of prose."""
+
+    title: str
+    items: tuple[str, ...] = ()
+    prose: bool = False
+
+
+def truncate(text: str, measure: Callable[[str], int], limit: int) -> str:
+    """`text` cut at a word boundary to measure at most `limit`, with an ellipsis when cut."""
+    if measure(text) <= limit:
+        return text
+    return split_to_fit(text, measure, limit - measure(ELLIPSIS))[0].rstrip(" ,;:") + ELLIPSIS
+
+
+def pack_list(block: Block, measure: Callable[[str], int], limit: int, more_url: str) -> str:
+    """One post: the title and as many whole items as fit, then "and N more" with the link."""
+    lines = [truncate(block.title, measure, limit // 2)]
+    for index, item in enumerate(block.items):
+        rest = len(block.items) - index - 1
+        line = truncate(item, measure, limit // 2)
+        tail = [MORE.format(count=rest, url=more_url)] if rest else []
+        if measure("\n".join([*lines, line, *tail])) > limit:
+            lines.append(MORE.format(count=rest + 1, url=more_url))
+            break
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def pack_prose(block: Block, measure: Callable[[str], int], limit: int, more_url: str) -> str:
+    """One post of prose: whole if it fits, else cut at a word with an ellipsis and the link."""
+    if measure(block.title) <= limit:
+        return block.title
+    link = f" ({more_url})"
+    return truncate(block.title, measure, limit - measure(link)) + link
+
+
+def pack_thread(head: str, blocks: list[Block], channel: str, more_url: str) -> list[str]:
+    """The head post, then at most three follow-ups, each one post within the network's limit.
+
+    Lists come first; a prose block (ICE's caveat, a correction's row count) goes only into a
+    slot the lists left free. Whatever a post cannot hold stays in the digest and the full list
+    behind `more_url`.
+    """
     measure, limit = LENGTH[channel], LIMITS[channel]
     posts = [head.strip()]
-    current: list[str] = []
-
-    def flush() -> None:
-        if current:
-            posts.append("\n".join(current))
-            current.clear()
-
-    for section in sections:
-        if not section:
-            continue
-        # A title longer than a post (ICE's caveat is one) is split like prose: its first
-        # piece titles the section, the rest follow as items.
-        title_pieces = split_to_fit(section[0], measure, limit - 12)
-        title, items = title_pieces[0], [*title_pieces[1:], *section[1:]]
-        whole = "\n".join(section)
-        # Start a fresh post when the section would fit in one but not in what is left here.
-        if current and (measure("\n".join([*current, "", whole])) > limit >= measure(whole)
-                        or measure("\n".join([*current, "", title, *(items[:1])])) > limit):
-            flush()
-        if current:
-            current.append("")
-        current.append(title)
-        for item in items:
-            # A piece must fit in a fresh post under the continuation label.
-            for piece in split_to_fit(item, measure, limit - measure(_continued(title)) - 2):
-                if measure("\n".join([*current, piece])) > limit:
-                    flush()
-                    current.append(_continued(title))
-                current.append(piece)
-    flush()
+    for block in blocks:
+        if len(posts) > MAX_FOLLOW_UPS:
+            break
+        if block.prose:
+            posts.append(pack_prose(block, measure, limit, more_url))
+        elif block.items:
+            posts.append(pack_list(block, measure, limit, more_url))
     over = [post for post in posts if measure(post) > limit]
     if over:  # the packing above must make this impossible; never hand a network a post it refuses
         raise PublishError(channel, f"a thread part measures {measure(over[0])}, over the {limit} limit")

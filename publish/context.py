@@ -64,6 +64,16 @@ class PolicyLine:
 
 
 @dataclass(frozen=True)
+class RowLine:
+    """A Section II row a correction removed or added, as the diff summarised it."""
+
+    name: str
+    state: str | None
+    summary: str
+    page: int | None
+
+
+@dataclass(frozen=True)
 class ReportContext:
     title: str
     period: str
@@ -87,6 +97,12 @@ class ReportContext:
     rows_removed: int
     rows_added: int
     caveat: str
+    left_top: list[PlaceLine] = field(default_factory=list)       # count: detainers issued, before: old rank
+    policies_described: list[PolicyLine] = field(default_factory=list)   # wording changed, type kept
+    row_changes_removed: list[RowLine] = field(default_factory=list)
+    row_changes_added: list[RowLine] = field(default_factory=list)
+    # Where "and N more" points: the report's page on the public site, else ICE's PDF.
+    more_url: str = ""
     unresolved: list[str] = field(default_factory=list)
     short: bool = False
     map_cid: str | None = None
@@ -95,6 +111,14 @@ class ReportContext:
     @property
     def top_first(self) -> TopLine | None:
         return self.top[0] if self.top else None
+
+    @property
+    def entered_top(self) -> list[TopLine]:
+        return [t for t in self.top if t.new]
+
+    @property
+    def top_count_changed(self) -> list[TopLine]:
+        return [t for t in self.top if t.previous_count is not None and t.previous_count != t.count]
 
 
 DEFAULT_CAVEAT = ("ICE notes that law enforcement agencies do not generally notify it when a detainer is not "
@@ -108,7 +132,8 @@ def _places(changes: list[Change], kind: str) -> list[PlaceLine]:
             for c in changes if c.kind == kind]
 
 
-def build_context(current: ReportSnapshot, previous: ReportSnapshot | None, changes: list[Change]) -> ReportContext:
+def build_context(current: ReportSnapshot, previous: ReportSnapshot | None, changes: list[Change],
+                  report_url: str | None = None) -> ReportContext:
     old_top = {jurisdiction_key(t.state, t.jurisdiction, t.county_fips): t
                for t in (previous.top_jurisdictions if previous else ())}
     top = []
@@ -144,4 +169,14 @@ def build_context(current: ReportSnapshot, previous: ReportSnapshot | None, chan
         rows_removed=sum(c.kind == "row_removed" for c in changes),
         rows_added=sum(c.kind == "row_added" for c in changes),
         caveat=inert(current.data_fidelity or DEFAULT_CAVEAT), unresolved=unresolved,
+        left_top=[PlaceLine(inert(c.jurisdiction or "?"), c.state, c.count, c.page,
+                            c.before if isinstance(c.before, int) else None)
+                  for c in changes if c.kind == "left_top_ten"],
+        policies_described=[PolicyLine(inert(c.jurisdiction or "?"), c.state, None, None, c.page)
+                            for c in changes if c.kind == "policy_description_changed"],
+        row_changes_removed=[RowLine(inert(c.jurisdiction or "?"), c.state, inert(str(c.before)), c.page)
+                             for c in changes if c.kind == "row_removed"],
+        row_changes_added=[RowLine(inert(c.jurisdiction or "?"), c.state, inert(str(c.after)), c.page)
+                           for c in changes if c.kind == "row_added"],
+        more_url=report_url or current.source_url or "",
     )

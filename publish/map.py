@@ -28,6 +28,7 @@ from ddor_watch.publish.context import period_text  # noqa: E402
 from ddor_watch.publish.geometry import EXTENT, INSET_BOXES, interior_point, load_geometry  # noqa: E402
 
 MAX_BYTES = 976_560
+ALT_LIMIT = 1000   # X's alt text limit, the smallest of the three networks
 WIDTH, HEIGHT, DPI = 16.0, 10.0, 100
 BINS = ((1, 1, "1"), (2, 4, "2–4"), (5, 9, "5–9"), (10, 24, "10–24"), (25, 10**9, "25 or more"))
 COLOURS = ("#fdd49e", "#fc8d59", "#e34a33", "#b30000", "#7f0000")
@@ -44,6 +45,8 @@ class MapData:
     total_declined: int = 0
     names: dict[str, str] = field(default_factory=dict)
     revision: int = 1   # a correction's map says so in its title and alt text
+    previous_total: int | None = None
+    source_url: str = ""
 
     @property
     def label(self) -> str:
@@ -67,7 +70,8 @@ def colour_for(count: int) -> str:
     return EMPTY
 
 
-def map_data(snapshot: ReportSnapshot, newly_listed_keys: set[str] | None = None) -> MapData:
+def map_data(snapshot: ReportSnapshot, newly_listed_keys: set[str] | None = None,
+             previous_total: int | None = None) -> MapData:
     counts: dict[str, int] = {}
     names: dict[str, str] = {}
     unresolved = []
@@ -83,7 +87,7 @@ def map_data(snapshot: ReportSnapshot, newly_listed_keys: set[str] | None = None
                    if not t.county_fips]
     new = {j.county_fips for j in snapshot.jurisdictions if j.county_fips and j.key in (newly_listed_keys or set())}
     return MapData(period_text(snapshot.period_start, snapshot.period_end), counts, top, new, unresolved,
-                   snapshot.declined_total, names, snapshot.revision)
+                   snapshot.declined_total, names, snapshot.revision, previous_total, snapshot.source_url or "")
 
 
 def newly_listed_keys(changes: Iterable[Change]) -> set[str]:
@@ -92,22 +96,29 @@ def newly_listed_keys(changes: Iterable[Change]) -> set[str]:
 
 
 def alt_text(data: MapData) -> str:
-    leading = sorted(data.counts.items(), key=lambda kv: (-kv[1], data.names.get(kv[0], kv[0])))[:5]
-    lead_text = "; ".join(f"{data.names.get(f, f)} {n}" for f, n in leading)
+    """What the map shows, most important first (the period, the totals, the top county, how many
+    newly listed, the source), then details; cut at a word with an ellipsis at 1,000 characters."""
+    total = f"{data.total_declined} declined detainers"
+    if data.previous_total is not None:
+        total += f" ({data.previous_total} in the report before)"
     parts = [f"Map of US counties shaded by the number of declined detainers listed in ICE's Declined "
-             f"Detainer Outcome Report for {data.label}: {data.total_declined} declined detainers, "
-             f"{len(data.counts)} counties shaded."]
-    if lead_text:
-        parts.append(f"Most: {lead_text}.")
+             f"Detainer Outcome Report for {data.label}: {total}, {len(data.counts)} counties shaded."]
     if data.top:
-        parts.append(f"The ten counties with the most detainers issued are outlined and numbered; "
-                     f"first is {data.top[0][2]}.")
+        parts.append(f"First by detainers issued: {data.top[0][2]}; the top ten are outlined and numbered.")
     if data.newly_listed:
-        names = ", ".join(sorted(data.names.get(f, f) for f in data.newly_listed))
-        parts.append(f"Newly listed, marked with a star: {names}.")
+        parts.append(f"Newly listed: {len(data.newly_listed)}, marked with a star.")
+    parts.append(f"Source: ICE{', ' + data.source_url if data.source_url else ''}.")
+    leading = sorted(data.counts.items(), key=lambda kv: (-kv[1], data.names.get(kv[0], kv[0])))[:5]
+    if leading:
+        parts.append("Most declined: " + "; ".join(f"{data.names.get(f, f)} {n}" for f, n in leading) + ".")
+    if data.newly_listed:
+        parts.append("Newly listed: " + ", ".join(sorted(data.names.get(f, f) for f in data.newly_listed)) + ".")
     if data.unresolved:
         parts.append(f"Not on the map (no county match): {'; '.join(data.unresolved)}.")
-    return " ".join(parts)[:1000]
+    text = " ".join(parts)
+    if len(text) <= ALT_LIMIT:
+        return text
+    return text[: ALT_LIMIT - 1].rsplit(" ", 1)[0].rstrip(" ,;:") + "\u2026"
 
 
 def render_map(data: MapData, output: Path, cache_dir: Path | None = None) -> MapResult:

@@ -30,6 +30,7 @@ from ddor_watch.db.outbox import (
 from ddor_watch.db.paths import DataDir
 from ddor_watch.db.records import (
     SOCIAL_CHANNELS,
+    Change,
     ChannelName,
     DeliveryOutcome,
     Message,
@@ -37,11 +38,12 @@ from ddor_watch.db.records import (
     MessageStatus,
     OutcomeKind,
     PendingDelivery,
+    ReportSnapshot,
 )
 from ddor_watch.db.session import Database
 from ddor_watch.db.snapshots import is_first_report, load_snapshot, previous_report_id
 from ddor_watch.publish.channels.base import Channel
-from ddor_watch.publish.context import build_context
+from ddor_watch.publish.context import ReportContext, build_context
 from ddor_watch.publish.map import map_data, newly_listed_keys, render_map
 from ddor_watch.publish.render import render_digest, render_post
 
@@ -68,22 +70,29 @@ def _status(db: Database, report_id: int, warnings: tuple[str, ...], backfill: b
     return MessageStatus.READY, None
 
 
-def enqueue_report(data: DataDir, db: Database, report_id: int, include_silent: bool = False) -> Enqueued:
+def report_context(db: Database, report_id: int) -> tuple[ReportSnapshot, ReportSnapshot | None, list[Change],
+                                                         ReportContext]:
+    """A stored report, the one before it, its changes, and the template context built from them."""
     current = load_snapshot(db, report_id)
     previous_id = previous_report_id(db, report_id)
     previous = load_snapshot(db, previous_id) if previous_id else None
     changes = load_changes(db, report_id)
+    return current, previous, changes, build_context(current, previous, changes)
+
+
+def enqueue_report(data: DataDir, db: Database, report_id: int, include_silent: bool = False) -> Enqueued:
+    current, previous, changes, context = report_context(db, report_id)
     kind = MessageKind.CORRECTION if current.revision > 1 else MessageKind.REPORT
     if all(has_message(db, report_id, channel, kind) for channel in ChannelName):
         return Enqueued(report_id, kind, "already queued", None, (), None)
     map_error: str | None = None
     status, reason = _status(db, report_id, current.warnings, current.backfill, include_silent)
-    context = build_context(current, previous, changes)
     map_path: str | None = None
     alt: str | None = None
     try:
         output = data.maps / f"{current.period_end}-r{current.revision}.png"
-        result = render_map(map_data(current, newly_listed_keys(changes)), output, data.cache)
+        result = render_map(map_data(current, newly_listed_keys(changes),
+                                     previous.declined_total if previous else None), output, data.cache)
         # Stored relative to the data dir: the same outbox works from any working folder.
         map_path, alt = str(result.path.relative_to(data.root)), result.alt_text
     except Exception as error:  # a degradation boundary: the report goes out text-only, never not at all

@@ -8,6 +8,7 @@ turns into thread continuations within the network's limit.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from functools import lru_cache
 from importlib.resources import files
@@ -17,7 +18,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from ddor_watch.db.errors import PublishError
-from ddor_watch.publish.common import fits, pack_thread, short_url
+from ddor_watch.publish.common import Block, fits, pack_thread, short_url
 from ddor_watch.publish.context import ReportContext
 
 SOCIAL = ("x", "mastodon", "bluesky")
@@ -40,6 +41,16 @@ def _count(value: int | None, noun: str) -> str:
     return f"{_number(value)} {noun}{'' if value == 1 else 's'}"
 
 
+_UNINFORMATIVE_TYPES = {"", "policy", "none", "?"}
+
+
+def _policy_kind(value: str | None) -> str:
+    """ " (Ordinance)" after a place; nothing for a type that tells the reader nothing ("Policy")."""
+    if value is None or value.strip().lower() in _UNINFORMATIVE_TYPES:
+        return ""
+    return f" ({value})"
+
+
 def _signed(value: int | None) -> str:
     """A rank move for a post: "up 2" / "down 1"."""
     return "" if not value else (f"up {value}" if value > 0 else f"down {-value}")
@@ -49,7 +60,8 @@ def _signed(value: int | None) -> str:
 def environment(html: bool) -> Environment:
     env = Environment(loader=FileSystemLoader(template_dir()), undefined=StrictUndefined,
                       autoescape=html, keep_trailing_newline=not html, trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(number=_number, count=_count, signed=_signed, abs=abs, short_url=short_url)
+    env.filters.update(number=_number, count=_count, signed=_signed, policy_kind=_policy_kind, abs=abs,
+                       short_url=short_url)
     env.globals.update(place=_place)
     return env
 
@@ -58,14 +70,32 @@ def render(name: str, context: Any, html: bool = False) -> str:
     return environment(html).get_template(name).render(c=context)
 
 
+_BLOCK = re.compile(r"^~~~( prose)?[ \t]*$", re.MULTILINE)
+
+
+def split_blocks(text: str) -> tuple[str, list[Block]]:
+    """A rendered post template: the head, then follow-up blocks (see _follow_ups.txt.j2)."""
+    pieces = _BLOCK.split(text)
+    head, blocks = pieces[0].strip(), []
+    for marker, body in zip(pieces[1::2], pieces[2::2], strict=True):
+        lines = [line.strip() for line in body.splitlines() if line.strip()]
+        if not lines:
+            continue
+        if marker:
+            blocks.append(Block(" ".join(lines), prose=True))
+        else:
+            blocks.append(Block(lines[0], tuple(lines[1:])))
+    return head, blocks
+
+
 def render_post(channel: str, kind: str, context: ReportContext) -> list[str]:
-    """The thread for one channel: the head post fits, continuations are packed to fit."""
+    """The thread for one channel: a head post that fits (short form if need be), then follow-ups."""
+    more_url = context.more_url or context.source_url
+    more_url = short_url(more_url) if channel == "bluesky" else more_url
     for attempt in (context, replace(context, short=True)):
-        blocks = [b.strip("\n") for b in render(f"{channel}/{kind}.txt.j2", attempt).split("\n~~~\n")]
-        head = blocks[0].strip()
+        head, blocks = split_blocks(render(f"{channel}/{kind}.txt.j2", attempt))
         if fits(channel, head):
-            sections = [[line for line in block.splitlines() if line.strip()] for block in blocks[1:]]
-            return pack_thread(head, sections, channel)
+            return pack_thread(head, blocks, channel, more_url)
     raise PublishError(channel, f"{kind} headline does not fit the {channel} limit even in its short form")
 
 

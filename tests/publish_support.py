@@ -117,3 +117,41 @@ class FakePds:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+def request_body(content_type: str, body: bytes | str | None) -> dict:
+    """A request body as the dry run writes it: JSON as is, a form as fields (`[]` keys as lists),
+    multipart as fields with every file as "<file>"."""
+    from email import policy
+    from email.parser import BytesParser
+    from urllib.parse import parse_qs
+
+    raw = body.encode() if isinstance(body, str) else (body or b"")
+    if content_type.startswith("application/json"):
+        return json.loads(raw)
+    if content_type.startswith("application/x-www-form-urlencoded"):
+        return {k: (v if k.endswith("[]") else v[0]) for k, v in parse_qs(raw.decode()).items()}
+    if content_type.startswith("multipart/form-data"):
+        message = BytesParser(policy=policy.default).parsebytes(b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + raw)
+        fields = {}
+        for part in message.iter_parts():
+            name = part.get_param("name", header="content-disposition")
+            fields[name] = "<file>" if part.get_filename() else part.get_payload(decode=True).decode()
+        return fields
+    return {"file": "<file>"}
+
+
+def planned_body(request: dict) -> dict:
+    """A dry-run request's body with file fields generalised as request_body does."""
+    def plain(value):  # type: ignore[no-untyped-def]
+        return "<file>" if isinstance(value, str) and value.startswith("<file ") else value
+    return {k: plain(v) for k, v in request["body"].items()}
+
+
+def with_placeholders(value, ids: dict[str, str]):  # type: ignore[no-untyped-def]
+    """`value` with every server-assigned id replaced by its dry-run placeholder."""
+    if isinstance(value, dict):
+        return {k: with_placeholders(v, ids) for k, v in value.items()}
+    if isinstance(value, list):
+        return [with_placeholders(v, ids) for v in value]
+    return ids.get(value, value) if isinstance(value, str) else value

@@ -17,7 +17,8 @@ from ddor_watch.db.paths import DataDir
 from ddor_watch.monitor.publishing import deliver, publish_new_reports
 from ddor_watch.publish.common import LENGTH, LIMITS
 from ddor_watch.publish.outbox import enqueue_report
-from publish_support import X_KEYS, FakePds, live, store_series
+from ddor_watch.publish.channels.plan import MEDIA_ID, part_id
+from publish_support import X_KEYS, FakePds, live, planned_body, request_body, store_series, with_placeholders
 
 X_API, X_TWEETS = "https://api.x.com", "https://api.twitter.com/2/tweets"
 
@@ -251,7 +252,9 @@ def test_without_credentials_or_switch_everything_is_a_dry_run(db, config, week2
         text = (folder / "report-2-report.txt").read_text()
         request = json.loads((folder / "report-2-report.json").read_text())
         assert (folder / "report-2-report.png").read_bytes().startswith(b"\x89PNG")
-        assert [p["text"] for p in request["posts"]] == text.rstrip("\n").split("\n\n---\n\n")
+        bodies = [r["body"] for r in request["requests"]]
+        texts = [b.get("text") or b.get("status") or b.get("record", {}).get("text") for b in bodies]
+        assert [t for t in texts if t] == text.rstrip("\n").split("\n\n---\n\n")
     assert {s for s, *_ in _deliveries(db, "x")} == {"dry_run"}
 
 
@@ -269,7 +272,7 @@ def test_dry_run_writes_exactly_what_a_live_run_sends(db, config, week2, data_di
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
         posted = _x_fakes(rsps)
         deliver(live(config, **X_KEYS), db, "x")
-    assert [p["text"] for p in posted] == [p["text"] for p in dry["posts"]]
+    assert [p["text"] for p in posted] == [r["body"]["text"] for r in dry["requests"] if "text" in r["body"]]
 
 
 def test_reports_with_parse_warnings_are_held_until_approved(db, config, data_dir, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -376,8 +379,9 @@ def test_document_text_never_mentions_tags_or_links_on_any_channel(db, config, d
         pds.close()
     assert {o.kind for o in outcomes} >= {"sent"} and posted and records
     texts = [p["text"] for p in posted] + [r["text"] for r in records]
-    joined = "\n".join(texts)
-    assert "[at]elonmusk" in joined, "the caveat is quoted, made inert"
+    digest = next(m.parts for m in messages if m.channel == "email")
+    joined = "\n".join([*texts, *digest])
+    assert "[at]elonmusk" in "\n".join(digest), "the caveat is quoted in the digest, made inert"
     for live_text in ("@elonmusk", "@user@instance", "https://evil", "evil.com", "#hashtag", "#sanctuary", "@ICEgov"):
         assert live_text not in joined, live_text
     source = f"https://www.ice.gov/doclib/ddor/{name}"
@@ -420,10 +424,18 @@ def test_the_outbox_works_from_any_folder_and_a_missing_map_is_an_alerted_failur
     with db.session() as session:
         stored = {m.image_path for m in session.scalars(select(MessageRow))}
     assert stored == {"maps/2017-02-10-r1.png"}
-    result = run_ddor("--db", db.engine.url.render_as_string(False), "--data-dir", str(data_dir.resolve()),
-                      "publish", "--dry-run", cwd=Path("/"))
-    assert result.returncode == 0, result.stderr
-    assert {p.name for p in (data_dir / "outbox" / "x").iterdir()} >= {"report-2-report.png", "report-2-report.txt"}
+    outbox = data_dir / "outbox"
+
+    def dry_run_from(folder: Path) -> dict[str, bytes]:
+        result = run_ddor("--db", db.engine.url.render_as_string(False), "--data-dir", str(data_dir.resolve()),
+                          "publish", "--dry-run", cwd=folder)
+        assert result.returncode == 0, result.stderr
+        return {str(p.relative_to(outbox)): p.read_bytes() for p in sorted(outbox.rglob("*")) if p.is_file()}
+
+    from_root = dry_run_from(Path("/"))
+    assert {"x/report-2-report.png", "x/report-2-report.txt", "x/report-2-report.json",
+            "bluesky/report-2-report.png", "mastodon/report-2-report.png"} <= set(from_root)
+    assert from_root == dry_run_from(Path(__file__).resolve().parents[1]), "the same files, maps included"
     (data_dir / "maps" / "2017-02-10-r1.png").unlink()
     outcomes = deliver(config, db, "x")
     assert [o.kind for o in outcomes] == ["failed"] and "map" in (outcomes[0].detail or "")
@@ -452,3 +464,96 @@ def test_approving_a_superseded_message_needs_force(db, config, data_dir, tmp_pa
     assert run_ddor(*base, "publish", "approve", "--force", str(first)).returncode == 0
     listing = run_ddor(*base, "publish", "list").stdout
     assert "deliveries" in listing.splitlines()[0] and "pending 1" in listing
+
+
+# -- the dry run writes the real requests --------------------------------------------------------
+
+def _dry_requests(config, db, channel: str) -> list[dict]:  # type: ignore[no-untyped-def]
+    from ddor_watch.db.records import ChannelName
+    from ddor_watch.monitor.publishing import preview
+
+    preview(config, db, ChannelName(channel))
+    document = json.loads((config.data.outbox / channel / "report-2-report.json").read_text())
+    return document["requests"]
+
+
+def _assert_same_requests(dry: list[dict], live: list[tuple[str, str, dict, dict]]) -> None:
+    """Method, URL, headers named by the plan, and body: identical once ids are placeholders."""
+    assert [(r["method"], r["url"]) for r in dry] == [(m, u) for m, u, _, _ in live]
+    for planned, (_method, _url, headers, body) in zip(dry, live, strict=True):
+        assert planned_body(planned) == body, planned["url"]
+        for name, value in planned.get("headers", {}).items():
+            assert headers.get(name, "").split(";")[0] == value
+
+
+def test_x_live_requests_are_the_dry_run_requests(db, config, week2) -> None:  # type: ignore[no-untyped-def]
+    enqueue_report(config.data, db, week2)
+    dry = _dry_requests(config, db, "x")
+    assert [r["url"].rsplit("/", 2)[-2:] for r in dry[:3]] == [["media", "upload"], ["media", "metadata"],
+                                                               ["2", "tweets"]]
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        _x_fakes(rsps)
+        deliver(live(config, **X_KEYS), db, "x")
+        calls = [c.request for c in rsps.calls]
+    ids = {"555": MEDIA_ID, **{str(901 + i): part_id(i) for i in range(len(calls))}}
+    _assert_same_requests(dry, [(c.method, c.url, dict(c.headers),
+                                 with_placeholders(request_body(c.headers["Content-Type"], c.body), ids))
+                                for c in calls])
+
+
+def test_mastodon_live_requests_are_the_dry_run_requests(db, config, week2) -> None:  # type: ignore[no-untyped-def]
+    base = "https://social.example"
+    config = config.with_overrides(mastodon_base_url=base, mastodon_access_token="tok")
+    enqueue_report(config.data, db, week2)
+    dry = _dry_requests(config, db, "mastodon")
+    assert dry[1]["body"]["visibility"] == "public" and dry[1]["body"]["media_ids[]"] == [MEDIA_ID]
+    assert dry[2]["body"]["in_reply_to_id"] == part_id(0) and dry[2]["headers"]["Idempotency-Key"].endswith("-1")
+    count = {"n": 0}
+
+    def status(request):  # type: ignore[no-untyped-def]
+        count["n"] += 1
+        return 200, {}, json.dumps({"id": str(100 + count["n"]), "content": ""})
+
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        rsps.add(responses.GET, f"{base}/api/v1/instance/", json={"uri": "social.example", "version": "4.3.0"})
+        rsps.add(responses.GET, f"{base}/api/v2/instance/", json={"domain": "social.example", "version": "4.3.0",
+                                                                 "api_versions": {"mastodon": 2}})
+        rsps.add(responses.POST, f"{base}/api/v2/media", json={"id": "m1", "type": "image", "url": f"{base}/m1.png"})
+        rsps.add_callback(responses.POST, f"{base}/api/v1/statuses", callback=status)
+        deliver(live(config), db, "mastodon")
+        calls = [c.request for c in rsps.calls if c.request.method == "POST"]
+    ids = {"m1": MEDIA_ID, **{str(101 + i): part_id(i) for i in range(len(calls))}}
+    _assert_same_requests(dry, [(c.method, c.url, dict(c.headers),
+                                 with_placeholders(request_body(c.headers["Content-Type"], c.body), ids))
+                                for c in calls])
+
+
+def test_bluesky_live_requests_are_the_dry_run_requests(db, config, week2) -> None:  # type: ignore[no-untyped-def]
+    pds = FakePds()
+    try:
+        config = config.with_overrides(bluesky_base_url=pds.url, bluesky_handle="ddor.test",
+                                       bluesky_app_password="app-pw")
+        enqueue_report(config.data, db, week2)
+        dry = _dry_requests(config, db, "bluesky")
+        head = dry[1]["body"]["record"]
+        assert head["embed"]["images"][0]["image"] == "<blob from uploadBlob>" and head["facets"]
+        assert dry[2]["body"]["record"]["reply"]["parent"]["uri"] == part_id(0, "uri")
+        deliver(live(config), db, "bluesky")
+        sent = [(m, p, b) for m, p, b in pds.requests if p.endswith(("uploadBlob", "createRecord"))]
+        ids: dict[str, str] = {"did:plc:ddorwatch": "<did>"}
+        for index, record in enumerate(pds.records.values()):
+            ids[record["uri"]], ids[record["cid"]] = part_id(index, "uri"), part_id(index, "cid")
+        live_requests = []
+        for method, path, body in sent:
+            if path.endswith("uploadBlob"):
+                live_requests.append((method, pds.url + path.removeprefix("/xrpc"), {"Content-Type": body["type"]},
+                                      {"file": "<file>"}))
+                continue
+            body = with_placeholders(body, ids)
+            body["record"]["createdAt"] = "<time of posting>"
+            if "embed" in body["record"]:
+                body["record"]["embed"]["images"][0]["image"] = "<blob from uploadBlob>"
+            live_requests.append((method, pds.url + path.removeprefix("/xrpc"), {}, body))
+        _assert_same_requests(dry, live_requests)
+    finally:
+        pds.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -40,15 +42,24 @@ names = st.lists(st.text(alphabet=st.characters(codec="utf-8", exclude_categorie
                          min_size=1, max_size=120).map(lambda s: " ".join(s.split()) or "X"), min_size=1, max_size=120)
 
 
+def _shown_and_more(part: str) -> tuple[list[str], int]:
+    """A follow-up's item lines and its "and N more" count (0 when the list is whole)."""
+    lines = part.split("\n")[1:]
+    match = re.fullmatch(r"and (\d+) more: \S+", lines[-1]) if lines else None
+    return (lines[:-1], int(match.group(1))) if match else (lines, 0)
+
+
 @settings(max_examples=60, deadline=None)
 @given(names=names, newly=st.integers(0, 120), channel=st.sampled_from(SOCIAL))
 def test_long_lists_and_names_are_threaded_within_limits(names, newly, channel) -> None:  # type: ignore[no-untyped-def]
     ctx = context(names, newly=min(newly, len(names)), url="https://www.ice.gov/" + "x" * 200 + ".pdf")
     parts = render_post(channel, "report", ctx)
+    assert len(parts) <= 4, "the head and at most three follow-ups"
     assert all(LENGTH[channel](p) <= LIMITS[channel] for p in parts), [LENGTH[channel](p) for p in parts]
-    joined = " ".join(" ".join(p.split()) for p in parts)
-    for place in ctx.newly_listed:
-        assert " ".join(place.name.split())[:20] in joined
+    section_two = next(p for p in parts[1:] if "Section II (declined detainers)" in p.split("\n")[0])
+    shown, more = _shown_and_more(section_two)
+    expected = len(ctx.newly_listed) + len(ctx.listed_again) + len(ctx.no_longer_listed)
+    assert len(shown) + more == expected, "every name is shown or counted in 'and N more'"
 
 
 @pytest.mark.parametrize("kind", ["report", "correction"])
@@ -80,13 +91,30 @@ def test_every_part_fits_whatever_the_caveat_and_names(caveat: str, name: str, c
 
 
 @pytest.mark.parametrize("channel", SOCIAL)
-def test_a_1500_character_caveat_is_split_at_sentences_and_kept_whole(channel: str) -> None:
+def test_a_thread_with_a_1500_character_caveat_and_60_newly_listed(channel: str) -> None:
     from dataclasses import replace
 
     sentence = "Law enforcement agencies do not generally notify ICE when a detainer is not honored. "
     caveat = (sentence * 20)[:1500].rsplit(" ", 1)[0] + "."
-    parts = render_post(channel, "report", replace(context(["Travis County"]), caveat=caveat))
-    assert all(LENGTH[channel](p) <= LIMITS[channel] for p in parts)
-    words = " ".join(" ".join(p.split()) for p in parts)
-    words = words.replace("ICE's caveat (Section IV) (cont.): ", "").replace("ICE's caveat (Section IV): ", "")
-    assert " ".join(caveat.split()) in words, "no word lost or cut"
+    names = [f"Place {i:02d} County" for i in range(60)]
+    ctx = replace(context(names, newly=60), caveat=caveat, listed_again=[], no_longer_listed=[])
+    parts = render_post(channel, "report", ctx)
+    assert len(parts) <= 4 and all(LENGTH[channel](p) <= LIMITS[channel] for p in parts)
+    head, follow_ups = parts[0], parts[1:]
+    assert "Newly listed: 60 jurisdictions." in head and "(190 in the report before)" in head
+    first = follow_ups[0]
+    assert first.startswith("Newly listed in Section II (declined detainers):")
+    shown, more = _shown_and_more(first)
+    assert more > 0 and len(shown) + more == 60
+    assert all(re.fullmatch(r"Place \d\d County, TX \(\d+\)", line) for line in shown), "names whole"
+    url = short_url(URL) if channel == "bluesky" else URL
+    assert first.endswith(f"and {more} more: {url}")
+    assert follow_ups[1].startswith("Entered / left the top ten (detainers issued):")
+    caveat_post = follow_ups[2]
+    assert caveat_post.startswith("ICE's caveat (Section IV): Law enforcement")
+    assert caveat_post.endswith(f"\u2026 ({url})"), "cut at a word, with an ellipsis and the link"
+    kept = caveat_post.removeprefix("ICE's caveat (Section IV): ").rsplit("\u2026", 1)[0]
+    assert caveat.startswith(kept), "no word changed"
+    _subject, text, _html = render_digest("report", ctx, False)
+    assert " ".join(caveat.split()) in " ".join(text.split()), "the digest carries the whole caveat"
+    assert all(name in text for name in names), "and every name"

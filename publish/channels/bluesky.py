@@ -20,10 +20,13 @@ from atproto_client.exceptions import (
     RequestException,
     UnauthorizedError,
 )
+from atproto_client.models.blob_ref import BlobRef, IpldLink
+from atproto_client.models.utils import get_model_as_dict
 
 from ddor_watch.db.errors import PublishError
 from ddor_watch.db.records import PendingDelivery
 from ddor_watch.publish.channels.base import Progress, SendResult, image_bytes
+from ddor_watch.publish.channels.plan import Encoding, PlannedRequest, file_field, part_id
 from ddor_watch.publish.common import URL, short_url
 from ddor_watch.publish.map import MAX_BYTES
 from ddor_watch.publish.settings import BlueskySettings
@@ -74,6 +77,56 @@ def _ref(remote: str) -> models.ComAtprotoRepoStrongRef.Main:
     return models.ComAtprotoRepoStrongRef.Main(uri=uri, cid=cid)
 
 
+MAP_ASPECT = (1600, 1000)   # publish.map draws every map at this size
+BLOB = "<blob from uploadBlob>"
+CREATED_AT = "<time of posting>"
+PNG = "image/png"
+
+
+def _image_embed(alt: str | None, blob: Any) -> Any:
+    return models.AppBskyEmbedImages.Main(images=[models.AppBskyEmbedImages.Image(
+        alt=alt or "", image=blob,
+        aspect_ratio=models.AppBskyEmbedDefs.AspectRatio(width=MAP_ASPECT[0], height=MAP_ASPECT[1]))])
+
+
+def _reply(posted: list[str], root: str | None) -> Any:
+    """The reply reference of the next part: the thread's root, and the part before it."""
+    if not posted and not root:
+        return None
+    parent = _ref(posted[-1]) if posted else _ref(str(root))
+    return models.AppBskyFeedPost.ReplyRef(root=_ref(root) if root else _ref(posted[0]), parent=parent)
+
+
+def post_record(text: str, link: str | None, created_at: str, embed: Any, reply: Any) -> Any:
+    return models.AppBskyFeedPost.Record(text=text, facets=facets_for(text, link) or None, created_at=created_at,
+                                         embed=embed, reply=reply, langs=["en"])
+
+
+def planned_requests(item: PendingDelivery, image_name: str | None, *, base_url: str) -> list[PlannedRequest]:
+    """What `BlueskyChannel.send` will request (after logging in): the map blob, then one
+    createRecord per part with its deterministic record key, facets, embed and reply."""
+    base = base_url.rstrip("/")
+    planned: list[PlannedRequest] = []
+    if image_name:
+        planned.append(PlannedRequest("POST", f"{base}/com.atproto.repo.uploadBlob", Encoding.BYTES,
+                                      {"file": file_field(image_name)}, {"Content-Type": PNG}))
+    posted: list[str] = []
+    for index, part in enumerate(item.message.parts):
+        embed = None
+        if index == 0 and image_name:  # a stand-in blob, replaced by the placeholder below
+            embed = _image_embed(item.message.alt_text, BlobRef(mime_type="image/png", size=0,
+                                                                ref=IpldLink(link="placeholder")))
+        record = get_model_as_dict(post_record(part, item.message.link, CREATED_AT, embed,
+                                               _reply(posted, item.reply_to)))
+        if embed is not None:
+            record["embed"]["images"][0]["image"] = BLOB
+        planned.append(PlannedRequest("POST", f"{base}/com.atproto.repo.createRecord", Encoding.JSON, {
+            "repo": "<did>", "collection": COLLECTION, "rkey": record_key(f"{item.idempotency_key}-{index}"),
+            "record": record}))
+        posted.append(f"{part_id(index, 'uri')}|{part_id(index, 'cid')}")
+    return planned
+
+
 class BlueskyChannel:
     name = "bluesky"
 
@@ -111,7 +164,6 @@ class BlueskyChannel:
         parts, posted, note = list(item.message.parts), list(item.remote_parts), None
         try:
             did = self._login()
-            root = _ref(item.reply_to) if item.reply_to else None
             for index in range(len(posted), len(parts)):
                 rkey = record_key(f"{item.idempotency_key}-{index}")
                 if (found := self._existing(did, rkey)) is not None:
@@ -123,17 +175,11 @@ class BlueskyChannel:
                     if len(png) > MAX_BYTES:
                         note = f"map is {len(png)} bytes, over Bluesky's blob limit; posted text-only"
                     else:
-                        blob = self.client.upload_blob(png).blob
-                        embed = models.AppBskyEmbedImages.Main(images=[models.AppBskyEmbedImages.Image(
-                            alt=item.message.alt_text or "", image=blob,
-                            aspect_ratio=models.AppBskyEmbedDefs.AspectRatio(width=1600, height=1000))])
-                reply = None
-                if posted or root:
-                    parent = _ref(posted[-1]) if posted else root
-                    reply = models.AppBskyFeedPost.ReplyRef(root=root or _ref(posted[0]), parent=parent)
-                record = models.AppBskyFeedPost.Record(
-                    text=parts[index], facets=facets_for(parts[index], item.message.link) or None,
-                    created_at=self.client.get_current_time_iso(), embed=embed, reply=reply, langs=["en"])
+                        # The SDK would send */*; say what it is (the dry run shows the same).
+                        uploaded = self.client.com.atproto.repo.upload_blob(png, headers={"Content-Type": PNG})
+                        embed = _image_embed(item.message.alt_text, uploaded.blob)
+                record = post_record(parts[index], item.message.link, self.client.get_current_time_iso(), embed,
+                                     _reply(posted, item.reply_to))
                 created = self.client.com.atproto.repo.create_record(
                     data={"repo": did, "collection": COLLECTION, "rkey": rkey, "record": record})
                 posted.append(f"{created.uri}|{created.cid}")

@@ -1,4 +1,9 @@
-"""Dry run: write exactly what would be sent (text, image, the request as JSON, or the .eml)."""
+"""Dry run: write exactly what would be sent.
+
+For each social delivery: the thread as text, the map, and the network's own requests as JSON
+(`requests`: method, URL, encoding, headers, body; server-assigned ids as placeholders). For
+email: the .eml a live run would send.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,10 @@ from pathlib import Path
 
 from ddor_watch.db.records import ChannelName, PendingDelivery
 from ddor_watch.publish.channels.base import Progress, SendResult
+from ddor_watch.publish.channels.plan import JsonValue, PlannedRequest
+
+# (delivery, name of the map file or None) -> the requests the live client will make
+Planner = Callable[[PendingDelivery, str | None], list[PlannedRequest]]
 
 
 def _stem(item: PendingDelivery) -> str:
@@ -20,10 +29,11 @@ def _stem(item: PendingDelivery) -> str:
 
 
 class DryRunChannel:
-    def __init__(self, name: ChannelName, outbox: Path,
+    def __init__(self, name: ChannelName, outbox: Path, *, planner: Planner | None = None,
                  email_builder: Callable[[PendingDelivery], bytes] | None = None) -> None:
         self.name = name
         self.folder = outbox / name
+        self.planner = planner
         self.email_builder = email_builder
 
     def send(self, item: PendingDelivery, progress: Progress) -> SendResult:
@@ -34,14 +44,14 @@ class DryRunChannel:
             return SendResult(f"dry-run:{stem.with_suffix('.eml')}", dry_run=True)
         message = item.message
         stem.with_suffix(".txt").write_text("\n\n---\n\n".join(message.parts) + "\n")
+        image_name = None
         if message.image_path and Path(message.image_path).is_file():
             shutil.copyfile(message.image_path, stem.with_suffix(".png"))
-        request = {
-            "channel": self.name, "idempotency_key": item.idempotency_key, "reply_to": item.reply_to,
-            "posts": [{"text": part, "in_reply_to": "previous" if i else item.reply_to,
-                       "media": ({"file": stem.with_suffix(".png").name, "alt_text": message.alt_text}
-                                 if i == 0 and message.image_path else None)}
-                      for i, part in enumerate(message.parts)],
-        }
-        stem.with_suffix(".json").write_text(json.dumps(request, indent=2, ensure_ascii=False) + "\n")
+            image_name = stem.with_suffix(".png").name
+        planned = self.planner(item, image_name) if self.planner else []
+        document: dict[str, JsonValue] = {
+            "channel": str(self.name), "idempotency_key": item.idempotency_key,
+            "placeholders": "values in <angle brackets> are assigned by the server (or the clock) when sent",
+            "requests": [request.as_json() for request in planned]}
+        stem.with_suffix(".json").write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
         return SendResult(f"dry-run:{stem.with_suffix('.txt')}", dry_run=True)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+
 from ddor_watch.db.records import ChannelName, PendingDelivery
 from ddor_watch.db.session import Database
 from ddor_watch.publish.channels.base import Channel
-from ddor_watch.publish.channels.dryrun import DryRunChannel
+from ddor_watch.publish.channels.dryrun import DryRunChannel, Planner
 from ddor_watch.publish.settings import PublishSettings
 
 
@@ -22,6 +24,22 @@ def is_live(settings: PublishSettings, name: ChannelName, dry_run: bool | None =
     return not dry_run and settings.enabled and configured(settings, name)
 
 
+def planner(settings: PublishSettings, name: ChannelName) -> Planner:
+    """The request planner of a social network, bound to its configured endpoint."""
+    if name is ChannelName.X:
+        from ddor_watch.publish.channels import x
+
+        return functools.partial(x.planned_requests, api_base=settings.x.api_base)
+    if name is ChannelName.MASTODON:
+        from ddor_watch.publish.channels import mastodon
+
+        base = settings.mastodon.base_url or "https://<your instance>"
+        return functools.partial(mastodon.planned_requests, base_url=base)
+    from ddor_watch.publish.channels import bluesky
+
+    return functools.partial(bluesky.planned_requests, base_url=settings.bluesky.base_url)
+
+
 def build_channels(settings: PublishSettings, db: Database,
                    dry_run: bool | None = None) -> dict[ChannelName, Channel]:
     from ddor_watch.publish.channels.email import EmailChannel, build_email
@@ -36,8 +54,10 @@ def build_channels(settings: PublishSettings, db: Database,
     channels: dict[ChannelName, Channel] = {}
     for name in ChannelName:
         if not is_live(settings, name, dry_run):
-            channels[name] = DryRunChannel(name, settings.data.outbox,
-                                           email_preview if name is ChannelName.EMAIL else None)
+            if name is ChannelName.EMAIL:
+                channels[name] = DryRunChannel(name, settings.data.outbox, email_builder=email_preview)
+            else:
+                channels[name] = DryRunChannel(name, settings.data.outbox, planner=planner(settings, name))
         elif name is ChannelName.X:
             from ddor_watch.publish.channels.x import XChannel
 

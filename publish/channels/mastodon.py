@@ -24,7 +24,34 @@ from mastodon import (
 from ddor_watch.db.errors import PublishError
 from ddor_watch.db.records import PendingDelivery
 from ddor_watch.publish.channels.base import Progress, SendResult, post_thread
+from ddor_watch.publish.channels.plan import MEDIA_ID, Encoding, JsonValue, PlannedRequest, file_field, part_id
 from ddor_watch.publish.settings import MastodonSettings
+
+VISIBILITY = "public"
+LANGUAGE = "en"
+
+
+def planned_requests(item: PendingDelivery, image_name: str | None, *, base_url: str) -> list[PlannedRequest]:
+    """What `MastodonChannel.send` will request: the media with its description, then each
+    status with its Idempotency-Key (Mastodon.py's form encoding, field for field)."""
+    base = base_url.rstrip("/")
+    planned: list[PlannedRequest] = []
+    if image_name:
+        media: dict[str, JsonValue] = {"file": file_field(image_name)}
+        if item.message.alt_text:
+            media = {"description": item.message.alt_text, **media}
+        planned.append(PlannedRequest("POST", f"{base}/api/v2/media", Encoding.MULTIPART, media))
+    for index, part in enumerate(item.message.parts):
+        body: dict[str, JsonValue] = {"status": part}
+        reply_to = part_id(index - 1) if index else item.reply_to
+        if reply_to:
+            body["in_reply_to_id"] = reply_to
+        body.update({"sensitive": "0", "visibility": VISIBILITY, "language": LANGUAGE})
+        if index == 0 and image_name:
+            body["media_ids[]"] = [MEDIA_ID]
+        planned.append(PlannedRequest("POST", f"{base}/api/v1/statuses", Encoding.FORM, body,
+                                      {"Idempotency-Key": f"{item.idempotency_key}-{index}"}))
+    return planned
 
 
 def _plain(content: str) -> str:
@@ -57,7 +84,8 @@ class MastodonChannel:
 
         def post(text: str, media_id: str | None, reply_to: str | None, index: int) -> str:
             status = self.client.status_post(text, in_reply_to_id=reply_to, media_ids=[media_id] if media_id else None,
-                                             language="en", idempotency_key=f"{item.idempotency_key}-{index}")
+                                             language=LANGUAGE, visibility=VISIBILITY,
+                                             idempotency_key=f"{item.idempotency_key}-{index}")
             return str(status["id"])
 
         try:

@@ -16,9 +16,34 @@ import tweepy
 from ddor_watch.db.errors import PublishError
 from ddor_watch.db.records import PendingDelivery
 from ddor_watch.publish.channels.base import Progress, SendResult, post_thread
+from ddor_watch.publish.channels.plan import MEDIA_ID, Encoding, JsonValue, PlannedRequest, file_field, part_id
 from ddor_watch.publish.settings import XSettings
 
 TIMEOUT = 30
+# tweepy's Client posts here whatever the media host is.
+TWEETS_URL = "https://api.twitter.com/2/tweets"
+ALT_LIMIT = 1000
+
+
+def planned_requests(item: PendingDelivery, image_name: str | None, *, api_base: str) -> list[PlannedRequest]:
+    """What `XChannel.send` will request for this delivery (ids from the server as placeholders)."""
+    api = api_base.rstrip("/")
+    planned: list[PlannedRequest] = []
+    if image_name:
+        planned.append(PlannedRequest("POST", f"{api}/2/media/upload", Encoding.MULTIPART,
+                                      {"media_category": "tweet_image", "media": file_field(image_name)}))
+        if item.message.alt_text:
+            planned.append(PlannedRequest("POST", f"{api}/2/media/metadata", Encoding.JSON, {
+                "id": MEDIA_ID, "metadata": {"alt_text": {"text": item.message.alt_text[:ALT_LIMIT]}}}))
+    for index, part in enumerate(item.message.parts):
+        body: dict[str, JsonValue] = {"text": part}
+        if index == 0 and image_name:
+            body["media"] = {"media_ids": [MEDIA_ID]}
+        reply_to = part_id(index - 1) if index else item.reply_to
+        if reply_to:
+            body["reply"] = {"in_reply_to_tweet_id": reply_to}
+        planned.append(PlannedRequest("POST", TWEETS_URL, Encoding.JSON, body))
+    return planned
 
 
 def _normalise(text: str) -> str:
@@ -63,7 +88,7 @@ class XChannel:
         media_id = str(response.json()["data"]["id"])
         if alt:
             meta = self.client.session.post(f"{self.api}/2/media/metadata", auth=self.auth,
-                                             json={"id": media_id, "metadata": {"alt_text": {"text": alt[:1000]}}})
+                                             json={"id": media_id, "metadata": {"alt_text": {"text": alt[:ALT_LIMIT]}}})
             if meta.status_code >= 300:
                 raise PublishError("x", f"alt text HTTP {meta.status_code}: {meta.text[:200]}") from None
         return media_id
