@@ -132,7 +132,8 @@ def request_body(content_type: str, body: bytes | str | None) -> dict:
     if content_type.startswith("application/x-www-form-urlencoded"):
         return {k: (v if k.endswith("[]") else v[0]) for k, v in parse_qs(raw.decode()).items()}
     if content_type.startswith("multipart/form-data"):
-        message = BytesParser(policy=policy.default).parsebytes(b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + raw)
+        envelope = b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + raw
+        message = BytesParser(policy=policy.default).parsebytes(envelope)
         fields = {}
         for part in message.iter_parts():
             name = part.get_param("name", header="content-disposition")

@@ -63,7 +63,8 @@ def test_alt_text_is_written_from_the_data(rendered) -> None:  # type: ignore[no
     result, _ = rendered
     alt = result.alt_text
     assert "Jan 28 – Feb 3, 2017" in alt and "190 declined detainers" in alt
-    assert "Travis County, TX 142" in alt and "first is Clark County, NV" in alt
+    assert "Travis County, TX 142" in alt and "First by detainers issued: Clark County, NV" in alt
+    assert alt.index("First by detainers issued") < alt.index("Source: ICE") < alt.index("Most declined")
     assert "Not on the map (no county match): Nowhere County, ZZ (1)" in alt
     assert len(alt) <= 1000
 

@@ -15,9 +15,9 @@ from ddor_watch.db.models import Alert, Delivery, MessageRow
 from ddor_watch.db.outbox import set_message_status
 from ddor_watch.db.paths import DataDir
 from ddor_watch.monitor.publishing import deliver, publish_new_reports
+from ddor_watch.publish.channels.plan import MEDIA_ID, part_id
 from ddor_watch.publish.common import LENGTH, LIMITS
 from ddor_watch.publish.outbox import enqueue_report
-from ddor_watch.publish.channels.plan import MEDIA_ID, part_id
 from publish_support import X_KEYS, FakePds, live, planned_body, request_body, store_series, with_placeholders
 
 X_API, X_TWEETS = "https://api.x.com", "https://api.twitter.com/2/tweets"

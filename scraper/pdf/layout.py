@@ -7,6 +7,7 @@ with page count (peak RSS 192 MB vs 38 MB on 66 pages, ECOSYSTEM.md §2).
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -76,11 +77,48 @@ def _group_lines(number: int, words: list[Word], tolerance: float) -> list[Line]
     return lines
 
 
+# TeX (OT1 fonts) and some typesetters draw an accented letter as the letter plus a separate
+# spacing accent glyph placed over it: "Co" "ˆ" "te". Each such glyph becomes the combining
+# accent of the letter it overlaps, so the word reads "Côte" as printed.
+_SPACING_ACCENTS = {"\u02c6": "\u0302", "\u02dc": "\u0303", "\u00a8": "\u0308", "\u00b4": "\u0301",
+                    "`": "\u0300", "\u00b8": "\u0327", "\u02c7": "\u030c", "\u02d8": "\u0306",
+                    "\u02d9": "\u0307", "\u02da": "\u030a", "\u00af": "\u0304", "\u02dd": "\u030b",
+                    "\u02db": "\u0328", "^": "\u0302", "~": "\u0303"}
+# Typographic apostrophes and quotes read as the plain ones: "St. Mary’s" and "St. Mary's" are
+# one name whichever tool chain (or autocorrect) printed it.
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
+
+
+def _compose_accents(word: dict[str, Any]) -> str:
+    chars: list[dict[str, Any]] = word.get("chars") or []
+    if not any(c["text"] in _SPACING_ACCENTS for c in chars) or len(chars) < 2:
+        return str(word["text"])
+    letters: list[list[str]] = [[c["text"]] for c in chars]
+    keep = [True] * len(chars)
+    for i, accent in enumerate(chars):
+        if accent["text"] not in _SPACING_ACCENTS:
+            continue
+        width = max(accent["x1"] - accent["x0"], 0.01)
+
+        def overlap(j: int, accent: dict[str, Any] = accent) -> float:
+            return min(accent["x1"], chars[j]["x1"]) - max(accent["x0"], chars[j]["x0"])
+
+        candidates = [j for j in range(len(chars)) if j != i and chars[j]["text"].isalpha()]
+        base = max(candidates, key=overlap, default=None)
+        # Only a glyph sitting mostly over a letter is an accent; a lone "`" or "~" is text.
+        if base is not None and overlap(base) >= 0.5 * width:
+            letters[base].append(_SPACING_ACCENTS[accent["text"]])
+            keep[i] = False
+    return unicodedata.normalize("NFC", "".join("".join(parts) for parts, kept in zip(letters, keep, strict=True)
+                                                 if kept))
+
+
 def read_page(page: Page, tol: Tolerances = DEFAULT) -> PageText:
     words, removed = [], 0
-    for w in page.extract_words(x_tolerance=tol.word_x, y_tolerance=tol.word_y, keep_blank_chars=False):
+    for w in page.extract_words(x_tolerance=tol.word_x, y_tolerance=tol.word_y, keep_blank_chars=False,
+                                return_chars=True):
         # The one sanitising step for document text: nothing invisible or steering gets in.
-        text, dropped = sanitise(w["text"])
+        text, dropped = sanitise(_compose_accents(w).translate(_QUOTES))
         removed += dropped
         if text.strip():
             words.append(Word(w["x0"], w["x1"], w["top"], w["bottom"], text))

@@ -100,11 +100,18 @@ def looks_like_date(text: str) -> bool:
         return False
 
 
+# A count as printed: plain digits, or thousands grouped by commas or (thin, no-break) spaces.
+# "115 103 84" is three counts run together (one cell read across rows), never 11,510,384.
+_COUNT = re.compile(r"\d+|\d{1,3}(?:[,\u00a0\u202f\u2009 ]\d{3})+")
+
+
 def parse_int(text: str | None) -> int | None:
     if text is None:
         return None
-    digits = text.replace(",", "").replace(" ", "").strip()
-    return int(digits) if digits.isdigit() else None
+    value = text.strip()
+    if not _COUNT.fullmatch(value):
+        return None
+    return int(re.sub(r"\D", "", value))
 
 
 def clean(text: str | None) -> str | None:

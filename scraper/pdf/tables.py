@@ -76,8 +76,12 @@ def _read_body(spec: TableSpec, page: PageText, columns: Columns, start: float, 
                read: TableRead) -> None:
     tol = columns.tolerances
     bottom = max(ln.bottom for ln in body)
-    bands = row_bands(page, columns, start, bottom)
     top = min(ln.top for ln in body)
+    bands = row_bands(page, columns, start, bottom)
+    # Rules separate rows only where one runs between the body's lines. A table ruled only
+    # above and below its rows (booktabs, many reports) is read like an unruled one.
+    if not any(top + tol.slop < y < bottom - tol.slop for y in (b[0] for b in bands[1:])):
+        bands = []
     if bands:
         read.boundaries.append((page.number, [x for x in columns.lefts[1:]], top, bottom))
         rows_from_groups(spec, columns, band_groups(body, bands, tol.slop), read.records)
