@@ -101,7 +101,7 @@ def _compose_accents(word: dict[str, Any]) -> str:
         width = max(accent["x1"] - accent["x0"], 0.01)
 
         def overlap(j: int, accent: dict[str, Any] = accent) -> float:
-            return min(accent["x1"], chars[j]["x1"]) - max(accent["x0"], chars[j]["x0"])
+            return float(min(accent["x1"], chars[j]["x1"]) - max(accent["x0"], chars[j]["x0"]))
 
         candidates = [j for j in range(len(chars)) if j != i and chars[j]["text"].isalpha()]
         base = max(candidates, key=overlap, default=None)
