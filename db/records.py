@@ -259,6 +259,8 @@ class CrawlResult:
     empty_landing_pages: tuple[str, ...] = ()
     # Links we did not follow because robots.txt forbids them (not an error).
     forbidden: tuple[str, ...] = ()
+    # Landing pages found through a release (not configured) that linked reports.
+    discovered_landing_pages: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ddor_watch.db.models import Run, Source, as_utc, utcnow
+from ddor_watch.db.models import Alert, Run, Source, as_utc, utcnow
 from ddor_watch.db.records import UrlState
 from ddor_watch.db.session import Database
 
@@ -90,3 +90,9 @@ def last_successful_run(db: Database, kind: str = "check") -> dt.datetime | None
     with db.session() as session:
         return as_utc(session.scalar(select(Run.finished_at).where(Run.kind == kind, Run.status == "ok")
                                      .order_by(Run.finished_at.desc()).limit(1)))
+
+
+def alerted_before(db: Database, problem: str) -> bool:
+    """Whether this problem was ever alerted (for alerts that must go out once, not once a day)."""
+    with db.session() as session:
+        return session.scalar(select(Alert.id).where(Alert.problem == problem[:200]).limit(1)) is not None

@@ -10,7 +10,14 @@ import logging
 from dataclasses import dataclass, field
 
 from ddor_watch.db.records import CrawlResult
-from ddor_watch.db.runs import abandon_stale_runs, finish_run, known_urls, save_url_states, start_run
+from ddor_watch.db.runs import (
+    abandon_stale_runs,
+    alerted_before,
+    finish_run,
+    known_urls,
+    save_url_states,
+    start_run,
+)
 from ddor_watch.db.session import Database
 from ddor_watch.db.store import StoreResult, count_reports
 from ddor_watch.monitor.alerts import alert
@@ -57,6 +64,24 @@ def crawl_job(config: Settings, sources: list[str] | None, db: Database,
         retry_backoff=config.retry_backoff if retry_backoff is None else retry_backoff, known=known_urls(db))
 
 
+def _landing_moved(config: Settings, db: Database, crawl: CrawlResult, errors: list[str]) -> list[str]:
+    """A configured landing page that fails or links nothing, while the newsroom route found
+    the reports on another page: the page moved. Say so once, with the new address, and do not
+    count the old address's failure against the check (the reports were found)."""
+    if not crawl.discovered_landing_pages:
+        return errors
+    new = crawl.discovered_landing_pages[0]
+    old = [url for url in config.landing_urls if url in crawl.empty_landing_pages
+           or any(e.startswith(f"{url}: HTTP") for e in errors)]
+    if not old:
+        return errors
+    if not alerted_before(db, f"landing-moved:{new}"):
+        alert(db, config, f"landing-moved:{new}",
+              f"The report landing page moved: {', '.join(old)} no longer lists the reports; the newsroom "
+              f"route found them on {new}. Set DDOR_LANDING_URLS={new}.")
+    return [e for e in errors if not any(e.startswith(f"{url}: HTTP") for url in old)]
+
+
 def _consecutive_failures(db: Database) -> int:
     from ddor_watch.db.runs import recent_runs
 
@@ -96,6 +121,7 @@ def _cycle(config: Settings, db: Database, run_id: int, sources: list[str] | Non
             errors.append(f"{document.url}: quarantined: {result.message}")
             alert(db, config, f"quarantined:{result.sha256[:16]}",
                   f"A document from {document.url} was quarantined: {result.message}")
+    errors = _landing_moved(config, db, crawl, errors)
     for page in crawl.empty_landing_pages:
         alert(db, config, f"layout:{page}", f"Layout drift: the landing page {page} links no report any more.")
     if publish:
@@ -104,7 +130,7 @@ def _cycle(config: Settings, db: Database, run_id: int, sources: list[str] | Non
 
         summary.published = publish_new_reports(config, db, [s.report_id for s in summary.new_reports
                                                              if s.report_id], dry_run=dry_run)
-    status = "failed" if crawl.errors else "ok"
+    status = "failed" if errors else "ok"
     summary.status = status
     finish_run(db, run_id, status, error="; ".join(errors)[:4000] or None, pages_fetched=crawl.pages_fetched,
                pdfs_found=crawl.pdfs_found, new_documents=len(summary.new_reports), errors=len(errors),

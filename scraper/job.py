@@ -72,4 +72,5 @@ def result_from_json(text: str) -> CrawlResult:
         errors=tuple(raw["errors"]), requests=raw.get("requests", 0),
         empty_landing_pages=tuple(raw.get("empty_landing_pages", ())),
         forbidden=tuple(raw.get("forbidden", ())),
+        discovered_landing_pages=tuple(raw.get("discovered_landing_pages", ())),
     )

@@ -175,3 +175,54 @@ def test_a_landing_page_without_report_links_raises_a_layout_alert(check_config,
     with db.session() as session:
         problems = [a.problem for a in session.scalars(select(Alert))]
     assert any(p.startswith("layout:") for p in problems)
+
+
+# -- the DDOR found by any route -------------------------------------------------------------------
+
+def test_a_release_that_links_only_the_landing_page_is_followed_one_hop_further(check_config, db) -> None:  # type: ignore[no-untyped-def]
+    """Regression: the spider looked one hop deep from a release, found 0 report links on a
+    release that links the series page, and stopped. Without a configured landing page the
+    reports are found listing ▸ release ▸ landing page ▸ PDF."""
+    site = _site(2, "plain")
+    site.release_links = "landing"
+    with ReplicaServer(site) as server:
+        config = check_config.with_overrides(start_urls=",".join(server.start_urls), landing_urls="")
+        summary = run_check(config, db, publish=False)
+    assert summary.status == "ok" and len(summary.new_reports) == 2
+    assert summary.crawl.discovered_landing_pages == (f"{server.url}/declined-detainer-outcome-report",)
+    assert site.arrivals["/declined-detainer-outcome-report"] == 1, "one landing page, fetched once"
+    assert not any(p.startswith("/private/") for p in (s.path for s in site.log))
+
+
+def test_a_moved_landing_page_is_found_through_the_newsroom_and_alerted_once(check_config, db) -> None:  # type: ignore[no-untyped-def]
+    from ddor_watch.db.models import Alert
+
+    site = _site(2)
+    site.release_links = "landing"
+    site.landing_path = "/reports/declined-detainer-outcome-report"   # the configured address now 404s
+    with ReplicaServer(site) as server:
+        config = _configure(check_config, server)
+        first = run_check(config, db, publish=False)
+        site.add_report(REPORTS[2][0], REPORTS[2][1], "week 3", dt.date(2017, 4, 3))
+        second = run_check(config, db, publish=False)
+    assert len(first.new_reports) == 2 and len(second.new_reports) == 1
+    assert first.status == "ok", "the reports were found: the old address's 404 is not a failed check"
+    with db.session() as session:
+        moved = [a.message for a in session.scalars(select(Alert)) if a.problem.startswith("landing-moved:")]
+    assert len(moved) == 1, "alerted once, not every check"
+    assert f"{server.url}/reports/declined-detainer-outcome-report" in moved[0]
+    assert "DDOR_LANDING_URLS=" in moved[0]
+
+
+def test_only_pages_about_the_report_are_followed_from_a_release(check_config, db) -> None:  # type: ignore[no-untyped-def]
+    """A release with no PDF: its links to unrelated pages and other hosts are not followed."""
+    site = _site(1, "plain")
+    site.release_links = "landing"
+    with ReplicaServer(site) as server:
+        config = check_config.with_overrides(start_urls=",".join(server.start_urls), landing_urls="")
+        run_check(config, db, publish=False)
+    paths = {s.path for s in site.log}
+    assert "/declined-detainer-outcome-report" in paths
+    assert not any("dhs.gov" in p for p in paths)
+    assert {p for p in paths if not p.startswith(("/news/releases", "/doclib/", "/declined-detainer"))} == {
+        "/robots.txt"}

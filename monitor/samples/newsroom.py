@@ -59,6 +59,9 @@ class ReplicaSite:
     aliases: dict[str, str] = field(default_factory=dict)
     log: list[Served] = field(default_factory=list)
     landing_links: bool = True
+    # Releases link the PDF ("pdf") or only the series' landing page ("landing").
+    release_links: str = "pdf"
+    landing_path: str = "/declined-detainer-outcome-report"
 
     def __post_init__(self) -> None:
         base = dt.date(2017, 1, 2)
@@ -131,8 +134,12 @@ class ReplicaSite:
         if release is None:
             return None
         text = "Download (PDF)" if self.markup == "minimal" else "Declined Detainer Outcome Report (PDF)"
-        link = (f'<p>Read the <a href="{release.pdf}">{text}</a>.</p>'
-                if release.pdf else "<p>More information will follow.</p>")
+        if release.pdf and self.release_links == "landing":
+            link = (f'<p>The reports are published on the <a href="{self.landing_path}">Declined Detainer '
+                    f'Outcome Report</a> page.</p>')
+        else:
+            link = (f'<p>Read the <a href="{release.pdf}">{text}</a>.</p>'
+                    if release.pdf else "<p>More information will follow.</p>")
         return self._frame(html.escape(release.title),
                            f"<p>WASHINGTON — {release.date:%B %d, %Y}.</p>{link}")
 
@@ -230,7 +237,7 @@ class ReplicaSite:
                 return self._send(handler, 404, b"Not found", "text/plain")
             return self._conditional(handler, page_html.encode(), "text/html; charset=utf-8",
                                      dt.datetime(2017, 4, 1, tzinfo=dt.UTC))
-        if path == "/declined-detainer-outcome-report":
+        if path == self.landing_path:
             return self._conditional(handler, self._landing().encode(), "text/html; charset=utf-8",
                                      dt.datetime(2017, 4, 1, tzinfo=dt.UTC))
         if path in self.pdfs:

@@ -1,5 +1,10 @@
 """The spider: newsroom listing ▸ release pages ▸ report PDFs, and the report landing page.
 
+A release that links no PDF but links a page about the report (by its link text or URL) is
+followed one hop further, to that landing page, and the PDFs are found there: ICE links its
+releases to the series page as often as to the file. At most two hops from a listing, on the
+allowed hosts only.
+
 It only finds and downloads; the pipeline archives the bytes. Every request to a URL seen
 before carries If-None-Match / If-Modified-Since, so an idle check is mostly 304s.
 """
@@ -65,6 +70,8 @@ class NewsroomSpider(scrapy.Spider):
         self.not_modified = 0
         self.pdfs_found: set[str] = set()
         self.empty_landing: list[str] = []
+        self.discovered_landing: list[str] = []
+        self.configured_landing = set(job.landing_urls)
         self.forbidden: list[str] = []
 
     # -- requests ---------------------------------------------------------------------------
@@ -171,7 +178,11 @@ class NewsroomSpider(scrapy.Spider):
         if not self._answered(response):
             return
         yield from self._report_requests(response, None)
-        if response.meta.get("reports_found", 0) == 0:
+        found = response.meta.get("reports_found", 0)
+        if response.meta.get("discovered"):
+            if found and response.url not in self.configured_landing:
+                self.discovered_landing.append(response.url)
+        elif found == 0:
             self.empty_landing.append(response.url)
 
     def parse_listing(self, response: Response) -> Iterator[Output]:
@@ -202,6 +213,14 @@ class NewsroomSpider(scrapy.Spider):
         if not self._answered(response):
             return
         yield from self._report_requests(response, response.meta.get("title"), sole_pdf=True)
+        if response.meta.get("reports_found", 0):
+            return
+        # No PDF here: the release may link the series' landing page instead (second hop).
+        pages = [url for url, text, _rel in self._anchors(response)
+                 if url != response.url and is_release_link(url, text, self.rules)]
+        self._over_cap(response.url, len(pages), "landing page")
+        for url in pages[:self.job.max_links_per_page]:
+            yield self._request(url, self.parse_landing, "landing", discovered=True)
 
     def save_pdf(self, response: Response) -> Iterator[Output]:
         if not self._answered(response):
