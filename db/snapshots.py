@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import and_, select
 
-from ddor_watch.db.models import DeclinedRow, Document, PolicyRow, Report, TopRow
+from ddor_watch.db.models import DeclinedRow, Document, PolicyRow, Report, TopRow, as_utc
 from ddor_watch.db.records import (
     BBox,
     DeclinedDetainer,
     JurisdictionCount,
+    ParsedReport,
     Policy,
     ReportSnapshot,
     TopJurisdiction,
+    WordAccounting,
 )
 from ddor_watch.db.session import Database
 
@@ -111,3 +114,43 @@ def is_first_report(db: Database, report_id: int) -> bool:
         other = session.scalar(select(Report.id).where(and_(Report.id != report_id,
                                                             Report.period_end < report.period_end)).limit(1))
         return other is None and report.revision == 1
+
+
+@dataclass(frozen=True)
+class ReportFacts:
+    """What a report page shows beyond the diff's snapshot: the document and its accounting."""
+
+    report_id: int
+    title: str | None
+    pages: int
+    declined_total_stated: int | None
+    accounting: WordAccounting | None
+    archive_path: str
+    parsed_at: dt.datetime
+
+
+def load_facts(db: Database, report_id: int) -> ReportFacts:
+    with db.session() as session:
+        report = session.get(Report, report_id)
+        if report is None:
+            raise LookupError(f"no report {report_id}")
+        document = session.get(Document, report.document_id)
+        accounting = None
+        if report.words_total is not None:
+            accounting = WordAccounting(report.words_total, report.words_placed or 0, report.words_prose or 0,
+                                        report.words_header or 0, report.words_furniture or 0,
+                                        report.words_unplaced or 0)
+        parsed_at = as_utc(report.parsed_at)
+        assert parsed_at is not None
+        return ReportFacts(report.id, report.title, report.pages, report.declined_total_stated, accounting,
+                           document.archive_path if document else "", parsed_at)
+
+
+def as_parsed(snapshot: ReportSnapshot, facts: ReportFacts) -> ParsedReport:
+    """A stored report in the parser's own shape (for downloads in the parse schema)."""
+    return ParsedReport(
+        sha256=snapshot.sha256, pages=facts.pages, title=facts.title, period_start=snapshot.period_start,
+        period_end=snapshot.period_end, detainers_issued_total=snapshot.detainers_issued_total,
+        top_jurisdictions=snapshot.top_jurisdictions, declined_detainers=snapshot.declined_detainers,
+        policies=snapshot.policies, warnings=snapshot.warnings, declined_total_stated=facts.declined_total_stated,
+        data_fidelity=snapshot.data_fidelity, accounting=facts.accounting)

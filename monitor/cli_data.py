@@ -133,6 +133,27 @@ def map_command(state: State, period_end: str | None, output: Path) -> None:
     echo(f"alt: {result.alt_text}")
 
 
+@click.group("site")
+def site_group() -> None:
+    """The public static site."""
+
+
+@site_group.command("build")
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write (default DDOR_SITE_DIR, else `site` in the data dir); replaced whole.")
+@pass_state
+def site_build(state: State, output: Path | None) -> None:
+    """Render every stored report, jurisdiction page, download and feed as static files."""
+    from ddor_watch.monitor.site import build
+
+    if output is not None and output.exists() and not output.is_dir():
+        raise BadInput(f"-o {output}: not a folder")
+    summary = build(state.settings, state.read_db, output)
+    echo(f"site: {summary.folder} ({summary.reports} report{'s' if summary.reports != 1 else ''}, "
+         f"{summary.jurisdictions} jurisdiction pages, {summary.files} files)")
+    echo(f"serve it: python -m http.server --directory {summary.folder} 8000")
+
+
 @click.group("db")
 def db_group() -> None:
     """Database maintenance."""
@@ -170,4 +191,4 @@ def config_show(state: State, fmt: str) -> None:
         echo(f"warning: {warning}", err=True)
 
 
-COMMANDS = (parse, ingest, diff_command, history, map_command, db_group, config_group)
+COMMANDS = (parse, ingest, diff_command, history, map_command, site_group, db_group, config_group)

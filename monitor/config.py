@@ -107,6 +107,11 @@ class Settings(BaseSettings):
         "Live sending switch; without it (or without credentials) channels run dry."))
     max_attempts: int = Field(6, ge=1, description="Delivery attempts before a message is marked failed.")
     public_url: str = Field("http://127.0.0.1:8025", description="Base URL of the unsubscribe endpoint (`ddor serve`).")
+    site_dir: str = Field("", description=(
+        "Folder of the public static site `ddor check` rebuilds after a new report (default: `site` in the "
+        "data dir)."))
+    site_url: str = Field("", description=(
+        "Public URL of that site; when set, posts and digests link each report's page and feeds use it."))
     x_api_base: str = Field("https://api.x.com", description="X API base URL.")
     x_consumer_key: SecretStr = _secret(help="X app consumer key.")
     x_consumer_secret: SecretStr = _secret(help="X app consumer secret.")
@@ -176,6 +181,10 @@ class Settings(BaseSettings):
     @property
     def data(self) -> DataDir:
         return DataDir(self.data_dir)
+
+    @property
+    def site_folder(self) -> Path:
+        return Path(self.site_dir) if self.site_dir else self.data.root / "site"
 
     @property
     def db_url(self) -> str:
@@ -389,7 +398,7 @@ def publish_settings(settings: Settings) -> PublishSettings:
                     settings.x_access_token_secret.get_secret_value()),
         mastodon=MastodonSettings(settings.mastodon_base_url, settings.mastodon_access_token.get_secret_value()),
         bluesky=BlueskySettings(str(data.bluesky_session), settings.bluesky_base_url, settings.bluesky_handle,
-                                settings.bluesky_app_password.get_secret_value()),
+                                settings.bluesky_app_password.get_secret_value(), settings.site_url),
         smtp=smtp_settings(settings),
         unsubscribe=UnsubscribeSettings(settings.public_url, str(data.unsubscribe_secret),
                                         settings.unsubscribe_secret.get_secret_value()),

@@ -82,6 +82,19 @@ def _landing_moved(config: Settings, db: Database, crawl: CrawlResult, errors: l
     return [e for e in errors if not any(e.startswith(f"{url}: HTTP") for url in old)]
 
 
+def _rebuild_site(config: Settings, db: Database, errors: list[str]) -> None:
+    """The public site follows every new report; a failed build keeps the old site and says so."""
+    from ddor_watch.monitor.site import build
+
+    try:
+        build(config, db)
+    except Exception as error:  # a degradation boundary: the report is stored and published all the same
+        logger.error("site build failed: %s", error, exc_info=True)
+        errors.append(f"site build failed: {type(error).__name__}: {error}")
+        alert(db, config, "site-build", f"The public site could not be rebuilt ({type(error).__name__}: {error}); "
+                                        f"the previous site is still served.")
+
+
 def _consecutive_failures(db: Database) -> int:
     from ddor_watch.db.runs import recent_runs
 
@@ -130,6 +143,8 @@ def _cycle(config: Settings, db: Database, run_id: int, sources: list[str] | Non
 
         summary.published = publish_new_reports(config, db, [s.report_id for s in summary.new_reports
                                                              if s.report_id], dry_run=dry_run)
+    if summary.new_reports:
+        _rebuild_site(config, db, errors)
     status = "failed" if errors else "ok"
     summary.status = status
     finish_run(db, run_id, status, error="; ".join(errors)[:4000] or None, pages_fetched=crawl.pages_fetched,

@@ -23,8 +23,19 @@ from ddor_watch.publish.outbox import Enqueued, deliver_pending, enqueue_report,
 logger = logging.getLogger(__name__)
 
 
+def report_page_url(settings: Settings, db: Database, report_id: int) -> str | None:
+    """The report's page on the public site, when the site has a public address."""
+    if not settings.site_url:
+        return None
+    from ddor_watch.monitor.site import report_slug
+
+    snapshot = load_snapshot(db, report_id)
+    return f"{settings.site_url.rstrip('/')}/reports/{report_slug(snapshot.period_end, snapshot.revision, report_id)}/"
+
+
 def enqueue(settings: Settings, db: Database, report_id: int, include_silent: bool = False) -> Enqueued:
-    queued = enqueue_report(settings.data, db, report_id, include_silent=include_silent)
+    queued = enqueue_report(settings.data, db, report_id, include_silent=include_silent,
+                            report_url=report_page_url(settings, db, report_id))
     if queued.map_error:
         alert(db, settings, f"map-failed:{report_id}", f"The map for report {report_id} could not be drawn "
               f"({queued.map_error}); its messages go out without it.")

@@ -70,18 +70,21 @@ def _status(db: Database, report_id: int, warnings: tuple[str, ...], backfill: b
     return MessageStatus.READY, None
 
 
-def report_context(db: Database, report_id: int) -> tuple[ReportSnapshot, ReportSnapshot | None, list[Change],
-                                                         ReportContext]:
+def report_context(db: Database, report_id: int, report_url: str | None = None
+                   ) -> tuple[ReportSnapshot, ReportSnapshot | None, list[Change], ReportContext]:
     """A stored report, the one before it, its changes, and the template context built from them."""
     current = load_snapshot(db, report_id)
     previous_id = previous_report_id(db, report_id)
     previous = load_snapshot(db, previous_id) if previous_id else None
     changes = load_changes(db, report_id)
-    return current, previous, changes, build_context(current, previous, changes)
+    return current, previous, changes, build_context(current, previous, changes, report_url)
 
 
-def enqueue_report(data: DataDir, db: Database, report_id: int, include_silent: bool = False) -> Enqueued:
-    current, previous, changes, context = report_context(db, report_id)
+def enqueue_report(data: DataDir, db: Database, report_id: int, include_silent: bool = False,
+                   report_url: str | None = None) -> Enqueued:
+    """Render and queue every channel's message for a report; `report_url` is its page on the
+    public site (where "and N more" points), when there is one."""
+    current, previous, changes, context = report_context(db, report_id, report_url)
     kind = MessageKind.CORRECTION if current.revision > 1 else MessageKind.REPORT
     if all(has_message(db, report_id, channel, kind) for channel in ChannelName):
         return Enqueued(report_id, kind, "already queued", None, (), None)

@@ -62,6 +62,8 @@ class BlueskySettings:
     base_url: str = "https://bsky.social/xrpc"
     handle: str = ""
     app_password: str = field(default="", repr=False)
+    # The public site's address: links to its pages in a post become facets like the source link.
+    site_url: str = ""
 
     @property
     def configured(self) -> bool:

@@ -118,3 +118,23 @@ def test_a_thread_with_a_1500_character_caveat_and_60_newly_listed(channel: str)
     _subject, text, _html = render_digest("report", ctx, False)
     assert " ".join(caveat.split()) in " ".join(text.split()), "the digest carries the whole caveat"
     assert all(name in text for name in names), "and every name"
+
+
+def test_with_a_public_site_and_n_more_links_the_report_page_and_bluesky_makes_it_a_link() -> None:
+    from dataclasses import replace
+
+    from ddor_watch.publish.channels.bluesky import facets_for
+
+    page = "https://ddor.example.org/reports/2017-02-03-r1/"
+    ctx = replace(context([f"Place {i:02d} County" for i in range(60)], newly=60), more_url=page)
+    for channel in SOCIAL:
+        parts = render_post(channel, "report", ctx)
+        shown = short_url(page) if channel == "bluesky" else page
+        assert parts[1].endswith(f"more: {shown}"), channel
+        assert (short_url(URL) if channel == "bluesky" else URL) in parts[0], "the source stays ICE's PDF"
+    bluesky = render_post("bluesky", "report", ctx)
+    facets = facets_for(bluesky[1], URL, "https://ddor.example.org")
+    assert [f.features[0].uri for f in facets] == [page]
+    start = len(bluesky[1][: bluesky[1].index(short_url(page))].encode())
+    assert (facets[0].index.byte_start, facets[0].index.byte_end) == (start, start + len(short_url(page).encode()))
+    assert facets_for("Place ddor.example.org.evil/x and ddor.example.orgx", URL, "https://ddor.example.org") == []

@@ -8,6 +8,7 @@ session is kept in the data dir: createSession is limited to 30 per 5 minutes.
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -52,13 +53,15 @@ def _facet(text: str, start_char: int, shown: str, uri: str) -> Any:
         features=[models.AppBskyRichtextFacet.Link(uri=uri)])
 
 
-def facets_for(text: str, link: str | None = None) -> list[Any]:
+def facets_for(text: str, link: str | None = None, site_url: str = "") -> list[Any]:
     """Link facets with UTF-8 byte offsets: a URL in Bluesky text is not a link by itself.
 
-    Only the bot's own link becomes a facet, never a URL that came from a document. It is
-    displayed shortened (publish.common.short_url) or whole; the facet points at the whole URL.
+    Only the bot's own links become facets, never a URL that came from a document (those are
+    made inert before they reach a post): the message's source link, and pages of our public
+    site. A link is displayed shortened (publish.common.short_url) or whole; the facet points
+    at the whole URL.
     """
-    facets: list[Any] = []
+    facets: list[Any] = _site_facets(text, site_url) if site_url else []
     if not link:
         return facets
     for match in URL.finditer(text):
@@ -70,6 +73,21 @@ def facets_for(text: str, link: str | None = None) -> list[Any]:
         if index >= 0 and not URL.match(text, index):
             facets.append(_facet(text, index, shown, link))
     return facets
+
+
+def _site_facets(text: str, site_url: str) -> list[Any]:
+    scheme, _, rest = site_url.partition("://")
+    shown_root = short_url(site_url).rstrip("/")
+    found = []
+    for match in re.finditer(re.escape(shown_root) + r"(?:/\S*)?(?=\s|$)", text):
+        shown = match.group(0)
+        if shown.endswith("\u2026") or URL.match(text, match.start()) or not rest:
+            continue  # cut for display (cannot be rebuilt), or written whole (facetted below)
+        found.append(_facet(text, match.start(), shown, f"{scheme}://{shown}"))
+    for match in URL.finditer(text):
+        if match.group(0).startswith(site_url.rstrip("/")):
+            found.append(_facet(text, match.start(), match.group(0), match.group(0)))
+    return found
 
 
 def _ref(remote: str) -> models.ComAtprotoRepoStrongRef.Main:
@@ -97,12 +115,13 @@ def _reply(posted: list[str], root: str | None) -> Any:
     return models.AppBskyFeedPost.ReplyRef(root=_ref(root) if root else _ref(posted[0]), parent=parent)
 
 
-def post_record(text: str, link: str | None, created_at: str, embed: Any, reply: Any) -> Any:
-    return models.AppBskyFeedPost.Record(text=text, facets=facets_for(text, link) or None, created_at=created_at,
-                                         embed=embed, reply=reply, langs=["en"])
+def post_record(text: str, link: str | None, created_at: str, embed: Any, reply: Any, site_url: str = "") -> Any:
+    return models.AppBskyFeedPost.Record(text=text, facets=facets_for(text, link, site_url) or None,
+                                         created_at=created_at, embed=embed, reply=reply, langs=["en"])
 
 
-def planned_requests(item: PendingDelivery, image_name: str | None, *, base_url: str) -> list[PlannedRequest]:
+def planned_requests(item: PendingDelivery, image_name: str | None, *, base_url: str,
+                     site_url: str = "") -> list[PlannedRequest]:
     """What `BlueskyChannel.send` will request (after logging in): the map blob, then one
     createRecord per part with its deterministic record key, facets, embed and reply."""
     base = base_url.rstrip("/")
@@ -117,7 +136,7 @@ def planned_requests(item: PendingDelivery, image_name: str | None, *, base_url:
             embed = _image_embed(item.message.alt_text, BlobRef(mime_type="image/png", size=0,
                                                                 ref=IpldLink(link="placeholder")))
         record = get_model_as_dict(post_record(part, item.message.link, CREATED_AT, embed,
-                                               _reply(posted, item.reply_to)))
+                                               _reply(posted, item.reply_to), site_url))
         if embed is not None:
             record["embed"]["images"][0]["image"] = BLOB
         planned.append(PlannedRequest("POST", f"{base}/com.atproto.repo.createRecord", Encoding.JSON, {
@@ -179,7 +198,7 @@ class BlueskyChannel:
                         uploaded = self.client.com.atproto.repo.upload_blob(png, headers={"Content-Type": PNG})
                         embed = _image_embed(item.message.alt_text, uploaded.blob)
                 record = post_record(parts[index], item.message.link, self.client.get_current_time_iso(), embed,
-                                     _reply(posted, item.reply_to))
+                                     _reply(posted, item.reply_to), self.settings.site_url)
                 created = self.client.com.atproto.repo.create_record(
                     data={"repo": did, "collection": COLLECTION, "rkey": rkey, "record": record})
                 posted.append(f"{created.uri}|{created.cid}")

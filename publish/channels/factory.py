@@ -37,7 +37,8 @@ def planner(settings: PublishSettings, name: ChannelName) -> Planner:
         return functools.partial(mastodon.planned_requests, base_url=base)
     from ddor_watch.publish.channels import bluesky
 
-    return functools.partial(bluesky.planned_requests, base_url=settings.bluesky.base_url)
+    return functools.partial(bluesky.planned_requests, base_url=settings.bluesky.base_url,
+                             site_url=settings.bluesky.site_url)
 
 
 def build_channels(settings: PublishSettings, db: Database,

@@ -1,0 +1,54 @@
+"""`ddor site build`: gather the stored history into plain values and have publish render it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ddor_watch.db.changes import load_changes
+from ddor_watch.db.session import Database
+from ddor_watch.db.snapshots import as_parsed, load_facts, load_snapshot, previous_report_id, report_ids_in_order
+from ddor_watch.monitor.config import Settings
+from ddor_watch.publish.context import build_context
+from ddor_watch.publish.map import alt_text, map_data, newly_listed_keys
+from ddor_watch.publish.site import SiteReport, SiteSummary, build_site
+from ddor_watch.scraper.pdf.export import report_to_json
+
+
+def report_slug(period_end: object, revision: int, report_id: int) -> str:
+    return f"{period_end}-r{revision}" if period_end else f"report-{report_id}-r{revision}"
+
+
+def site_reports(settings: Settings, db: Database) -> list[SiteReport]:
+    ids = report_ids_in_order(db)
+    snapshots = {report_id: load_snapshot(db, report_id) for report_id in ids}
+    slugs = {i: report_slug(s.period_end, s.revision, i) for i, s in snapshots.items()}
+    revisions: dict[tuple[object, object], list[int]] = {}
+    for report_id, snap in snapshots.items():
+        revisions.setdefault((snap.period_start, snap.period_end), []).append(report_id)
+    base = settings.site_url.rstrip("/")
+    reports = []
+    for report_id, snap in snapshots.items():
+        previous_id = previous_report_id(db, report_id)
+        previous = snapshots.get(previous_id) if previous_id else None
+        changes = load_changes(db, report_id)
+        facts = load_facts(db, report_id)
+        same_period = revisions[(snap.period_start, snap.period_end)]
+        later = [i for i in same_period if snapshots[i].revision > snap.revision]
+        earlier = [i for i in same_period if snapshots[i].revision == snap.revision - 1]
+        map_file = settings.data.maps / f"{snap.period_end}-r{snap.revision}.png"
+        context = build_context(snap, previous, changes, f"{base}/reports/{slugs[report_id]}/" if base else None)
+        data = map_data(snap, newly_listed_keys(changes), previous.declined_total if previous else None)
+        reports.append(SiteReport(
+            slug=slugs[report_id], snapshot=snap, context=context, changes=tuple(changes),
+            title=facts.title or "Declined Detainer Outcome Report", pages=facts.pages, accounting=facts.accounting,
+            parsed_at=facts.parsed_at, archive_file=settings.data.archived(snap.sha256),
+            map_file=map_file if map_file.is_file() else None, map_alt=alt_text(data),
+            schema_json=json.dumps(report_to_json(as_parsed(snap, facts)), indent=2, ensure_ascii=False) + "\n",
+            earlier_revision=slugs[earlier[0]] if earlier else None,
+            later_revision=slugs[max(later, key=lambda i: snapshots[i].revision)] if later else None))
+    return reports
+
+
+def build(settings: Settings, db: Database, output: Path | None = None) -> SiteSummary:
+    return build_site(site_reports(settings, db), output or settings.site_folder, settings.site_url)

@@ -1,0 +1,275 @@
+"""The public site: a static, deterministic rendering of the history (`ddor site build`).
+
+Home, one page per report revision, one page per jurisdiction, CSV and JSON downloads and
+Atom feeds, rendered with Jinja2 from plain values the monitor hands over. The same history
+gives byte-identical files: everything is sorted and no clock is read. The site is written to
+a fresh folder beside the target and swapped in whole, so a failed build leaves the previous
+site as it was.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import re
+import shutil
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from feedgen.feed import FeedGenerator
+
+from ddor_watch.db.records import Change, ChangeKind, ReportSnapshot, WordAccounting
+from ddor_watch.db.text import jurisdiction_key
+from ddor_watch.publish.context import ReportContext, period_text
+from ddor_watch.publish.render import render
+
+STYLESHEET = "site.css"
+
+
+@dataclass(frozen=True)
+class SiteReport:
+    """One stored report revision, with everything its page shows."""
+
+    slug: str
+    snapshot: ReportSnapshot
+    context: ReportContext            # the changes against the report before, as posts tell them
+    changes: tuple[Change, ...]
+    title: str
+    pages: int
+    accounting: WordAccounting | None
+    parsed_at: dt.datetime
+    archive_file: Path | None         # our archived copy of the PDF
+    map_file: Path | None
+    map_alt: str | None
+    schema_json: str                  # the report in the parse schema (ddor-report.schema.json)
+    earlier_revision: str | None = None   # a correction: the slug of the revision it replaces
+    later_revision: str | None = None     # superseded: the slug of the revision that replaced it
+
+    @property
+    def baseline(self) -> bool:
+        """The first report in the history: there is nothing to compare it with."""
+        return all(c.kind is ChangeKind.FIRST_REPORT for c in self.changes)
+
+    @property
+    def current(self) -> bool:
+        return self.later_revision is None
+
+    @property
+    def period(self) -> str:
+        return period_text(self.snapshot.period_start, self.snapshot.period_end)
+
+
+@dataclass(frozen=True)
+class Listing:
+    report: str            # slug
+    period: str
+    declined: int
+    first_page: int
+
+
+@dataclass(frozen=True)
+class TopEntry:
+    report: str
+    period: str
+    rank: int
+    issued: int
+    page: int
+
+
+@dataclass(frozen=True)
+class PolicyEntry:
+    report: str
+    period: str
+    policy_type: str | None
+    description: str
+    page: int
+
+
+@dataclass
+class JurisdictionHistory:
+    slug: str
+    name: str
+    state: str | None
+    fips: str | None
+    listings: list[Listing] = field(default_factory=list)
+    top: list[TopEntry] = field(default_factory=list)
+    policies: list[PolicyEntry] = field(default_factory=list)
+
+    @property
+    def chart(self) -> list[tuple[str, int, float]]:
+        """(period, declined, bar width share) per listing, for the small bar chart."""
+        most = max((entry.declined for entry in self.listings), default=0) or 1
+        return [(entry.period, entry.declined, entry.declined / most) for entry in self.listings]
+
+
+@dataclass(frozen=True)
+class SiteSummary:
+    folder: Path
+    reports: int
+    jurisdictions: int
+    files: int
+
+
+def jurisdiction_slug(state: str | None, name: str | None, fips: str | None) -> str:
+    """A page name that stays the same across reports: the county FIPS, else the folded key."""
+    if fips:
+        return fips
+    return re.sub(r"[^a-z0-9]+", "-", jurisdiction_key(state, name, None).lower()).strip("-") or "unknown"
+
+
+def jurisdictions(reports: list[SiteReport]) -> dict[str, JurisdictionHistory]:
+    """Each place's history across the current revision of every report, oldest first."""
+    found: dict[str, JurisdictionHistory] = {}
+
+    def entry(state: str | None, name: str, fips: str | None) -> JurisdictionHistory:
+        slug = jurisdiction_slug(state, name, fips)
+        return found.setdefault(slug, JurisdictionHistory(slug, name, state, fips))
+
+    for report in reports:
+        if not report.current:
+            continue
+        snap = report.snapshot
+        for j in snap.jurisdictions:
+            entry(j.state, j.name, j.county_fips).listings.append(
+                Listing(report.slug, report.period, j.declined, j.first_page))
+        for t in snap.top_jurisdictions:
+            entry(t.state, t.jurisdiction, t.county_fips).top.append(
+                TopEntry(report.slug, report.period, t.rank, t.detainers_issued, t.page))
+        for p in snap.policies:
+            entry(p.state, p.jurisdiction, p.county_fips).policies.append(
+                PolicyEntry(report.slug, report.period, p.policy_type, p.description, p.page))
+    return dict(sorted(found.items()))
+
+
+def _csv(report: SiteReport) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["section", "rank", "state", "jurisdiction", "county_fips", "city", "facility", "citizenship",
+                     "detainer_issued_date", "declined_date", "notable_criminal_activity", "detainers_issued",
+                     "policy_type", "description", "page"])
+    snap = report.snapshot
+    for t in snap.top_jurisdictions:
+        writer.writerow(["I", t.rank, t.state, t.jurisdiction, t.county_fips, "", "", "", "", "", "",
+                         t.detainers_issued, "", "", t.page])
+    for d in snap.declined_detainers:
+        writer.writerow(["II", "", d.state, d.county, d.county_fips, d.city, d.facility, d.citizenship,
+                         d.detainer_issued_date.isoformat() if d.detainer_issued_date else "",
+                         d.declined_date.isoformat() if d.declined_date else "",
+                         "; ".join(d.notable_criminal_activity), "", "", "", d.page])
+    for p in snap.policies:
+        writer.writerow(["III", "", p.state, p.jurisdiction, p.county_fips, "", "", "", "", "", "", "",
+                         p.policy_type, p.description, p.page])
+    return out.getvalue()
+
+
+def _feed(site_url: str, name: str, title: str, items: list[SiteReport]) -> bytes:
+    feed = FeedGenerator()
+    base = site_url.rstrip("/")
+    feed.id(f"{base}/feeds/{name}.atom" if base else f"urn:ddor-watch:feed:{name}")
+    feed.title(title)
+    feed.author({"name": "ddor-watch"})
+    feed.link(href=f"{base}/feeds/{name}.atom" if base else f"{name}.atom", rel="self")
+    feed.language("en")
+    latest = max((r.parsed_at for r in items), default=dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
+    feed.updated(latest)
+    for report in sorted(items, key=lambda r: (r.parsed_at, r.slug)):
+        entry = feed.add_entry(order="append")
+        entry.id(f"urn:sha256:{report.snapshot.sha256}")
+        kind = "Correction: " if report.earlier_revision else ""
+        entry.title(f"{kind}ICE's Declined Detainer Outcome Report for {report.period}"
+                    + (f" (revision {report.snapshot.revision})" if report.snapshot.revision > 1 else ""))
+        entry.updated(report.parsed_at)
+        entry.link(href=f"{base}/reports/{report.slug}/" if base else f"../reports/{report.slug}/")
+        entry.summary(f"{report.snapshot.declined_total} declined detainers in "
+                      f"{len(report.snapshot.jurisdictions)} jurisdictions. Source: {report.snapshot.source_url}")
+    return bytes(feed.atom_str(pretty=True))
+
+
+def build_site(reports: list[SiteReport], output: Path, site_url: str = "") -> SiteSummary:
+    """Render the whole site into `output`, replacing what was there only once all is written."""
+    output = output.resolve()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent))
+    try:
+        count = _write_site(reports, work, site_url)
+        os.chmod(work, 0o755)
+        old = output.with_name(f".{output.name}.old")
+        shutil.rmtree(old, ignore_errors=True)
+        if output.exists():
+            output.rename(old)
+        work.rename(output)
+        shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return SiteSummary(output, len(reports), count[0], count[1])
+
+
+def _write_site(reports: list[SiteReport], root: Path, site_url: str) -> tuple[int, int]:
+    ordered = sorted(reports, key=lambda r: (r.snapshot.period_end or dt.date.min, r.snapshot.revision), reverse=True)
+    places = jurisdictions(list(reversed(ordered)))
+    files = 0
+
+    def write(relative: str, data: str | bytes) -> None:
+        nonlocal files
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data.encode() if isinstance(data, str) else data)
+        files += 1
+
+    def page(template: str, relative: str, values: _Page) -> None:
+        write(relative, render(f"site/{template}", values, html=True))
+
+    def at(depth: int) -> _Page:
+        return _Page(prefix="../" * depth, site_url=site_url)
+
+    write(STYLESHEET, render("site/site.css.j2", None))
+    latest = next((r for r in ordered if r.current), None)
+    if latest is not None and latest.map_file is not None and latest.map_file.is_file():
+        write(f"reports/{latest.slug}/map.png", latest.map_file.read_bytes())
+    page("index.html.j2", "index.html", replace(at(0), latest=latest, reports=ordered))
+    by_state: dict[str, list[SiteReport]] = defaultdict(list)
+    for report in ordered:
+        folder = f"reports/{report.slug}"
+        if report.map_file is not None and report.map_file.is_file() and report is not latest:
+            write(f"{folder}/map.png", report.map_file.read_bytes())
+        if report.archive_file is not None and report.archive_file.is_file():
+            write(f"{folder}/{report.snapshot.sha256}.pdf", report.archive_file.read_bytes())
+        write(f"{folder}/report.csv", _csv(report))
+        write(f"{folder}/report.json", report.schema_json)
+        has_map = report.map_file is not None and report.map_file.is_file()
+        page("report.html.j2", f"{folder}/index.html", replace(at(2), report=report, has_map=has_map))
+        for state in sorted({j.state for j in report.snapshot.jurisdictions if j.state}):
+            by_state[state].append(report)
+    for history in places.values():
+        page("jurisdiction.html.j2", f"jurisdictions/{history.slug}.html", replace(at(1), place=history))
+    page("jurisdictions.html.j2", "jurisdictions/index.html", replace(at(1), places=list(places.values())))
+    write("feeds/reports.atom", _feed(site_url, "reports", "ddor-watch: every Declined Detainer Outcome Report",
+                                      ordered))
+    write("feeds/corrections.atom", _feed(site_url, "corrections", "ddor-watch: corrected reports",
+                                          [r for r in ordered if r.earlier_revision]))
+    for state, items in sorted(by_state.items()):
+        write(f"feeds/state/{state}.atom", _feed(site_url, f"state/{state}",
+                                                 f"ddor-watch: reports listing places in {state}", items))
+    return len(places), files
+
+
+@dataclass(frozen=True)
+class _Page:
+    """What every site template gets as `c`: the way back to the root, and the page's values."""
+
+    prefix: str
+    site_url: str
+    latest: SiteReport | None = None
+    reports: list[SiteReport] = field(default_factory=list)
+    report: SiteReport | None = None
+    has_map: bool = False
+    place: JurisdictionHistory | None = None
+    places: list[JurisdictionHistory] = field(default_factory=list)
+
+    def slug(self, state: str | None, name: str | None, fips: str | None) -> str:
+        return jurisdiction_slug(state, name, fips)
