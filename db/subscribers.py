@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -78,3 +79,43 @@ def list_subscribers(db: Database) -> list[tuple[str, str, str]]:
     with db.session() as session:
         return [(s.email, s.status, s.created_at.isoformat()) for s in
                 session.scalars(select(Subscriber).order_by(Subscriber.id))]
+
+
+@dataclass(frozen=True)
+class PendingSubscription:
+    """A self-service subscription awaiting its confirmation (double opt-in)."""
+
+    email: str
+    token: str          # changes on confirmation: a confirmation link works once
+    send: bool          # False when the address is already confirmed (nothing to send)
+
+
+def request_subscription(db: Database, address: str) -> PendingSubscription:
+    """Record a subscription request; only a confirmed address ever gets digests. An address
+    that unsubscribed must confirm again; an active one is left alone."""
+    email = normalise_email(address)
+    with db.session() as session:
+        existing = _find(session, email)
+        if existing is not None and existing.status == "active":
+            return PendingSubscription(existing.email, existing.token, send=False)
+        if existing is not None:
+            existing.status, existing.token = "pending", secrets.token_urlsafe(16)
+            return PendingSubscription(existing.email, existing.token, send=True)
+    token = secrets.token_urlsafe(16)
+    try:
+        with db.session() as session:
+            session.add(Subscriber(email=email, token=token, status="pending"))
+    except IntegrityError:   # the same address, asked twice at once
+        return PendingSubscription(email, "", send=False)
+    return PendingSubscription(email, token, send=True)
+
+
+def confirm_subscription(db: Database, token: str) -> str | None:
+    """Activate the pending subscriber holding this token; None when no pending one does
+    (unknown, or used already: the token is replaced on confirmation)."""
+    with db.session() as session:
+        found = session.scalar(select(Subscriber).where(Subscriber.token == token, Subscriber.status == "pending"))
+        if found is None:
+            return None
+        found.status, found.token, found.unsubscribed_at = "active", secrets.token_urlsafe(16), None
+        return found.email

@@ -178,20 +178,21 @@ def subscribers_unsubscribe(state: State, token: str) -> None:
 
 
 @click.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Bind address (a reverse proxy faces the world).")
 @click.option("--port", default=8025, show_default=True, type=int)
+@click.option("--site", "site_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Static site to serve at / (default DDOR_SITE_DIR, else `site` in the data dir).")
 @pass_state
-def serve(state: State, host: str, port: int) -> None:
-    """The one-click unsubscribe endpoint (RFC 8058)."""
-    from ddor_watch.monitor.config import publish_settings
-    from ddor_watch.publish.unsubscribe import serve as make_server
+def serve(state: State, host: str, port: int, site_dir: Path | None) -> None:
+    """The public site, subscription with double opt-in, confirm and one-click unsubscribe."""
+    import uvicorn
 
-    server = make_server(publish_settings(state.settings).unsubscribe, state.db, host, port)
-    echo(f"unsubscribe endpoint on http://{host}:{server.server_address[1]}/unsubscribe")
-    try:
-        server.serve_forever()
-    finally:
-        server.server_close()
+    from ddor_watch.monitor.web import web_app
+
+    app = web_app(state.settings, state.db, site_dir)
+    echo(f"serving on http://{host}:{port}/ (subscribe at /subscribe)")
+    uvicorn.run(app, host=host, port=port, proxy_headers=True, forwarded_allow_ips="127.0.0.1",
+                log_level="warning", timeout_keep_alive=5, limit_concurrency=200)
 
 
 @click.command()

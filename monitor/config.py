@@ -106,7 +106,8 @@ class Settings(BaseSettings):
     publish_enabled: bool = Field(False, description=(
         "Live sending switch; without it (or without credentials) channels run dry."))
     max_attempts: int = Field(6, ge=1, description="Delivery attempts before a message is marked failed.")
-    public_url: str = Field("http://127.0.0.1:8025", description="Base URL of the unsubscribe endpoint (`ddor serve`).")
+    public_url: str = Field("http://127.0.0.1:8025", description=(
+        "Public base URL of `ddor serve` (subscription and unsubscribe links in mail)."))
     site_dir: str = Field("", description=(
         "Folder of the public static site `ddor check` rebuilds after a new report (default: `site` in the "
         "data dir)."))

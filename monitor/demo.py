@@ -72,5 +72,5 @@ def run_demo(out: Path, echo: Echo) -> Path:
         if path.is_file():
             echo(f"  {path.relative_to(out)}")
     echo(f"\nPublic site (rebuilt by each check): {config.site_folder}/index.html\n"
-         f"  serve it: python -m http.server --bind 127.0.0.1 --directory {config.site_folder} 8000")
+         f"  serve it with subscription: .venv/bin/ddor --data-dir {data} serve   (then open http://127.0.0.1:8025/)")
     return out

@@ -1,0 +1,283 @@
+"""`ddor serve`: the public site plus self-service email subscription, as an ASGI app
+(Starlette, run by uvicorn behind a reverse proxy).
+
+- Subscribe is double opt-in: the form records a pending address and mails a signed link
+  that expires; only a confirmed address ever gets digests. The page answers the same for
+  known and unknown addresses.
+- Confirm and unsubscribe: GET shows a page with a button; POST does it. The unsubscribe POST
+  is RFC 8058's one-click (a mail client posts without cookies: the signed token is the
+  capability). The subscribe and confirm forms carry a CSRF token (double submit: a signed
+  value in the form must match a cookie).
+- Abuse: per-IP and per-address rate limits, bodies over 16 KB refused, every value from a
+  request or a document escaped by the templates, security headers on every answer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+import threading
+import time
+from collections import defaultdict, deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+from urllib.parse import parse_qs, urlencode
+
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ddor_watch.db.errors import BadInput
+from ddor_watch.db.session import Database
+from ddor_watch.db.subscribers import confirm_subscription, normalise_email, request_subscription
+from ddor_watch.publish.channels.email import sender_domain, smtp_send
+from ddor_watch.publish.render import render
+from ddor_watch.publish.settings import SmtpSettings, UnsubscribeSettings
+from ddor_watch.publish.unsubscribe import secret, unsubscribe
+
+MAX_BODY = 16 * 1024
+CONFIRM_MAX_AGE = 48 * 3600
+CSRF_MAX_AGE = 2 * 3600
+CSRF_COOKIE = "ddor_csrf"
+
+# (to, subject, text): how a confirmation reaches its address.
+Mailer = Callable[[str, str, str], None]
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    public_url: str                    # where this app is reached (links in confirmation mail)
+    site_dir: Path | None = None       # the static site served at /
+    per_ip: tuple[int, float] = (10, 3600.0)            # subscription requests per window (s)
+    per_address: tuple[int, float] = (3, 24 * 3600.0)   # confirmation mails per address per window
+
+
+class RateLimiter:
+    """Sliding-window counts per key, in memory (one process serves the app)."""
+
+    def __init__(self, limit: int, window: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.limit, self.window, self.clock = limit, window, clock
+        self.hits: dict[str, deque[float]] = defaultdict(deque)
+        self.lock = threading.Lock()
+
+    def allow(self, key: str) -> bool:
+        now = self.clock()
+        with self.lock:
+            hits = self.hits[key]
+            while hits and hits[0] <= now - self.window:
+                hits.popleft()
+            if len(hits) >= self.limit:
+                return False
+            hits.append(now)
+            return True
+
+
+@dataclass(frozen=True)
+class Form:
+    action: str
+    button: str
+    hidden: tuple[tuple[str, str], ...] = ()
+    email: bool = False
+    button_name: str = ""
+    button_value: str = ""
+
+
+@dataclass(frozen=True)
+class Page:
+    title: str
+    lines: tuple[str, ...] = ()
+    form: Form | None = None
+
+
+class TooLarge(Exception):
+    pass
+
+
+class SecurityHeaders:
+    """Headers every answer carries: no framing, no sniffing, no referrer, only our own sources."""
+
+    HEADERS = ((b"content-security-policy", b"default-src 'self'; img-src 'self'; style-src 'self'; "
+                                            b"form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
+               (b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"),
+               (b"x-frame-options", b"DENY"))
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers += [h for h in self.HEADERS if all(h[0] != k for k, _ in headers)]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+async def read_form(request: Request) -> dict[str, str]:
+    """An urlencoded form, refusing bodies over MAX_BODY before reading them whole."""
+    declared = request.headers.get("content-length")
+    if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY):
+        raise TooLarge
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY:
+            raise TooLarge
+    fields = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
+    return {key: values[0][:1024] for key, values in fields.items()}
+
+
+def page(page: Page, status: int = 200, headers: dict[str, str] | None = None) -> HTMLResponse:
+    return HTMLResponse(render("web/page.html.j2", page, html=True), status_code=status, headers=headers)
+
+
+def create_app(web: WebSettings, unsub: UnsubscribeSettings, db: Database, mailer: Mailer,
+               clock: Callable[[], float] = time.monotonic) -> Starlette:
+    key = secret(unsub)
+    confirm_tokens = URLSafeTimedSerializer(key, salt="confirm-subscription")
+    csrf_tokens = URLSafeTimedSerializer(key, salt="csrf")
+    per_ip, per_address = RateLimiter(*web.per_ip, clock=clock), RateLimiter(*web.per_address, clock=clock)
+    secure = web.public_url.lower().startswith("https://")
+    base = web.public_url.rstrip("/")
+
+    def csrf_pair() -> tuple[str, str]:
+        nonce = secrets.token_urlsafe(24)
+        return nonce, str(csrf_tokens.dumps(nonce))
+
+    def csrf_ok(request: Request, form: dict[str, str]) -> bool:
+        try:
+            nonce = csrf_tokens.loads(form.get("csrf", ""), max_age=CSRF_MAX_AGE)
+        except BadSignature:
+            return False
+        cookie = request.cookies.get(CSRF_COOKIE, "")
+        return bool(cookie) and secrets.compare_digest(str(nonce), cookie)
+
+    def with_csrf(content: Page, nonce: str) -> HTMLResponse:
+        response = page(content)
+        response.set_cookie(CSRF_COOKIE, nonce, max_age=CSRF_MAX_AGE, httponly=True, samesite="strict",
+                            secure=secure, path="/")
+        return response
+
+    def client(request: Request) -> str:
+        return request.client.host if request.client else "unknown"
+
+    async def subscribe_form(request: Request) -> Response:
+        nonce, token = csrf_pair()
+        return with_csrf(Page("Subscribe to the digest", (
+            "One email when ICE publishes or corrects a Declined Detainer Outcome Report: what changed, with the "
+            "source. We send a confirmation link first; nothing else until you confirm.",),
+            Form("/subscribe", "Subscribe", (("csrf", token),), email=True)), nonce)
+
+    async def subscribe(request: Request) -> Response:
+        form = await read_form(request)
+        if not csrf_ok(request, form):
+            return page(Page("This form has expired", ("Reload the subscription page and try again.",)), 403)
+        if not per_ip.allow(f"ip:{client(request)}"):
+            return page(Page("Too many requests", ("Please try again later.",)), 429, {"Retry-After": "3600"})
+        try:
+            email = normalise_email(form.get("email", ""))
+        except BadInput:
+            return page(Page("That is not an email address", ("Check the address and try again.",)), 400)
+        # Whatever happens below, the answer is the same: it must not tell who subscribes.
+        if per_address.allow(f"address:{email.lower()}"):
+            pending = request_subscription(db, email)
+            if pending.send:
+                link = f"{base}/confirm?{urlencode({'token': confirm_tokens.dumps({'t': pending.token})})}"
+                mailer(pending.email, "Confirm your ddor-watch subscription",
+                       "Someone (we hope you) asked to receive ddor-watch digests at this address.\n\n"
+                       f"Confirm within 48 hours: {link}\n\nIf it was not you, ignore this mail; nothing "
+                       "will be sent.\n")
+        return page(Page("Check your inbox", (
+            "If the address can receive mail, a confirmation link is on its way. It works for 48 hours.",)))
+
+    def confirm_token(request: Request) -> str:
+        return request.query_params.get("token", "")[:512]
+
+    async def confirm_form(request: Request) -> Response:
+        nonce, token = csrf_pair()
+        action = "/confirm?" + urlencode({"token": confirm_token(request)})
+        return with_csrf(Page("Confirm your subscription", ("Press the button to start receiving the digest.",),
+                              Form(action, "Confirm", (("csrf", token),))), nonce)
+
+    async def confirm(request: Request) -> Response:
+        form = await read_form(request)
+        if not csrf_ok(request, form):
+            return page(Page("This form has expired", ("Open the link from the email again.",)), 403)
+        try:
+            payload = confirm_tokens.loads(confirm_token(request), max_age=CONFIRM_MAX_AGE)
+        except SignatureExpired:
+            return page(Page("This link has expired", ("Subscribe again to get a new one.",)), 400)
+        except BadSignature:
+            return page(Page("This link is not valid", ("Use the link exactly as the email gives it.",)), 400)
+        email = confirm_subscription(db, str(payload.get("t", "")))
+        if email is None:
+            return page(Page("This link was already used", ("The subscription it confirms is settled.",)), 400)
+        return page(Page("Subscribed", ("You will receive the next digest.",)))
+
+    async def unsubscribe_form(request: Request) -> Response:
+        action = "/unsubscribe?" + urlencode({"token": confirm_token(request)})
+        return page(Page("Unsubscribe", ("Unsubscribe from the ddor-watch digest?",),
+                         Form(action, "Unsubscribe", button_name="List-Unsubscribe", button_value="One-Click")))
+
+    async def unsubscribe_post(request: Request) -> Response:
+        await read_form(request)   # RFC 8058: "List-Unsubscribe=One-Click"; the token is in the URL
+        try:
+            unsubscribe(unsub, db, confirm_token(request))
+        except BadInput as error:
+            return page(Page("Could not unsubscribe", (str(error),)), 400)
+        return page(Page("You are unsubscribed", ("No more digests will be sent to this address.",)))
+
+    async def health(request: Request) -> Response:
+        return PlainTextResponse("ok")
+
+    routes: list[Route | Mount] = [
+        Route("/subscribe", subscribe_form, methods=["GET"]), Route("/subscribe", subscribe, methods=["POST"]),
+        Route("/confirm", confirm_form, methods=["GET"]), Route("/confirm", confirm, methods=["POST"]),
+        Route("/unsubscribe", unsubscribe_form, methods=["GET"]),
+        Route("/unsubscribe", unsubscribe_post, methods=["POST"]),
+        Route("/healthz", health, methods=["GET"]),
+    ]
+    if web.site_dir is not None:
+        routes.append(Mount("/", StaticFiles(directory=web.site_dir, html=True, check_dir=False)))
+
+    async def too_large(request: Request, error: Exception) -> Response:
+        return page(Page("Request too large", ("The form sends less than this.",)), 413, {"Connection": "close"})
+
+    handlers: dict[type[Exception] | int, Callable[[Request, Exception], Awaitable[Response]]] = {
+        TooLarge: too_large}
+    app = Starlette(routes=routes, exception_handlers=handlers)
+    app.add_middleware(SecurityHeaders)
+    return app
+
+
+def mail_sender(smtp: SmtpSettings, folder: Path) -> Mailer:
+    """Confirmation mail through SMTP when configured, else as .eml files in `folder`."""
+
+    def send(to: str, subject: str, text: str) -> None:
+        mail = EmailMessage()
+        mail["Subject"], mail["From"], mail["To"] = subject, smtp.email_from, to
+        mail["Date"] = format_datetime(dt.datetime.now(dt.UTC))
+        mail["Message-ID"] = make_msgid(domain=sender_domain(smtp.email_from))
+        mail.set_content(text)
+        if smtp.configured:
+            smtp_send(smtp, mail)
+            return
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
+        (folder / f"{stamp}-{re.sub(r'[^A-Za-z0-9_.-]+', '_', to)[:80]}.eml").write_bytes(bytes(mail))
+
+    return send
