@@ -10,16 +10,15 @@ import threading
 import time
 from email import policy
 from email.parser import BytesParser
-from pathlib import Path
 
 import pytest
+from site_support import CHROMIUM, serious_violations
 from sqlalchemy import select
 from starlette.testclient import TestClient
+from test_email import smtp  # noqa: F401  (the SMTP server fixture)
 
 from ddor_watch.db.models import Subscriber
 from ddor_watch.publish.web import CSRF_COOKIE, WebSettings, create_app
-from site_support import CHROMIUM, serious_violations
-from test_email import smtp  # noqa: F401  (the SMTP server fixture)
 
 KNOWN_LINK = re.compile(r"(https?://\S+/confirm\?token=\S+)")
 
