@@ -10,7 +10,7 @@ from pathlib import Path
 from ddor_watch.db.paths import DataDir
 
 
-def archive_file(data: DataDir, source: Path) -> tuple[str, Path, int]:
+def archive_file(data: DataDir, source: Path, suffix: str = ".pdf") -> tuple[str, Path, int]:
     """Copy `source` into the archive; returns (sha256, archived path, size). Idempotent.
 
     The copy lands under a temporary name and is renamed into place, so a crash never
@@ -28,7 +28,7 @@ def archive_file(data: DataDir, source: Path) -> tuple[str, Path, int]:
         tmp.flush()
         os.fsync(tmp.fileno())
     sha256 = digest.hexdigest()
-    target = data.archived(sha256)
+    target = data.archived(sha256, suffix)
     if target.exists():
         os.unlink(tmp.name)
     else:
@@ -37,10 +37,10 @@ def archive_file(data: DataDir, source: Path) -> tuple[str, Path, int]:
     return sha256, target, size
 
 
-def archive_bytes(data: DataDir, content: bytes) -> tuple[str, Path, int]:
+def archive_bytes(data: DataDir, content: bytes, suffix: str = ".pdf") -> tuple[str, Path, int]:
     with tempfile.NamedTemporaryFile(delete=False) as tmp:
         tmp.write(content)
     try:
-        return archive_file(data, Path(tmp.name))
+        return archive_file(data, Path(tmp.name), suffix)
     finally:
         os.unlink(tmp.name)

@@ -10,6 +10,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -197,13 +198,74 @@ class ChangeRow(Base):
     detail: Mapped[str | None] = mapped_column(Text)
 
 
+class ListSnapshotRow(Base):
+    """A jurisdiction list as it stood: stored only when its normalised entries (or its
+    presence) changed, never for a change of page chrome."""
+
+    __tablename__ = "list_snapshots"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(40), index=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    fetched_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    status: Mapped[str] = mapped_column(String(20))       # listed | gone
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    archive_path: Mapped[str | None] = mapped_column(String(500))
+    entries_hash: Mapped[str] = mapped_column(String(64))
+    entry_count: Mapped[int] = mapped_column(Integer)
+    publish_pending: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class ListEntryRow(Base):
+    __tablename__ = "list_entries"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    snapshot_id: Mapped[int] = mapped_column(ForeignKey("list_snapshots.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    list_name: Mapped[str] = mapped_column(String(200))
+    level: Mapped[str] = mapped_column(String(10))
+    name: Mapped[str] = mapped_column(String(300))
+    state: Mapped[str | None] = mapped_column(String(2))
+    fips: Mapped[str | None] = mapped_column(String(5))
+    place_id: Mapped[str | None] = mapped_column(String(20))
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    entry_key: Mapped[str] = mapped_column(String(400), index=True)
+
+
+class ListChangeRow(Base):
+    __tablename__ = "list_changes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    snapshot_id: Mapped[int] = mapped_column(ForeignKey("list_snapshots.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(40))
+    list_name: Mapped[str | None] = mapped_column(String(200))
+    level: Mapped[str | None] = mapped_column(String(10))
+    name: Mapped[str | None] = mapped_column(String(300))
+    state: Mapped[str | None] = mapped_column(String(2))
+    fips: Mapped[str | None] = mapped_column(String(5))
+    place_id: Mapped[str | None] = mapped_column(String(20))
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+
+
+class SourceCheck(Base):
+    """Each source's last check, for `ddor sources`."""
+
+    __tablename__ = "source_checks"
+    source: Mapped[str] = mapped_column(String(40), primary_key=True)
+    last_checked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    last_status: Mapped[str | None] = mapped_column(String(200))
+    last_change_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 class MessageRow(Base):
-    """The outbox: one rendered message per (report revision, channel, kind)."""
+    """The outbox: one rendered message per (report revision or list snapshot, channel, kind)."""
 
     __tablename__ = "messages"
-    __table_args__ = (UniqueConstraint("report_id", "channel", "kind", name="uq_messages_report_channel_kind"),)
+    __table_args__ = (UniqueConstraint("report_id", "channel", "kind", name="uq_messages_report_channel_kind"),
+                      UniqueConstraint("list_snapshot_id", "channel", "kind", name="uq_messages_list_snapshot_id"))
     id: Mapped[int] = mapped_column(primary_key=True)
-    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    list_snapshot_id: Mapped[int | None] = mapped_column(ForeignKey("list_snapshots.id", ondelete="CASCADE"))
     channel: Mapped[str] = mapped_column(String(20))
     kind: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20), default="ready")  # ready | held | rejected | silent
@@ -245,6 +307,9 @@ class Subscriber(Base):
     status: Mapped[str] = mapped_column(String(20), default="active")  # active | unsubscribed
     token: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # What the subscriber follows: comma-separated source names and state codes; empty = all.
+    sources: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    states: Mapped[str] = mapped_column(String(500), default="", server_default="")
     unsubscribed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 

@@ -23,9 +23,9 @@ class DataDir:
     def archive(self) -> Path:
         return self.root / "archive"
 
-    def archived(self, sha256: str) -> Path:
-        """Content-addressed place of one archived document."""
-        return self.archive / sha256[:2] / f"{sha256}.pdf"
+    def archived(self, sha256: str, suffix: str = ".pdf") -> Path:
+        """Content-addressed place of one archived document (report PDFs; list pages as .html)."""
+        return self.archive / sha256[:2] / f"{sha256}{suffix}"
 
     @property
     def maps(self) -> Path:

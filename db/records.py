@@ -10,6 +10,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from ddor_watch.db.text import fold
+
 BBox = tuple[float, float, float, float]
 
 
@@ -34,6 +36,55 @@ class ChangeKind(StrEnum):
     POLICY_DESCRIPTION_CHANGED = "policy_description_changed"
     ROW_REMOVED = "row_removed"
     ROW_ADDED = "row_added"
+
+
+class ListChangeKind(StrEnum):
+    """What changed between two snapshots of a jurisdiction list (a source other than the DDOR)."""
+
+    BASELINE = "list_baseline"       # the first snapshot: silent
+    ADDED = "list_entry_added"
+    REMOVED = "list_entry_removed"
+    GONE = "list_gone"               # the page answers 404/410: an event of its own
+    BACK = "list_back"               # ... and its return
+
+
+class ListLevel(StrEnum):
+    STATE = "state"
+    COUNTY = "county"
+    CITY = "city"
+    OTHER = "other"
+
+
+@dataclass(frozen=True)
+class ListEntry:
+    """One entry of a published jurisdiction list, the name as printed plus what it resolves to."""
+
+    list_name: str                 # the heading it was under, as printed ("COUNTIES")
+    level: ListLevel
+    name: str                      # as printed: "Baltimore County, MD"
+    state: str | None              # USPS code
+    fips: str | None               # state (2 digits) or county (5 digits) FIPS
+    place_id: str | None = None    # a city's GeoNames id
+    latitude: float | None = None
+    longitude: float | None = None
+
+    @property
+    def key(self) -> str:
+        """How one entry is recognised across snapshots (its printed name may change case)."""
+        return f"{self.level}:{self.state or ''}:{self.fips or fold(self.name)}"
+
+
+@dataclass(frozen=True)
+class ListSnapshot:
+    source: str
+    url: str
+    entries: tuple[ListEntry, ...]
+
+
+@dataclass(frozen=True)
+class ListChange:
+    kind: ListChangeKind
+    entry: ListEntry | None = None
 
 
 class ChannelName(StrEnum):
@@ -92,6 +143,18 @@ class FetchedDocument:
     fetched_at: dt.datetime
     size: int = 0
     title: str | None = None
+
+
+@dataclass(frozen=True)
+class FetchedPage:
+    """A jurisdiction-list page as one check found it: archived when it answered with a body."""
+
+    source: str
+    url: str
+    status: int                      # HTTP status; 304 = unchanged since the last check
+    sha256: str | None = None
+    bytes_path: str | None = None
+    content_type: str = ""
 
 
 @dataclass(frozen=True)
@@ -261,6 +324,8 @@ class CrawlResult:
     forbidden: tuple[str, ...] = ()
     # Landing pages found through a release (not configured) that linked reports.
     discovered_landing_pages: tuple[str, ...] = ()
+    # Jurisdiction-list pages (sources other than the DDOR).
+    list_pages: tuple[FetchedPage, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -12,18 +12,27 @@ from ddor_watch.db.records import ChannelName, MessageStatus
 from ddor_watch.monitor.cli_state import State, echo, parse_date, pass_state
 
 
+def _source_names() -> list[str]:
+    from ddor_watch.scraper.sources import SOURCES
+
+    return list(SOURCES)
+
+
 @click.command()
 @click.option("--source", "sources", multiple=True, help="Start URL (repeatable); default: configuration.")
+@click.option("--only", type=click.Choice(_source_names()), help="Run one source (its start pages: --source).")
 @click.option("--dry-run", is_flag=True, help="Write what would be sent into the outbox folder, send nothing.")
 @click.option("--no-publish", is_flag=True, help="Crawl, ingest and diff only.")
 @pass_state
-def check(state: State, sources: tuple[str, ...], dry_run: bool, no_publish: bool) -> None:
+def check(state: State, sources: tuple[str, ...], only: str | None, dry_run: bool, no_publish: bool) -> None:
     """One full cycle: crawl, ingest, diff, publish."""
     from ddor_watch.monitor.cycle import run_check
     from ddor_watch.monitor.describe import describe_summary
 
     summary = run_check(state.settings, state.db, list(sources) or None, publish=not no_publish,
-                        dry_run=True if dry_run else None)
+                        dry_run=True if dry_run else None, only=only)
+    for outcome in summary.lists:
+        echo(f"list {outcome}")
     for line in describe_summary(state.db, summary):
         echo(line)
     for error in summary.crawl.errors:
@@ -195,6 +204,26 @@ def serve(state: State, host: str, port: int, site_dir: Path | None) -> None:
                 log_level="warning", timeout_keep_alive=5, limit_concurrency=200)
 
 
+@click.command("sources")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@pass_state
+def sources_command(state: State, fmt: str) -> None:
+    """Every source: enabled or not, its start pages, last check, last change and health."""
+    from ddor_watch.monitor.sources_view import sources_overview
+
+    rows = sources_overview(state.settings, state.read_db)
+    if fmt == "json":
+        import json
+
+        echo(json.dumps([row.as_json() for row in rows], indent=2))
+        return
+    for row in rows:
+        echo(f"{row.name:<9} {'enabled' if row.enabled else 'disabled':<8} {row.agency}: {row.title}")
+        echo(f"          start: {', '.join(row.start_urls)}")
+        echo(f"          last check: {row.last_checked or 'never'} ({row.last_status or '-'}); "
+             f"last change: {row.last_change or 'never'}; health: {row.health}")
+
+
 @click.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @pass_state
@@ -222,4 +251,4 @@ def demo(out: Path) -> None:
     run_demo(out, click.echo)
 
 
-COMMANDS = (check, run, publish, subscribers, serve, status, demo)
+COMMANDS = (check, run, publish, subscribers, serve, sources_command, status, demo)

@@ -75,6 +75,10 @@ class Settings(BaseSettings):
     link_text_pattern: str = Field(
         r"declined\s+detainer|detainer\s+outcome|\bDDOR\b|non-?cooperative\s+jurisdiction",
         description="Regular expression; a link whose text matches it (PDF or release page) is followed.")
+    sources: CommaList = Field(("ddor",), description=(
+        "Comma-separated sources to watch: `ddor` (ICE's report), `doj-list`, `dhs-list` (see `ddor sources`)."))
+    source_urls: CommaList = Field((), description=(
+        "Comma-separated `name=URL` start pages replacing a list source's default, e.g. `doj-list=https://…`."))
     max_listing_pages: int = Field(3, ge=1, le=100, description="How many newsroom listing pages to follow.")
     user_agent: str = Field("ddor-watch/0.1 (+https://github.com/ddor-watch/ddor-watch; research bot)",
                             min_length=1, description="Identifying User-Agent with a contact URL.")
@@ -133,12 +137,41 @@ class Settings(BaseSettings):
     alert_email: str = Field("", description="Maintainers' address for alerts.")
     unsubscribe_secret: SecretStr = _secret(help="HMAC key for unsubscribe tokens.")
 
-    @field_validator("start_urls", "landing_urls", "link_patterns", mode="before")
+    @field_validator("start_urls", "landing_urls", "link_patterns", "sources", "source_urls", mode="before")
     @classmethod
     def _comma_separated(cls, value: Any) -> Any:
         if isinstance(value, str):
             return tuple(part.strip() for part in value.split(",") if part.strip())
         return value
+
+    @field_validator("sources")
+    @classmethod
+    def _known_sources(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        from ddor_watch.scraper.sources import SOURCES
+
+        unknown = [name for name in value if name not in SOURCES]
+        if unknown:
+            raise ValueError(f"unknown source {unknown[0]!r}; known: {', '.join(SOURCES)}")
+        return value
+
+    @field_validator("source_urls")
+    @classmethod
+    def _source_urls(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        from ddor_watch.scraper.sources import SOURCES
+
+        for item in value:
+            name, equals, url = item.partition("=")
+            if not equals or name.strip() not in SOURCES or not url.strip().startswith(("http://", "https://")):
+                raise ValueError(f"{item!r} is not name=URL with a known source name")
+        return value
+
+    def start_pages(self, source: str) -> tuple[str, ...]:
+        """A list source's start pages: from DDOR_SOURCE_URLS, else the module's default."""
+        from ddor_watch.scraper.sources import SOURCES
+
+        given = tuple(url.strip() for name, _, url in (i.partition("=") for i in self.source_urls)
+                      if name.strip() == source)
+        return given or SOURCES[source].start_urls
 
     @field_validator("link_patterns")
     @classmethod

@@ -23,6 +23,7 @@ from ddor_watch.db.store import StoreResult, count_reports
 from ddor_watch.monitor.alerts import alert
 from ddor_watch.monitor.config import Settings, parse_limits
 from ddor_watch.monitor.ingest import ingest_fetched
+from ddor_watch.monitor.lists import ListOutcome, process_list_pages
 from ddor_watch.monitor.lock import cycle_lock
 from ddor_watch.scraper.crawl import run_crawl
 from ddor_watch.scraper.job import CrawlJob
@@ -42,6 +43,7 @@ class CheckSummary:
     stored: list[StoreResult] = field(default_factory=list)
     published: list[str] = field(default_factory=list)
     status: str = "ok"
+    lists: list[ListOutcome] = field(default_factory=list)
 
     @property
     def new_reports(self) -> list[StoreResult]:
@@ -49,19 +51,27 @@ class CheckSummary:
 
 
 def crawl_job(config: Settings, sources: list[str] | None, db: Database,
-              retry_backoff: float | None = None) -> CrawlJob:
-    """The crawl room's slice of the settings."""
-    # `--source URL` replaces both lists: each source is read as a listing (report links on it
-    # are found all the same), without the landing-page canary.
+              retry_backoff: float | None = None, only: str | None = None) -> CrawlJob:
+    """The crawl room's slice of the settings: the DDOR's newsroom and landing pages, and the
+    start page of each enabled list source. `only` runs one source; `sources` (`--source URL`)
+    replace its start pages (for the DDOR: read as listings, without the landing-page canary)."""
+    enabled = (only,) if only else config.sources
+    ddor = "ddor" in enabled
+    replaced = tuple(sources) if sources else ()
+    list_pages = tuple((name, url) for name in enabled if name != "ddor"
+                       for url in (replaced if only == name and replaced else config.start_pages(name)))
+    known = known_urls(db)
     return CrawlJob(
-        start_urls=tuple(sources) if sources else config.start_urls,
-        landing_urls=() if sources else config.landing_urls,
+        start_urls=(replaced or config.start_urls) if ddor else (),
+        landing_urls=(() if replaced else config.landing_urls) if ddor else (),
         link_patterns=config.link_patterns, link_text_pattern=config.link_text_pattern,
         data_dir=str(config.data_dir), max_listing_pages=config.max_listing_pages, user_agent=config.user_agent,
         download_max_bytes=config.download_max_bytes, download_timeout=config.download_timeout,
         download_delay=config.download_delay, retries=CRAWL_RETRIES, retry_after_max=config.retry_after_max,
         max_links_per_page=config.max_links_per_page,
-        retry_backoff=config.retry_backoff if retry_backoff is None else retry_backoff, known=known_urls(db))
+        retry_backoff=config.retry_backoff if retry_backoff is None else retry_backoff,
+        # Known report PDFs are re-checked only when the DDOR is watched in this run.
+        known=known if ddor else tuple(k for k in known if k.kind != "pdf"), list_pages=list_pages)
 
 
 def _landing_moved(config: Settings, db: Database, crawl: CrawlResult, errors: list[str]) -> list[str]:
@@ -107,13 +117,13 @@ def _consecutive_failures(db: Database) -> int:
 
 
 def run_check(config: Settings, db: Database, sources: list[str] | None = None, publish: bool = True,
-              dry_run: bool | None = None) -> CheckSummary:
+              dry_run: bool | None = None, only: str | None = None) -> CheckSummary:
     with cycle_lock(config.data):
         # Holding the lock, no other cycle is running: a 'running' run is a dead one's.
         abandon_stale_runs(db)
         run_id = start_run(db, "check")
         try:
-            return _cycle(config, db, run_id, sources, publish, dry_run)
+            return _cycle(config, db, run_id, sources, publish, dry_run, only)
         except BaseException as error:
             # Whatever stopped the cycle (a bug, a full disk, a signal), the run log says so.
             finish_run(db, run_id, "failed", error=f"{type(error).__name__}: {error}"[:4000])
@@ -121,11 +131,12 @@ def run_check(config: Settings, db: Database, sources: list[str] | None = None, 
 
 
 def _cycle(config: Settings, db: Database, run_id: int, sources: list[str] | None, publish: bool,
-           dry_run: bool | None) -> CheckSummary:
+           dry_run: bool | None, only: str | None = None) -> CheckSummary:
     backfill = count_reports(db) == 0
-    crawl = run_crawl(crawl_job(config, sources, db), timeout=config.crawl_timeout)
+    crawl = run_crawl(crawl_job(config, sources, db, only=only), timeout=config.crawl_timeout)
     save_url_states(db, crawl.url_states)
     summary = CheckSummary(run_id, crawl)
+    summary.lists = process_list_pages(config, db, crawl.list_pages)
     errors = list(crawl.errors)
     for document in crawl.documents:
         result = ingest_fetched(db, document, parse_limits(config), backfill=backfill)

@@ -103,6 +103,8 @@ class ReportContext:
     row_changes_added: list[RowLine] = field(default_factory=list)
     # Where "and N more" points: the report's page on the public site, else ICE's PDF.
     more_url: str = ""
+    # The report's page on the public site, when it has a public address.
+    report_url: str | None = None
     unresolved: list[str] = field(default_factory=list)
     short: bool = False
     map_cid: str | None = None
@@ -178,5 +180,5 @@ def build_context(current: ReportSnapshot, previous: ReportSnapshot | None, chan
                              for c in changes if c.kind == "row_removed"],
         row_changes_added=[RowLine(inert(c.jurisdiction or "?"), c.state, inert(str(c.after)), c.page)
                            for c in changes if c.kind == "row_added"],
-        more_url=report_url or current.source_url or "",
+        more_url=report_url or current.source_url or "", report_url=report_url,
     )

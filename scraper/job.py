@@ -7,7 +7,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from ddor_watch.db.records import CrawlResult, FetchedDocument, ReportLink, UrlState
+from ddor_watch.db.records import CrawlResult, FetchedDocument, FetchedPage, ReportLink, UrlState
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,8 @@ class CrawlJob:
     retry_after_max: float
     max_links_per_page: int
     known: tuple[UrlState, ...] = field(default_factory=tuple)
+    # (source name, URL) of each jurisdiction-list page to fetch (conditional GET, archived).
+    list_pages: tuple[tuple[str, str], ...] = ()
     # Each fully downloaded document is also appended here as it is archived, so a crawl
     # that times out still hands over what it got.
     progress_path: str = ""
@@ -39,6 +41,7 @@ class CrawlJob:
     def load(cls, path: Path) -> CrawlJob:
         raw = json.loads(path.read_text())
         raw["known"] = tuple(UrlState(**k) for k in raw["known"])
+        raw["list_pages"] = tuple((str(name), str(url)) for name, url in raw.get("list_pages", ()))
         for key in ("start_urls", "landing_urls", "link_patterns"):
             raw[key] = tuple(raw[key])
         return cls(**raw)
@@ -73,4 +76,5 @@ def result_from_json(text: str) -> CrawlResult:
         empty_landing_pages=tuple(raw.get("empty_landing_pages", ())),
         forbidden=tuple(raw.get("forbidden", ())),
         discovered_landing_pages=tuple(raw.get("discovered_landing_pages", ())),
+        list_pages=tuple(FetchedPage(**page) for page in raw.get("list_pages", ())),
     )

@@ -1,4 +1,4 @@
-"""Archive each downloaded PDF content-addressed before anything parses it."""
+"""Archive each downloaded PDF or list page content-addressed before anything parses it."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from scrapy.crawler import Crawler
 
 from ddor_watch.db.archive import archive_bytes
 from ddor_watch.db.paths import DataDir
-from ddor_watch.scraper.spiders.newsroom import NewsroomSpider, PdfDownload
+from ddor_watch.scraper.spiders.newsroom import ListDownload, NewsroomSpider, PdfDownload
 
 
 class ArchivePipeline:
@@ -19,9 +19,15 @@ class ArchivePipeline:
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
         return cls(crawler)
 
-    def process_item(self, item: PdfDownload, spider: NewsroomSpider | None = None) -> None:
+    def process_item(self, item: PdfDownload | ListDownload, spider: NewsroomSpider | None = None) -> None:
         spider = spider or self._spider()
-        sha256, path, _size = archive_bytes(DataDir(Path(spider.job.data_dir)), item.body)
+        data = DataDir(Path(spider.job.data_dir))
+        if isinstance(item, ListDownload):
+            suffix = ".pdf" if item.body.startswith(b"%PDF-") else ".html"
+            sha256, path, _size = archive_bytes(data, item.body, suffix)
+            spider.listed(item, sha256, str(path))
+            return
+        sha256, path, _size = archive_bytes(data, item.body)
         spider.fetched(item, sha256, str(path))
 
     def _spider(self) -> NewsroomSpider:

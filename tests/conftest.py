@@ -3,6 +3,7 @@ DDORTEST_DATABASE_URL points at a server)."""
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -15,6 +16,8 @@ from ddor_watch.monitor.config import Settings, load_config
 from factories import make_truth, render_report, style_for_seed
 
 ROOT = Path(__file__).resolve().parents[1]
+# aiosmtpd logs each connection at INFO from its own thread, after pytest closed the capture.
+logging.getLogger("mail.log").setLevel(logging.WARNING)
 
 
 @pytest.fixture

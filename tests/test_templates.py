@@ -138,3 +138,18 @@ def test_with_a_public_site_and_n_more_links_the_report_page_and_bluesky_makes_i
     start = len(bluesky[1][: bluesky[1].index(short_url(page))].encode())
     assert (facets[0].index.byte_start, facets[0].index.byte_end) == (start, start + len(short_url(page).encode()))
     assert facets_for("Place ddor.example.org.evil/x and ddor.example.orgx", URL, "https://ddor.example.org") == []
+
+
+@pytest.mark.parametrize("kind", ["report", "correction"])
+def test_with_a_public_site_every_head_post_and_digest_links_the_report_page_beside_the_source(kind: str) -> None:
+    from dataclasses import replace
+
+    page = "https://ddor.example.org/reports/2017-02-03-r2/"
+    ctx = replace(context(["Travis County", "Clark County"]), report_url=page, more_url=page)
+    for channel in SOCIAL:
+        head = render_post(channel, kind, ctx)[0]
+        shown = short_url if channel == "bluesky" else str
+        assert f"Full report: {shown(page)}" in head and f"Source: {shown(URL)}" in head, channel
+        assert LENGTH[channel](head) <= LIMITS[channel]
+    _subject, text, html = render_digest(kind, ctx, False)
+    assert page in text and URL in text and f'href="{page}"' in html

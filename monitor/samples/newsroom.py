@@ -62,6 +62,8 @@ class ReplicaSite:
     # Releases link the PDF ("pdf") or only the series' landing page ("landing").
     release_links: str = "pdf"
     landing_path: str = "/declined-detainer-outcome-report"
+    # Other pages this server answers (path -> (HTML, last modified)), e.g. jurisdiction lists.
+    pages: dict[str, tuple[str, dt.datetime]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         base = dt.date(2017, 1, 2)
@@ -194,7 +196,7 @@ class ReplicaSite:
 
     def _respond(self, handler: BaseHTTPRequestHandler, url: ParseResult, path: str, fault: str | None) -> int:
         # Faults a hostile or broken server shows: "redirect:<location>", "retry-after:<seconds>",
-        # "page:<html>" (any page in place of the real one), plus those below.
+        # "page:<html>" (any page in place of the real one), "status:<code>", plus those below.
         kind, _, value = (fault or "").partition(":")
         if kind == "redirect":
             return self._send(handler, 302, b"", "text/html", {"Location": value})
@@ -202,6 +204,8 @@ class ReplicaSite:
             return self._send(handler, 429, b"Too Many Requests", "text/plain", {"Retry-After": value})
         if kind == "page":
             return self._send(handler, 200, value.encode(), "text/html; charset=utf-8")
+        if kind == "status":
+            return self._send(handler, int(value), b"Gone", "text/plain")
         if path in self.aliases:
             path = self.aliases[path]
         if fault == "500":
@@ -240,6 +244,9 @@ class ReplicaSite:
         if path == self.landing_path:
             return self._conditional(handler, self._landing().encode(), "text/html; charset=utf-8",
                                      dt.datetime(2017, 4, 1, tzinfo=dt.UTC))
+        if path in self.pages:
+            body_html, modified = self.pages[path]
+            return self._conditional(handler, body_html.encode(), "text/html; charset=utf-8", modified)
         if path in self.pdfs:
             data, modified = self.pdfs[path]
             return self._conditional(handler, data, "application/pdf", modified)

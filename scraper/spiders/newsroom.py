@@ -21,7 +21,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
-from ddor_watch.db.records import FetchedDocument, ReportLink, UrlState
+from ddor_watch.db.records import FetchedDocument, FetchedPage, ReportLink, UrlState
 from ddor_watch.scraper.job import CrawlJob, document_to_json
 from ddor_watch.scraper.links import (
     LinkRules,
@@ -44,7 +44,17 @@ class PdfDownload:
     title: str | None
 
 
-Output = scrapy.Request | PdfDownload
+@dataclass(frozen=True)
+class ListDownload:
+    """A jurisdiction-list page's body, for the archive."""
+
+    source: str
+    url: str
+    body: bytes
+    content_type: str
+
+
+Output = scrapy.Request | PdfDownload | ListDownload
 Callback = Callable[[Response], Iterator[Output]]
 
 
@@ -60,7 +70,7 @@ class NewsroomSpider(scrapy.Spider):
         super().__init__(**kwargs)
         self.job = job
         self.rules = LinkRules.build(list(job.link_patterns), job.link_text_pattern,
-                                     list(job.start_urls) + list(job.landing_urls))
+                                     list(job.start_urls) + list(job.landing_urls) + [u for _, u in job.list_pages])
         self.allowed_domains = sorted(self.rules.allowed_hosts)
         self.known = {k.url: k for k in job.known}
         self.links: list[ReportLink] = []
@@ -72,6 +82,7 @@ class NewsroomSpider(scrapy.Spider):
         self.empty_landing: list[str] = []
         self.discovered_landing: list[str] = []
         self.configured_landing = set(job.landing_urls)
+        self.list_pages: list[FetchedPage] = []
         self.forbidden: list[str] = []
 
     # -- requests ---------------------------------------------------------------------------
@@ -90,6 +101,8 @@ class NewsroomSpider(scrapy.Spider):
             yield request
 
     def start_requests(self) -> Iterator[scrapy.Request]:
+        for source, url in self.job.list_pages:
+            yield self._request(url, self.parse_list, "list", start=True, source=source)
         for url in self.job.landing_urls:
             yield self._request(url, self.parse_landing, "landing", start=True)
         for url in self.job.start_urls:
@@ -221,6 +234,23 @@ class NewsroomSpider(scrapy.Spider):
         self._over_cap(response.url, len(pages), "landing page")
         for url in pages[:self.job.max_links_per_page]:
             yield self._request(url, self.parse_landing, "landing", discovered=True)
+
+    def parse_list(self, response: Response) -> Iterator[Output]:
+        """A jurisdiction-list page: 404/410 is news (the list is gone), not a crawl error;
+        304 means unchanged; a body goes to the archive and the monitor parses it."""
+        source = response.meta["source"]
+        if response.status in (404, 410):
+            self.states.append(UrlState(response.url, "list", response.status, None, None))
+            self.list_pages.append(FetchedPage(source, response.url, response.status))
+            return
+        if not self._answered(response):
+            if response.status == 304:
+                self.list_pages.append(FetchedPage(source, response.url, 304))
+            return
+        yield ListDownload(source, response.url, response.body, _header(response, "Content-Type") or "")
+
+    def listed(self, download: ListDownload, sha256: str, path: str) -> None:
+        self.list_pages.append(FetchedPage(download.source, download.url, 200, sha256, path, download.content_type))
 
     def save_pdf(self, response: Response) -> Iterator[Output]:
         if not self._answered(response):

@@ -1,0 +1,149 @@
+"""Sources: the DOJ and DHS jurisdiction lists watched through real crawls of replica pages on
+127.0.0.1, stored only when the normalised list changes, with each kind of event."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, select
+
+from ddor_watch.db.lists import latest_list, load_list_changes
+from ddor_watch.db.models import Alert, ListSnapshotRow
+from ddor_watch.db.records import ListChangeKind, ListLevel
+from ddor_watch.monitor.cycle import run_check
+from ddor_watch.monitor.samples.lists import DHS_PATH, DOJ_AUGUST_2025, DOJ_PATH, dhs_page, doj_page
+from ddor_watch.monitor.samples.newsroom import ReplicaServer, ReplicaSite
+
+T0 = dt.datetime(2025, 8, 5, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def list_config(config):  # type: ignore[no-untyped-def]
+    return config.with_overrides(download_delay=0.0, retry_backoff=0.05, download_timeout=3, crawl_timeout=120)
+
+
+def _publish(site: ReplicaSite, path: str, html: str, when: dt.datetime) -> None:
+    site.pages[path] = (html, when)
+
+
+def _check(config, db, server: ReplicaServer, name: str = "doj-list", path: str = DOJ_PATH):  # type: ignore[no-untyped-def]
+    return run_check(config, db, [f"{server.url}{path}"], publish=False, only=name)
+
+
+def _snapshots(db) -> int:  # type: ignore[no-untyped-def]
+    with db.session() as session:
+        return session.scalar(select(func.count()).select_from(ListSnapshotRow)) or 0
+
+
+def _alerts(db) -> list[str]:  # type: ignore[no-untyped-def]
+    with db.session() as session:
+        return [a.problem for a in session.scalars(select(Alert))]
+
+
+def test_a_list_is_a_silent_baseline_then_each_added_and_removed_entry_is_an_event(list_config, db) -> None:  # type: ignore[no-untyped-def]
+    site = ReplicaSite()
+    _publish(site, DOJ_PATH, doj_page(DOJ_AUGUST_2025), T0)
+    with ReplicaServer(site) as server:
+        first = _check(list_config, db, server)
+        assert [str(o) for o in first.lists] == ["doj-list: baseline: 34 entries (0 unmapped)"]
+        assert first.status == "ok" and first.crawl.requests <= 2, "robots.txt and the list page"
+        baseline = latest_list(db, "doj-list")
+        assert baseline is not None and [c.kind for c in load_list_changes(db, baseline.id)] == [
+            ListChangeKind.BASELINE]
+        levels = {e.level for e in baseline.entries}
+        assert levels == {ListLevel.STATE, ListLevel.COUNTY, ListLevel.CITY}
+        county = next(e for e in baseline.entries if e.name == "Baltimore County, MD")
+        assert (county.state, county.fips) == ("MD", "24005")
+        nyc = next(e for e in baseline.entries if e.name == "New York City, NY")
+        assert nyc.fips is None and nyc.place_id == "5128581" and nyc.latitude is not None
+        sf = next(e for e in baseline.entries if e.name == "San Francisco City, CA")
+        assert sf.fips == "06075", "a consolidated city-county gets its county FIPS"
+
+        site.arrivals.clear()
+        idle = _check(list_config, db, server)
+        assert [str(o) for o in idle.lists] == ["doj-list: unchanged (304)"], "one conditional request"
+        assert site.arrivals[DOJ_PATH] == 1
+
+        changed = DOJ_AUGUST_2025.without("Boston City, MA")
+        changed = type(changed)(changed.states, (*changed.counties, "Nowhere County, ZZ"), changed.cities)
+        _publish(site, DOJ_PATH, doj_page(changed), T0 + dt.timedelta(days=3))
+        second = _check(list_config, db, server)
+    assert [str(o) for o in second.lists] == ["doj-list: changed: 1 added, 1 removed"]
+    latest = latest_list(db, "doj-list")
+    assert latest is not None
+    changes = load_list_changes(db, latest.id)
+    assert [(c.kind, c.entry.name if c.entry else None) for c in changes] == [
+        (ListChangeKind.ADDED, "Nowhere County, ZZ"), (ListChangeKind.REMOVED, "Boston City, MA")]
+    unmapped = changes[0].entry
+    assert unmapped is not None and unmapped.fips is None and unmapped.place_id is None, "kept, unmapped"
+    assert _snapshots(db) == 2
+
+
+def test_a_chrome_only_change_stores_nothing(list_config, db) -> None:  # type: ignore[no-untyped-def]
+    site = ReplicaSite()
+    _publish(site, DOJ_PATH, doj_page(DOJ_AUGUST_2025), T0)
+    with ReplicaServer(site) as server:
+        _check(list_config, db, server)
+        chrome = type(DOJ_AUGUST_2025)(DOJ_AUGUST_2025.states, DOJ_AUGUST_2025.counties, DOJ_AUGUST_2025.cities,
+                                       chrome="Updated September 1, 2025")
+        _publish(site, DOJ_PATH, doj_page(chrome), T0 + dt.timedelta(days=27))
+        again = _check(list_config, db, server)
+    assert [str(o) for o in again.lists] == ["doj-list: unchanged list"]
+    assert _snapshots(db) == 1
+
+
+def test_a_list_page_gone_and_back_are_events_of_their_own(list_config, db) -> None:  # type: ignore[no-untyped-def]
+    site = ReplicaSite()
+    _publish(site, DHS_PATH, dhs_page(DOJ_AUGUST_2025), T0)
+    with ReplicaServer(site) as server:
+        _check(list_config, db, server, "dhs-list", DHS_PATH)
+        site.faults[DHS_PATH] = "status:410"
+        gone = _check(list_config, db, server, "dhs-list", DHS_PATH)
+        again = _check(list_config, db, server, "dhs-list", DHS_PATH)
+        del site.faults[DHS_PATH]
+        _publish(site, DHS_PATH, dhs_page(DOJ_AUGUST_2025.without("Colorado")), T0 + dt.timedelta(days=4))
+        back = _check(list_config, db, server, "dhs-list", DHS_PATH)
+    assert [str(o) for o in gone.lists] == ["dhs-list: gone (HTTP 410)"] and gone.status == "ok"
+    assert [o.snapshot_id for o in again.lists] == [None], "still gone: nothing new"
+    assert [str(o) for o in back.lists] == ["dhs-list: changed: 0 added, 1 removed (back after being gone)"]
+    latest = latest_list(db, "dhs-list")
+    assert latest is not None
+    assert [c.kind for c in load_list_changes(db, latest.id)] == [ListChangeKind.BACK, ListChangeKind.REMOVED]
+    assert any(p.startswith("list-gone:dhs-list") for p in _alerts(db))
+    assert _snapshots(db) == 3
+
+
+@pytest.mark.parametrize("body", ["<html><body><main><h1>Sanctuary Jurisdictions</h1><p>This page is being "
+                                  "updated.</p></main></body></html>",
+                                  "<html><body><main><h2>STATES</h2><ul></ul></main></body></html>"])
+def test_a_page_that_answers_without_its_list_is_layout_drift_never_everyone_removed(
+        list_config, db, body: str) -> None:  # type: ignore[no-untyped-def]
+    site = ReplicaSite()
+    _publish(site, DOJ_PATH, doj_page(DOJ_AUGUST_2025), T0)
+    with ReplicaServer(site) as server:
+        _check(list_config, db, server)
+        _publish(site, DOJ_PATH, body, T0 + dt.timedelta(days=1))
+        drift = _check(list_config, db, server)
+    assert [str(o) for o in drift.lists] == ["doj-list: layout drift"]
+    assert _snapshots(db) == 1, "the last list stands"
+    assert "layout:list:doj-list" in _alerts(db)
+
+
+def test_ddor_sources_lists_each_source_and_its_health(list_config, db, db_url, data_dir) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from conftest import run_ddor
+
+    site = ReplicaSite()
+    _publish(site, DOJ_PATH, doj_page(DOJ_AUGUST_2025), T0)
+    with ReplicaServer(site) as server:
+        _check(list_config, db, server)
+    result = run_ddor("--db", db_url, "--data-dir", str(data_dir), "sources", "--format", "json",
+                      env={"DDOR_SOURCES": "ddor,doj-list"})
+    assert result.returncode == 0, result.stderr
+    rows = {row["name"]: row for row in json.loads(result.stdout)}
+    assert set(rows) == {"ddor", "doj-list", "dhs-list"}
+    assert rows["doj-list"]["enabled"] and rows["doj-list"]["health"] == "ok"
+    assert rows["doj-list"]["last_status"].startswith("baseline")
+    assert not rows["dhs-list"]["enabled"] and rows["dhs-list"]["health"] == "disabled"
