@@ -11,7 +11,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import CursorResult, func, or_, select, update
+from sqlalchemy import CursorResult, String, cast, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -33,7 +33,8 @@ def add_message(db: Database, message: Message, status: MessageStatus, hold_reas
     """Store a rendered message and its deliveries; None when it was already stored."""
     try:
         with db.session() as session:
-            row = MessageRow(report_id=message.report_id, channel=message.channel, kind=message.kind, status=status,
+            row = MessageRow(report_id=message.report_id, list_snapshot_id=message.list_snapshot_id,
+                             channel=message.channel, kind=message.kind, status=status,
                              hold_reason=hold_reason, subject=message.subject, parts=list(message.parts),
                              html=message.html, image_path=message.image_path, alt_text=message.alt_text,
                              link=message.link)
@@ -52,15 +53,32 @@ def has_message(db: Database, report_id: int, channel: ChannelName, kind: Messag
             MessageRow.report_id == report_id, MessageRow.channel == channel, MessageRow.kind == kind)) is not None
 
 
-def active_subscribers(db: Database) -> list[str]:
+def has_list_message(db: Database, snapshot_id: int, channel: ChannelName) -> bool:
     with db.session() as session:
-        return list(session.scalars(select(Subscriber.email).where(Subscriber.status == "active")
-                                    .order_by(Subscriber.id)))
+        return session.scalar(select(MessageRow.id).where(
+            MessageRow.list_snapshot_id == snapshot_id, MessageRow.channel == channel)) is not None
+
+
+def active_subscribers(db: Database, source: str | None = None, states: set[str] | None = None) -> list[str]:
+    """Confirmed subscribers; with `source`, only those following it (or everything), and of
+    those with a state filter only the ones whose states the change touches."""
+    with db.session() as session:
+        rows = list(session.execute(select(Subscriber.email, Subscriber.sources, Subscriber.states)
+                                    .where(Subscriber.status == "active").order_by(Subscriber.id)))
+    if source is None:
+        return [email for email, _, _ in rows]
+    chosen = []
+    for email, sources, wanted_states in rows:
+        follows = not sources or source in sources.split(",")
+        in_states = not wanted_states or bool(set(wanted_states.split(",")) & (states or set()))
+        if follows and in_states:
+            chosen.append(email)
+    return chosen
 
 
 def _message(row: MessageRow) -> Message:
     return Message(row.report_id, ChannelName(row.channel), MessageKind(row.kind), tuple(row.parts or ()),
-                   row.subject, row.html, row.image_path, row.alt_text, row.link)
+                   row.subject, row.html, row.image_path, row.alt_text, row.link, row.list_snapshot_id)
 
 
 def _original_post(session: Session, row: MessageRow) -> str | None:
@@ -168,7 +186,7 @@ def superseded_by(db: Database, message_id: int) -> tuple[int, int] | None:
     """(its revision, the current revision) when a newer revision of the message's report exists."""
     with db.session() as session:
         row = session.get(MessageRow, message_id)
-        report = session.get(Report, row.report_id) if row else None
+        report = session.get(Report, row.report_id) if row and row.report_id is not None else None
         if report is None:
             return None
         newest = session.scalar(select(func.max(Report.revision)).where(
@@ -179,7 +197,9 @@ def superseded_by(db: Database, message_id: int) -> tuple[int, int] | None:
 def list_messages(db: Database, status: MessageStatus | None = None) -> list[tuple[Any, ...]]:
     """One row per message, with how its deliveries stand (e.g. "sent 1" or "pending 2, failed 1")."""
     with db.session() as session:
-        query = select(MessageRow.id, MessageRow.report_id, MessageRow.channel, MessageRow.kind, MessageRow.status,
+        about = func.coalesce("report " + cast(MessageRow.report_id, String),
+                              "list " + cast(MessageRow.list_snapshot_id, String))
+        query = select(MessageRow.id, about, MessageRow.channel, MessageRow.kind, MessageRow.status,
                        MessageRow.hold_reason).order_by(MessageRow.id)
         if status:
             query = query.where(MessageRow.status == status)

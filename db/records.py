@@ -100,6 +100,7 @@ SOCIAL_CHANNELS = (ChannelName.X, ChannelName.MASTODON, ChannelName.BLUESKY)
 class MessageKind(StrEnum):
     REPORT = "report"
     CORRECTION = "correction"
+    LIST = "list"            # a change to a jurisdiction list (DOJ, DHS)
 
 
 class MessageStatus(StrEnum):
@@ -284,9 +285,10 @@ class Change:
 
 @dataclass(frozen=True)
 class Message:
-    """One rendered publication for one channel, before delivery."""
+    """One rendered publication for one channel, before delivery: about a report revision, or
+    (report_id None) about a jurisdiction-list snapshot."""
 
-    report_id: int
+    report_id: int | None
     channel: ChannelName
     kind: MessageKind
     parts: tuple[str, ...]
@@ -295,6 +297,17 @@ class Message:
     image_path: str | None = None
     alt_text: str | None = None
     link: str | None = None
+    list_snapshot_id: int | None = None
+
+    @property
+    def about(self) -> str:
+        """What the message is about, for people: "report 3" or "list snapshot 5"."""
+        return f"report {self.report_id}" if self.report_id is not None else f"list snapshot {self.list_snapshot_id}"
+
+    @property
+    def file_stem(self) -> str:
+        return (f"report-{self.report_id}-{self.kind}" if self.report_id is not None
+                else f"list-{self.list_snapshot_id}-{self.kind}")
 
 
 @dataclass(frozen=True)
@@ -359,7 +372,7 @@ class DeliveryOutcome:
     kind: OutcomeKind
     delivery_id: int
     channel: ChannelName
-    report_id: int
+    about: str                      # "report 2", "list snapshot 5"
     message_kind: MessageKind
     recipient: str = ""
     detail: str | None = None
@@ -369,7 +382,7 @@ class DeliveryOutcome:
 
     @property
     def label(self) -> str:
-        return f"{self.channel} report {self.report_id} {self.message_kind}" + (
+        return f"{self.channel} {self.about} {self.message_kind}" + (
             f" to {self.recipient}" if self.recipient else "")
 
     @property

@@ -32,23 +32,32 @@ def _find(session: Session, email: str) -> Subscriber | None:
     return found
 
 
-def add_subscriber(db: Database, address: str) -> str:
+def add_subscriber(db: Database, address: str, sources: tuple[str, ...] = (), states: tuple[str, ...] = ()) -> str:
+    """Add (or re-activate) a subscriber; `sources` and `states` narrow what they get (empty: all)."""
     email = normalise_email(address)
+    follows = ",".join(sorted(set(sources))), ",".join(sorted({s.upper() for s in states}))
+    scope = "" if not any(follows) else " (" + "; ".join(
+        part for part in (f"sources {follows[0]}" if follows[0] else "", f"states {follows[1]}" if follows[1] else "")
+        if part) + ")"
     with db.session() as session:
         existing = _find(session, email)
         if existing is not None:
+            changed = (existing.sources, existing.states) != follows
+            existing.sources, existing.states = follows
             if existing.status == "active":
-                return f"{existing.email} is already subscribed"
+                return f"{existing.email} is already subscribed" + (f"; now follows{scope or ' everything'}"
+                                                                      if changed else "")
             # A new subscription gets a new token: links in mail sent before are void.
             existing.status, existing.unsubscribed_at = "active", None
             existing.token = secrets.token_urlsafe(16)
-            return f"{existing.email} subscribed again"
+            return f"{existing.email} subscribed again{scope}"
     try:
         with db.session() as session:
-            session.add(Subscriber(email=email, token=secrets.token_urlsafe(16)))
+            session.add(Subscriber(email=email, token=secrets.token_urlsafe(16), sources=follows[0],
+                                   states=follows[1]))
     except IntegrityError:
         return f"{email} is already subscribed"
-    return f"{email} subscribed"
+    return f"{email} subscribed{scope}"
 
 
 def remove_subscriber(db: Database, address: str) -> str:
@@ -75,9 +84,9 @@ def subscriber_token(db: Database, email: str) -> str | None:
         return session.scalar(select(Subscriber.token).where(Subscriber.email == email))
 
 
-def list_subscribers(db: Database) -> list[tuple[str, str, str]]:
+def list_subscribers(db: Database) -> list[tuple[str, str, str, str, str]]:
     with db.session() as session:
-        return [(s.email, s.status, s.created_at.isoformat()) for s in
+        return [(s.email, s.status, s.sources or "all", s.states or "all", s.created_at.isoformat()) for s in
                 session.scalars(select(Subscriber).order_by(Subscriber.id))]
 
 

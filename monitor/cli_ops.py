@@ -83,12 +83,12 @@ def publish(ctx: click.Context, dry_run: bool, channel: str | None) -> None:
 @click.option("--status", type=click.Choice([s.value for s in MessageStatus]))
 @pass_state
 def publish_list(state: State, status: str | None) -> None:
-    """Messages in the outbox (ID, report, channel, kind, status, reason)."""
+    """Messages in the outbox (ID, what it is about, channel, kind, status, reason)."""
     from ddor_watch.db.outbox import list_messages
     from ddor_watch.monitor.output import render_rows
 
     rows = list_messages(state.read_db, MessageStatus(status) if status else None)
-    echo(render_rows(["id", "report", "channel", "kind", "status", "deliveries", "reason"], rows, "table"))
+    echo(render_rows(["id", "about", "channel", "kind", "status", "deliveries", "reason"], rows, "table"))
 
 
 @publish.command("approve")
@@ -147,12 +147,23 @@ def subscribers() -> None:
 
 @subscribers.command("add")
 @click.argument("emails", nargs=-1, required=True)
+@click.option("--source", "sources", multiple=True, type=click.Choice(_source_names()),
+              help="Only this source's changes (repeatable); default: every source.")
+@click.option("--state", "states", multiple=True, help="Only changes touching this state, e.g. NJ (repeatable).")
 @pass_state
-def subscribers_add(state: State, emails: tuple[str, ...]) -> None:
+def subscribers_add(state: State, emails: tuple[str, ...], sources: tuple[str, ...], states: tuple[str, ...]) -> None:
+    """Add subscribers (confirmed by the maintainer; the public form confirms by email)."""
     from ddor_watch.db.subscribers import add_subscriber
+    from ddor_watch.scraper.pdf.normalize import state_code
 
+    codes = []
+    for given in states:
+        code = state_code(given)
+        if code is None:
+            raise BadInput(f"--state {given!r}: not a US state or territory")
+        codes.append(code)
     for email in emails:
-        echo(add_subscriber(state.db, email))
+        echo(add_subscriber(state.db, email, sources, tuple(codes)))
 
 
 @subscribers.command("remove")
@@ -172,7 +183,7 @@ def subscribers_list(state: State, fmt: str) -> None:
     from ddor_watch.db.subscribers import list_subscribers
     from ddor_watch.monitor.output import render_rows
 
-    echo(render_rows(["email", "status", "created_at"], list_subscribers(state.read_db), fmt))
+    echo(render_rows(["email", "status", "sources", "states", "created_at"], list_subscribers(state.read_db), fmt))
 
 
 @subscribers.command("unsubscribe")

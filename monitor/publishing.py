@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ddor_watch.db.changes import load_changes
 from ddor_watch.db.errors import BadInput
+from ddor_watch.db.lists import lists_pending_publication, load_list, mark_list_queued
 from ddor_watch.db.outbox import peek_due
 from ddor_watch.db.records import ChannelName, DeliveryOutcome, MessageStatus
 from ddor_watch.db.session import Database
@@ -17,8 +18,9 @@ from ddor_watch.monitor.alerts import alert, alert_on_outcomes
 from ddor_watch.monitor.config import Settings, publish_settings
 from ddor_watch.monitor.lock import cycle_lock
 from ddor_watch.publish.channels.factory import build_channels
+from ddor_watch.publish.list_context import ListSourceInfo
 from ddor_watch.publish.map import MapResult, map_data, newly_listed_keys, render_map
-from ddor_watch.publish.outbox import Enqueued, deliver_pending, enqueue_report, resolve_image
+from ddor_watch.publish.outbox import Enqueued, deliver_pending, enqueue_list, enqueue_report, resolve_image
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +66,25 @@ def publish_new_reports(settings: Settings, db: Database, report_ids: list[int] 
         mark_queued(db, report_id)
         lines.append(f"queued report {report_id} ({queued.kind}) for {', '.join(queued.channels) or 'nothing new'}: "
                      f"{queued.status}" + (f" ({queued.hold_reason})" if queued.hold_reason else ""))
+    lines += queue_list_changes(settings, db)
     lines += [str(outcome) for outcome in deliver(settings, db, dry_run=dry_run)]
+    return lines
+
+
+def queue_list_changes(settings: Settings, db: Database) -> list[str]:
+    """Queue every jurisdiction-list snapshot still marked for publication."""
+    from ddor_watch.scraper.sources import SOURCES
+
+    lines = []
+    for snapshot_id in lists_pending_publication(db):
+        source = SOURCES[load_list(db, snapshot_id).source]
+        queued = enqueue_list(settings.data, db, snapshot_id, ListSourceInfo(source.name, source.agency, source.title))
+        if queued.map_error:
+            alert(db, settings, f"map-failed:list:{snapshot_id}", f"The map for list snapshot {snapshot_id} could "
+                  f"not be drawn ({queued.map_error}); its messages go out without it.")
+        mark_list_queued(db, snapshot_id)
+        lines.append(f"queued {source.name} list snapshot {snapshot_id} for "
+                     f"{', '.join(queued.channels) or 'nothing new'}")
     return lines
 
 
@@ -80,7 +100,7 @@ def preview(settings: Settings, db: Database, only: ChannelName | None = None) -
     lines = []
     for item in peek_due(db, only):
         result = channels[item.message.channel].send(resolve_image(settings.data, item), lambda parts: None)
-        lines.append(f"would send {item.message.channel} report {item.message.report_id}: {result.remote_id}")
+        lines.append(f"would send {item.message.channel} {item.message.about}: {result.remote_id}")
     return lines
 
 

@@ -173,3 +173,11 @@ def _centroid(ring: np.ndarray) -> tuple[float, float]:
         return float(x.mean()), float(y.mean())
     return (float(((x + np.roll(x, -1)) * cross).sum() / (6 * area)),
             float(((y + np.roll(y, -1)) * cross).sum() / (6 * area)))
+
+
+def project_point(longitude: float, latitude: float) -> tuple[float, float] | None:
+    """A place on the contiguous-US map (insets are drawn to fit, so places there are not drawn)."""
+    if not (-125.0 <= longitude <= -66.0 and 24.0 <= latitude <= 50.0):
+        return None
+    x, y = _project(np.array([[longitude, latitude]]), "conus")[0]
+    return float(x), float(y)

@@ -16,10 +16,12 @@ from pathlib import Path
 
 from ddor_watch.db.changes import load_changes
 from ddor_watch.db.errors import PublishError
+from ddor_watch.db.lists import load_list, load_list_changes
 from ddor_watch.db.outbox import (
     active_subscribers,
     add_message,
     claim_due,
+    has_list_message,
     has_message,
     mark_failed,
     mark_possibly_sent,
@@ -33,6 +35,7 @@ from ddor_watch.db.records import (
     Change,
     ChannelName,
     DeliveryOutcome,
+    ListChangeKind,
     Message,
     MessageKind,
     MessageStatus,
@@ -44,6 +47,8 @@ from ddor_watch.db.session import Database
 from ddor_watch.db.snapshots import is_first_report, load_snapshot, previous_report_id
 from ddor_watch.publish.channels.base import Channel
 from ddor_watch.publish.context import ReportContext, build_context
+from ddor_watch.publish.list_context import ListSourceInfo, build_list_context
+from ddor_watch.publish.list_map import ListMapData, render_list_map
 from ddor_watch.publish.map import map_data, newly_listed_keys, render_map
 from ddor_watch.publish.render import render_digest, render_post
 
@@ -118,7 +123,7 @@ def enqueue_report(data: DataDir, db: Database, report_id: int, include_silent: 
     if not has_message(db, report_id, ChannelName.EMAIL, kind):
         subject, text, html = render_digest(kind, context, with_map=map_path is not None)
         if add_message(db, Message(report_id, ChannelName.EMAIL, kind, (text,), subject, html, map_path, alt, link),
-                       status, reason, active_subscribers(db)):
+                       status, reason, active_subscribers(db, "ddor", {c.state for c in changes if c.state})):
             done.append(ChannelName.EMAIL)
     return Enqueued(report_id, kind, status, reason, tuple(done), map_path, map_error)
 
@@ -146,7 +151,7 @@ def deliver_one(db: Database, channel: Channel, item: PendingDelivery, max_attem
 
     def outcome(kind: OutcomeKind, detail: str | None = None, retry_at: dt.datetime | None = None,
                 unexpected: bool = False) -> DeliveryOutcome:
-        return DeliveryOutcome(kind, item.delivery_id, item.message.channel, item.message.report_id,
+        return DeliveryOutcome(kind, item.delivery_id, item.message.channel, item.message.about,
                                item.message.kind, item.recipient, detail, retry_at, unexpected)
 
     image = item.message.image_path
@@ -188,3 +193,44 @@ def deliver_pending(db: Database, channels: Mapping[ChannelName, Channel], max_a
         if channel is not None:
             outcomes.append(deliver_one(db, channel, resolve_image(data, item), max_attempts))
     return outcomes
+
+
+def enqueue_list(data: DataDir, db: Database, snapshot_id: int, info: ListSourceInfo) -> Enqueued:
+    """Render and queue every channel's message for a jurisdiction-list change, with its map."""
+    snapshot = load_list(db, snapshot_id)
+    changes = load_list_changes(db, snapshot_id)
+    context = build_list_context(info, snapshot, changes)
+    kind = MessageKind.LIST
+    map_path: str | None = None
+    alt: str | None = None
+    map_error: str | None = None
+    if not context.gone:
+        try:
+            added = tuple(c.entry for c in changes if c.kind is ListChangeKind.ADDED and c.entry)
+            removed = tuple(c.entry for c in changes if c.kind is ListChangeKind.REMOVED and c.entry)
+            title = f"{info.agency} {info.title}, {context.date}"
+            result = render_list_map(ListMapData(title, snapshot.entries, added, removed, snapshot.url),
+                                     data.maps / f"{info.name}-{snapshot_id}.png", data.cache)
+            map_path, alt = str(result.path.relative_to(data.root)), result.alt_text
+        except Exception as error:  # a degradation boundary, as for report maps
+            logger.error("map for list snapshot %s failed: %s", snapshot_id, error, exc_info=True)
+            map_error = f"{type(error).__name__}: {error}"
+    done: list[ChannelName] = []
+    for channel in SOCIAL_CHANNELS:
+        if has_list_message(db, snapshot_id, channel):
+            continue
+        status, reason = MessageStatus.READY, None
+        try:
+            parts = tuple(render_post(channel, kind, context))
+        except PublishError as error:
+            parts, status, reason = ("",), MessageStatus.HELD, str(error)
+        message = Message(None, channel, kind, parts, None, None, map_path, alt, snapshot.url, snapshot_id)
+        if add_message(db, message, status, reason, [""]):
+            done.append(channel)
+    if not has_list_message(db, snapshot_id, ChannelName.EMAIL):
+        subject, text, html = render_digest("list", context, with_map=map_path is not None)
+        recipients = active_subscribers(db, info.name, set(context.states))
+        if add_message(db, Message(None, ChannelName.EMAIL, kind, (text,), subject, html, map_path, alt, snapshot.url,
+                                   snapshot_id), MessageStatus.READY, None, recipients):
+            done.append(ChannelName.EMAIL)
+    return Enqueued(snapshot_id, kind, MessageStatus.READY, None, tuple(done), map_path, map_error)

@@ -147,3 +147,41 @@ def test_ddor_sources_lists_each_source_and_its_health(list_config, db, db_url, 
     assert rows["doj-list"]["enabled"] and rows["doj-list"]["health"] == "ok"
     assert rows["doj-list"]["last_status"].startswith("baseline")
     assert not rows["dhs-list"]["enabled"] and rows["dhs-list"]["health"] == "disabled"
+
+
+def test_a_list_change_is_published_with_its_map_to_followers_of_that_source_and_state(  # type: ignore[no-untyped-def]
+        list_config, db, data_dir) -> None:
+    import json
+
+    from ddor_watch.db.subscribers import add_subscriber
+    from ddor_watch.publish.common import LENGTH, LIMITS
+
+    add_subscriber(db, "all@example.org")
+    add_subscriber(db, "nj@example.org", states=("NJ",))
+    add_subscriber(db, "ddor-only@example.org", sources=("ddor",))
+    add_subscriber(db, "ca@example.org", sources=("doj-list",), states=("CA",))
+    site = ReplicaSite()
+    _publish(site, DOJ_PATH, doj_page(DOJ_AUGUST_2025), T0)
+    changed = DOJ_AUGUST_2025.without("Newark City, NJ")
+    changed = type(changed)(changed.states, changed.counties, (*changed.cities, "Trenton City, NJ"))
+    with ReplicaServer(site) as server:
+        url = f"{server.url}{DOJ_PATH}"
+        first = run_check(list_config, db, [url], publish=True, dry_run=True, only="doj-list")
+        assert not any("list snapshot" in line for line in first.published), "the baseline is silent"
+        _publish(site, DOJ_PATH, doj_page(changed), T0 + dt.timedelta(days=2))
+        second = run_check(list_config, db, [url], publish=True, dry_run=True, only="doj-list")
+    assert any(line.startswith("queued doj-list list snapshot") for line in second.published)
+    outbox = data_dir / "outbox"
+    thread = (outbox / "x" / "list-2-list.txt").read_text().split("\n\n---\n\n")
+    assert thread[0].startswith("DOJ changed its sanctuary jurisdiction list (checked ")
+    assert "1 entry added, 1 entry removed" in thread[0] and f"Source: {url}" in thread[0]
+    assert thread[1].strip() == "Added to DOJ's sanctuary jurisdiction list:\nTrenton City, NJ (CITIES)"
+    assert thread[2].strip() == "Removed from DOJ's sanctuary jurisdiction list:\nNewark City, NJ (CITIES)"
+    assert all(LENGTH["x"](part) <= LIMITS["x"] for part in thread)
+    assert (outbox / "bluesky" / "list-2-list.png").read_bytes().startswith(b"\x89PNG")
+    requests = json.loads((outbox / "x" / "list-2-list.json").read_text())["requests"]
+    alt = requests[1]["body"]["metadata"]["alt_text"]["text"]
+    assert "Added (1), in dark orange: Trenton City, NJ." in alt and "Removed (1), in blue: Newark City, NJ." in alt
+    digests = sorted(p.name for p in (outbox / "email").glob("list-2-list-*.eml"))
+    assert digests == ["list-2-list-all_example.org.eml", "list-2-list-nj_example.org.eml"], \
+        "only subscribers who follow this source and this state"

@@ -22,7 +22,7 @@ Planner = Callable[[PendingDelivery, str | None], list[PlannedRequest]]
 
 
 def _stem(item: PendingDelivery) -> str:
-    stem = f"report-{item.message.report_id}-{item.message.kind}"
+    stem = item.message.file_stem
     if item.recipient:
         stem += "-" + re.sub(r"[^A-Za-z0-9_.-]+", "_", item.recipient)
     return stem
@@ -38,20 +38,25 @@ class DryRunChannel:
 
     def send(self, item: PendingDelivery, progress: Progress) -> SendResult:
         self.folder.mkdir(parents=True, exist_ok=True)
-        stem = self.folder / _stem(item)
+        name = _stem(item)
+
+        def path(suffix: str) -> Path:
+            # Not Path.with_suffix: "ana_example.org" would lose ".org" (two addresses, one file).
+            return self.folder / f"{name}{suffix}"
+
         if self.email_builder is not None:
-            stem.with_suffix(".eml").write_bytes(self.email_builder(item))
-            return SendResult(f"dry-run:{stem.with_suffix('.eml')}", dry_run=True)
+            path(".eml").write_bytes(self.email_builder(item))
+            return SendResult(f"dry-run:{path('.eml')}", dry_run=True)
         message = item.message
-        stem.with_suffix(".txt").write_text("\n\n---\n\n".join(message.parts) + "\n")
+        path(".txt").write_text("\n\n---\n\n".join(message.parts) + "\n")
         image_name = None
         if message.image_path and Path(message.image_path).is_file():
-            shutil.copyfile(message.image_path, stem.with_suffix(".png"))
-            image_name = stem.with_suffix(".png").name
+            shutil.copyfile(message.image_path, path(".png"))
+            image_name = path(".png").name
         planned = self.planner(item, image_name) if self.planner else []
         document: dict[str, JsonValue] = {
             "channel": str(self.name), "idempotency_key": item.idempotency_key,
             "placeholders": "values in <angle brackets> are assigned by the server (or the clock) when sent",
             "requests": [request.as_json() for request in planned]}
-        stem.with_suffix(".json").write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
-        return SendResult(f"dry-run:{stem.with_suffix('.txt')}", dry_run=True)
+        path(".json").write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+        return SendResult(f"dry-run:{path('.txt')}", dry_run=True)

@@ -1,0 +1,64 @@
+"""Template context for a jurisdiction-list change. Every name from the page passes `inert`
+here, once: in a post it can never mention, tag or link. No words here: templates decide them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ddor_watch.db.inert import inert
+from ddor_watch.db.lists import StoredList
+from ddor_watch.db.records import ListChange, ListChangeKind, ListEntry
+
+
+@dataclass(frozen=True)
+class ListSourceInfo:
+    """Who publishes the list and what it is called, handed over by the monitor."""
+
+    name: str       # "doj-list"
+    agency: str     # "DOJ"
+    title: str      # "sanctuary jurisdiction list"
+
+
+@dataclass(frozen=True)
+class EntryLine:
+    name: str
+    list_name: str
+    level: str
+
+
+@dataclass(frozen=True)
+class ListContext:
+    agency: str
+    title: str
+    source_url: str
+    date: str
+    total: int
+    added: list[EntryLine]
+    removed: list[EntryLine]
+    gone: bool
+    back: bool
+    unmapped: int
+    more_url: str
+    report_url: str | None = None
+    map_cid: str | None = None
+    unsubscribe_url: str = "__UNSUBSCRIBE_URL__"
+    short: bool = False
+    states: tuple[str, ...] = field(default_factory=tuple)   # states the change touches
+
+
+def _line(entry: ListEntry) -> EntryLine:
+    return EntryLine(inert(entry.name), inert(entry.list_name), str(entry.level))
+
+
+def build_list_context(info: ListSourceInfo, snapshot: StoredList, changes: list[ListChange]) -> ListContext:
+    added = [c.entry for c in changes if c.kind is ListChangeKind.ADDED and c.entry]
+    removed = [c.entry for c in changes if c.kind is ListChangeKind.REMOVED and c.entry]
+    touched = sorted({e.state for e in (*added, *removed) if e.state})
+    date = f"{snapshot.fetched_at:%b} {snapshot.fetched_at.day}, {snapshot.fetched_at.year}"
+    return ListContext(
+        agency=info.agency, title=info.title, source_url=snapshot.url, date=date, total=len(snapshot.entries),
+        added=[_line(e) for e in added], removed=[_line(e) for e in removed],
+        gone=any(c.kind is ListChangeKind.GONE for c in changes),
+        back=any(c.kind is ListChangeKind.BACK for c in changes),
+        unmapped=sum(1 for e in snapshot.entries if not e.fips and not e.place_id), more_url=snapshot.url,
+        states=tuple(touched))
