@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 
+from ddor_watch.db.models import ListEntryRow, ListSnapshotRow, PolicyRow, Report, as_utc
 from ddor_watch.db.session import Database
+from ddor_watch.db.text import fold
 
 QUERIES = {
     "reports": """SELECT period_start, period_end, revision, sha256, status, pages, detainers_issued_total,
@@ -29,9 +31,54 @@ def history(db: Database, what: str) -> tuple[list[str], list[tuple[Any, ...]]]:
         result = connection.execute(text(QUERIES[what]))
         columns = list(result.keys())
         rows = [tuple(row) for row in result]
+    if what == "jurisdictions":
+        return _with_other_sources(db, columns, rows)
     if what == "reports":
         # Quarantined documents have no report row; list them too so nothing hides.
         with db.engine.connect() as connection:
             for sha256, url, _fetched, _error in connection.execute(text(QUERIES["quarantined"])):
                 rows.append((None, None, None, sha256, "quarantined", None, None, 0, 0, 0, None, None, False, url))
     return columns, rows
+
+
+def _with_other_sources(db: Database, columns: list[str], rows: list[tuple[Any, ...]]
+                        ) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Each place's history across sources: its DDOR Section II listings (the view), the first
+    report that put it in Section III, and each jurisdiction list naming it with the date it was
+    first seen there ("doj-list since 2025-08-05"). Places only a list names get rows too."""
+    with db.session() as session:
+        section_iii: dict[tuple[str | None, str], Any] = {}
+        for fips, state, name, period in session.execute(
+                select(PolicyRow.county_fips, PolicyRow.state, PolicyRow.jurisdiction, func.min(Report.period_end))
+                .join(Report, Report.id == PolicyRow.report_id)
+                .group_by(PolicyRow.county_fips, PolicyRow.state, PolicyRow.jurisdiction)):
+            key = (state, fips or fold(name))
+            section_iii[key] = min(period, section_iii.get(key, period)) if period else section_iii.get(key)
+        listed: dict[tuple[str | None, str], dict[str, Any]] = {}
+        names: dict[tuple[str | None, str], str] = {}
+        for source, fetched, fips, state, name in session.execute(
+                select(ListSnapshotRow.source, ListSnapshotRow.fetched_at, ListEntryRow.fips, ListEntryRow.state,
+                       ListEntryRow.name).join(ListEntryRow, ListEntryRow.snapshot_id == ListSnapshotRow.id)
+                .order_by(ListSnapshotRow.fetched_at)):
+            key = (state, fips if fips and len(fips) == 5 else fold(name.rsplit(",", 1)[0]))
+            listed.setdefault(key, {}).setdefault(source, as_utc(fetched))
+            names.setdefault(key, name)
+
+    def lists_text(key: tuple[str | None, str]) -> str:
+        return "; ".join(f"{source} since {when:%Y-%m-%d}" for source, when in sorted(listed.get(key, {}).items()))
+
+    index = {name: i for i, name in enumerate(columns)}
+    out, seen = [], set()
+    for row in rows:
+        fips, state, name = row[index["county_fips"]], row[index["state"]], row[index["name"]]
+        key = (state, fips or fold(name))
+        seen.add(key)
+        period = section_iii.get(key)
+        out.append((*row, period.isoformat() if period else None, lists_text(key) or None))
+    for key in sorted(set(listed) - seen, key=lambda k: (k[0] or "", names[k])):
+        period = section_iii.get(key)
+        blank: list[Any] = [None] * len(columns)
+        blank[index["name"]], blank[index["state"]] = names[key], key[0]
+        blank[index["county_fips"]] = key[1] if key[1].isdigit() else None
+        out.append((*blank, period.isoformat() if period else None, lists_text(key)))
+    return [*columns, "section_iii_since", "lists"], out

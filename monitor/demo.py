@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from ddor_watch.db.changes import load_changes
@@ -20,10 +21,14 @@ from ddor_watch.monitor.cycle import run_check
 from ddor_watch.monitor.describe import describe_change
 from ddor_watch.monitor.output import render_rows
 from ddor_watch.monitor.samples import render_report
+from ddor_watch.monitor.samples.lists import DOJ_AUGUST_2025, DOJ_PATH, doj_page
 from ddor_watch.monitor.samples.newsroom import ReplicaServer, ReplicaSite
 from ddor_watch.monitor.samples.series import series
 
 Echo = Callable[[str], None]
+
+
+LIST_PUBLISHED = dt.datetime(2025, 8, 5, tzinfo=dt.UTC)
 
 
 def run_demo(out: Path, echo: Echo) -> Path:
@@ -37,7 +42,8 @@ def run_demo(out: Path, echo: Echo) -> Path:
         config = load_config(environ={}, read_default_file=False).with_overrides(
             data_dir=str(data), start_urls=",".join(server.start_urls), landing_urls=",".join(server.landing_urls),
             download_delay=0.0, retry_backoff=0.1, crawl_timeout=120, publish_enabled=False,
-            public_url="http://127.0.0.1:8025")
+            public_url="http://127.0.0.1:8025", sources="ddor,doj-list",
+            source_urls=f"doj-list={server.url}{DOJ_PATH}")
         db = open_database(config.db_url)
         from ddor_watch.db.subscribers import add_subscriber
 
@@ -45,6 +51,7 @@ def run_demo(out: Path, echo: Echo) -> Path:
         echo(f"replica newsroom on {server.url}; data in {data}")
         labels = ["week 1 (Jan 28 – Feb 3, 2017)", "week 2 (Feb 4 – 10)", "week 3 (Feb 11 – 17)",
                   "correction of week 1 (same URL, new bytes)"]
+        site.pages[DOJ_PATH] = (doj_page(DOJ_AUGUST_2025), LIST_PUBLISHED)
         for step, ((name, truth), label) in enumerate(zip(series(), labels, strict=True)):
             pdf, _ = render_report(truth)
             if step < 3:
@@ -61,8 +68,19 @@ def run_demo(out: Path, echo: Echo) -> Path:
                 if stored.report_id and stored.status in {"stored", "revision"}:
                     for change in load_changes(db, stored.report_id):
                         echo(f"  - {describe_change(change)}")
+            for outcome in summary.lists:
+                echo(f"list {outcome}")
             for line in summary.published:
                 echo(f"publish: {line}")
+        echo("\n== DOJ revises its sanctuary jurisdiction list (one city removed, one added)")
+        revised = DOJ_AUGUST_2025.without("Newark City, NJ")
+        revised = replace(revised, cities=(*revised.cities, "Trenton City, NJ"), chrome="Updated August 12, 2025")
+        site.pages[DOJ_PATH] = (doj_page(revised), LIST_PUBLISHED + dt.timedelta(days=7))
+        summary = run_check(config, db, publish=True, dry_run=True)
+        for outcome in summary.lists:
+            echo(f"list {outcome}")
+        for line in summary.published:
+            echo(f"publish: {line}")
         echo("\n== Stored history (ddor history reports)")
         echo(render_rows(*history(db, "reports"), "table"))
         db.engine.dispose()

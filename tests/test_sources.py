@@ -185,3 +185,22 @@ def test_a_list_change_is_published_with_its_map_to_followers_of_that_source_and
     digests = sorted(p.name for p in (outbox / "email").glob("list-2-list-*.eml"))
     assert digests == ["list-2-list-all_example.org.eml", "list-2-list-nj_example.org.eml"], \
         "only subscribers who follow this source and this state"
+
+
+def test_a_jurisdictions_history_spans_the_ddor_and_the_lists(list_config, db, data_dir, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from ddor_watch.db.history import history
+    from publish_support import store_series
+
+    store_series(db, data_dir, tmp_path, steps=2)
+    site = ReplicaSite()
+    _publish(site, DOJ_PATH, doj_page(DOJ_AUGUST_2025), T0)
+    with ReplicaServer(site) as server:
+        _check(list_config, db, server)
+    columns, rows = history(db, "jurisdictions")
+    assert columns[-2:] == ["section_iii_since", "lists"]
+    by_name = {(row[columns.index("name")], row[columns.index("state")]): row for row in rows}
+    cook = by_name[("Cook County", "IL")]
+    assert cook[-1].startswith("doj-list since 20") and cook[-2] == "2017-02-03"
+    assert cook[columns.index("first_listed")] is not None, "in Section II of week 2"
+    baltimore = by_name[("Baltimore County, MD", "MD")]
+    assert baltimore[columns.index("first_listed")] is None and baltimore[-1].startswith("doj-list since")
