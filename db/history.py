@@ -6,7 +6,8 @@ from typing import Any
 
 from sqlalchemy import func, select, text
 
-from ddor_watch.db.models import ListEntryRow, ListSnapshotRow, PolicyRow, Report, as_utc
+from ddor_watch.db.lists import first_listed
+from ddor_watch.db.models import PolicyRow, Report
 from ddor_watch.db.session import Database
 from ddor_watch.db.text import fold
 
@@ -54,15 +55,8 @@ def _with_other_sources(db: Database, columns: list[str], rows: list[tuple[Any, 
                 .group_by(PolicyRow.county_fips, PolicyRow.state, PolicyRow.jurisdiction)):
             key = (state, fips or fold(name))
             section_iii[key] = min(period, section_iii.get(key, period)) if period else section_iii.get(key)
-        listed: dict[tuple[str | None, str], dict[str, Any]] = {}
-        names: dict[tuple[str | None, str], str] = {}
-        for source, fetched, fips, state, name in session.execute(
-                select(ListSnapshotRow.source, ListSnapshotRow.fetched_at, ListEntryRow.fips, ListEntryRow.state,
-                       ListEntryRow.name).join(ListEntryRow, ListEntryRow.snapshot_id == ListSnapshotRow.id)
-                .order_by(ListSnapshotRow.fetched_at)):
-            key = (state, fips if fips and len(fips) == 5 else fold(name.rsplit(",", 1)[0]))
-            listed.setdefault(key, {}).setdefault(source, as_utc(fetched))
-            names.setdefault(key, name)
+    listed, entries = first_listed(db)
+    names = {key: entry.name for key, entry in entries.items()}
 
     def lists_text(key: tuple[str | None, str]) -> str:
         return "; ".join(f"{source} since {when:%Y-%m-%d}" for source, when in sorted(listed.get(key, {}).items()))

@@ -150,3 +150,29 @@ def list_entries_for(db: Database, fips: str | None, state: str | None, name_key
             if source not in first and stamp is not None:
                 first[source] = stamp
     return [(source, "listed", when) for source, when in sorted(first.items())]
+
+
+def place_key(state: str | None, fips: str | None, name: str) -> tuple[str | None, str]:
+    """How a list entry and a DDOR jurisdiction meet: the state and the county FIPS, else the
+    folded name without a trailing ", ST"."""
+    from ddor_watch.db.text import fold
+
+    return state, fips if fips and len(fips) == 5 else fold(name.rsplit(",", 1)[0] if "," in name else name)
+
+
+def first_listed(db: Database) -> tuple[dict[tuple[str | None, str], dict[str, dt.datetime]],
+                                        dict[tuple[str | None, str], ListEntry]]:
+    """For each place a list ever named: {source: first seen}, and the entry as last printed."""
+    found: dict[tuple[str | None, str], dict[str, dt.datetime]] = {}
+    entries: dict[tuple[str | None, str], ListEntry] = {}
+    with db.session() as session:
+        rows = session.execute(select(ListSnapshotRow.source, ListSnapshotRow.fetched_at, ListEntryRow)
+                               .join(ListEntryRow, ListEntryRow.snapshot_id == ListSnapshotRow.id)
+                               .order_by(ListSnapshotRow.fetched_at, ListEntryRow.position))
+        for source, fetched, row in rows:
+            key = place_key(row.state, row.fips, row.name)
+            stamp = as_utc(fetched)
+            if stamp is not None:
+                found.setdefault(key, {}).setdefault(source, stamp)
+            entries[key] = _entry(row)
+    return found, entries

@@ -6,12 +6,13 @@ import json
 from pathlib import Path
 
 from ddor_watch.db.changes import load_changes
+from ddor_watch.db.lists import first_listed
 from ddor_watch.db.session import Database
 from ddor_watch.db.snapshots import as_parsed, load_facts, load_snapshot, previous_report_id, report_ids_in_order
 from ddor_watch.monitor.config import Settings
 from ddor_watch.publish.context import build_context
 from ddor_watch.publish.map import alt_text, map_data, newly_listed_keys
-from ddor_watch.publish.site import SiteReport, SiteSummary, build_site
+from ddor_watch.publish.site import ListMembership, SiteReport, SiteSummary, build_site, jurisdiction_slug
 from ddor_watch.scraper.pdf.export import report_to_json
 
 
@@ -50,5 +51,23 @@ def site_reports(settings: Settings, db: Database) -> list[SiteReport]:
     return reports
 
 
+def list_memberships(db: Database) -> tuple[ListMembership, ...]:
+    """Every place another source's list has named, for its jurisdiction page."""
+    from ddor_watch.scraper.sources import SOURCES
+
+    seen, entries = first_listed(db)
+    found = []
+    for key, sources in seen.items():
+        entry = entries[key]
+        fips = entry.fips if entry.fips and len(entry.fips) == 5 else None
+        slug = jurisdiction_slug(entry.state, entry.name.rsplit(",", 1)[0] if "," in entry.name else entry.name, fips)
+        for name, since in sorted(sources.items()):
+            source = SOURCES.get(name)
+            label = f"{source.agency}'s {source.title}" if source else name
+            found.append(ListMembership(slug, entry.name, entry.state, fips, label, since.date().isoformat()))
+    return tuple(sorted(found, key=lambda m: (m.slug, m.label)))
+
+
 def build(settings: Settings, db: Database, output: Path | None = None) -> SiteSummary:
-    return build_site(site_reports(settings, db), output or settings.site_folder, settings.site_url)
+    return build_site(site_reports(settings, db), output or settings.site_folder, settings.site_url,
+                      list_memberships(db))

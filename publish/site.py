@@ -89,6 +89,18 @@ class PolicyEntry:
     page: int
 
 
+@dataclass(frozen=True)
+class ListMembership:
+    """A place on another source's list: "DOJ's sanctuary jurisdiction list, since 2025-08-05"."""
+
+    slug: str            # the jurisdiction page it belongs on
+    name: str            # as the list prints it
+    state: str | None
+    fips: str | None
+    label: str
+    since: str
+
+
 @dataclass
 class JurisdictionHistory:
     slug: str
@@ -98,6 +110,7 @@ class JurisdictionHistory:
     listings: list[Listing] = field(default_factory=list)
     top: list[TopEntry] = field(default_factory=list)
     policies: list[PolicyEntry] = field(default_factory=list)
+    lists: list[ListMembership] = field(default_factory=list)
 
     @property
     def chart(self) -> list[tuple[str, int, float]]:
@@ -121,8 +134,10 @@ def jurisdiction_slug(state: str | None, name: str | None, fips: str | None) -> 
     return re.sub(r"[^a-z0-9]+", "-", jurisdiction_key(state, name, None).lower()).strip("-") or "unknown"
 
 
-def jurisdictions(reports: list[SiteReport]) -> dict[str, JurisdictionHistory]:
-    """Each place's history across the current revision of every report, oldest first."""
+def jurisdictions(reports: list[SiteReport], memberships: tuple[ListMembership, ...] = ()
+                  ) -> dict[str, JurisdictionHistory]:
+    """Each place's history across the current revision of every report, oldest first, and the
+    other sources' lists that name it (places only a list names get a page too)."""
     found: dict[str, JurisdictionHistory] = {}
 
     def entry(state: str | None, name: str, fips: str | None) -> JurisdictionHistory:
@@ -142,6 +157,9 @@ def jurisdictions(reports: list[SiteReport]) -> dict[str, JurisdictionHistory]:
         for p in snap.policies:
             entry(p.state, p.jurisdiction, p.county_fips).policies.append(
                 PolicyEntry(report.slug, report.period, p.policy_type, p.description, p.page))
+    for member in memberships:
+        found.setdefault(member.slug, JurisdictionHistory(member.slug, member.name, member.state,
+                                                          member.fips)).lists.append(member)
     return dict(sorted(found.items()))
 
 
@@ -189,13 +207,14 @@ def _feed(site_url: str, name: str, title: str, items: list[SiteReport]) -> byte
     return bytes(feed.atom_str(pretty=True))
 
 
-def build_site(reports: list[SiteReport], output: Path, site_url: str = "") -> SiteSummary:
+def build_site(reports: list[SiteReport], output: Path, site_url: str = "",
+               memberships: tuple[ListMembership, ...] = ()) -> SiteSummary:
     """Render the whole site into `output`, replacing what was there only once all is written."""
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent))
     try:
-        count = _write_site(reports, work, site_url)
+        count = _write_site(reports, work, site_url, memberships)
         os.chmod(work, 0o755)
         old = output.with_name(f".{output.name}.old")
         shutil.rmtree(old, ignore_errors=True)
@@ -209,9 +228,10 @@ def build_site(reports: list[SiteReport], output: Path, site_url: str = "") -> S
     return SiteSummary(output, len(reports), count[0], count[1])
 
 
-def _write_site(reports: list[SiteReport], root: Path, site_url: str) -> tuple[int, int]:
+def _write_site(reports: list[SiteReport], root: Path, site_url: str,
+                memberships: tuple[ListMembership, ...]) -> tuple[int, int]:
     ordered = sorted(reports, key=lambda r: (r.snapshot.period_end or dt.date.min, r.snapshot.revision), reverse=True)
-    places = jurisdictions(list(reversed(ordered)))
+    places = jurisdictions(list(reversed(ordered)), memberships)
     files = 0
 
     def write(relative: str, data: str | bytes) -> None:

@@ -204,3 +204,9 @@ def test_a_jurisdictions_history_spans_the_ddor_and_the_lists(list_config, db, d
     assert cook[columns.index("first_listed")] is not None, "in Section II of week 2"
     baltimore = by_name[("Baltimore County, MD", "MD")]
     assert baltimore[columns.index("first_listed")] is None and baltimore[-1].startswith("doj-list since")
+    from ddor_watch.monitor.site import build
+
+    site_dir = build(list_config, db, data_dir / "site").folder
+    cook_page = (site_dir / "jurisdictions" / "17031.html").read_text()
+    assert "DOJ&#39;s sanctuary jurisdiction list: listed as \"Cook County, IL\" since 20" in cook_page
+    assert (site_dir / "jurisdictions" / "24005.html").exists(), "a place only a list names gets a page"
