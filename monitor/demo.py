@@ -21,7 +21,7 @@ from ddor_watch.monitor.cycle import run_check
 from ddor_watch.monitor.describe import describe_change
 from ddor_watch.monitor.output import render_rows
 from ddor_watch.monitor.samples import render_report
-from ddor_watch.monitor.samples.lists import DOJ_AUGUST_2025, DOJ_PATH, doj_page
+from ddor_watch.monitor.samples.lists import DHS_PATH, DOJ_AUGUST_2025, DOJ_PATH, dhs_page, doj_page
 from ddor_watch.monitor.samples.newsroom import ReplicaServer, ReplicaSite
 from ddor_watch.monitor.samples.series import series
 
@@ -42,8 +42,8 @@ def run_demo(out: Path, echo: Echo) -> Path:
         config = load_config(environ={}, read_default_file=False).with_overrides(
             data_dir=str(data), start_urls=",".join(server.start_urls), landing_urls=",".join(server.landing_urls),
             download_delay=0.0, retry_backoff=0.1, crawl_timeout=120, publish_enabled=False,
-            public_url="http://127.0.0.1:8025", sources="ddor,doj-list",
-            source_urls=f"doj-list={server.url}{DOJ_PATH}")
+            public_url="http://127.0.0.1:8025", sources="ddor,doj-list,dhs-list",
+            source_urls=f"doj-list={server.url}{DOJ_PATH},dhs-list={server.url}{DHS_PATH}")
         db = open_database(config.db_url)
         from ddor_watch.db.subscribers import add_subscriber
 
@@ -52,6 +52,7 @@ def run_demo(out: Path, echo: Echo) -> Path:
         labels = ["week 1 (Jan 28 – Feb 3, 2017)", "week 2 (Feb 4 – 10)", "week 3 (Feb 11 – 17)",
                   "correction of week 1 (same URL, new bytes)"]
         site.pages[DOJ_PATH] = (doj_page(DOJ_AUGUST_2025), LIST_PUBLISHED)
+        site.pages[DHS_PATH] = (dhs_page(DOJ_AUGUST_2025), LIST_PUBLISHED)
         for step, ((name, truth), label) in enumerate(zip(series(), labels, strict=True)):
             pdf, _ = render_report(truth)
             if step < 3:
@@ -72,7 +73,9 @@ def run_demo(out: Path, echo: Echo) -> Path:
                 echo(f"list {outcome}")
             for line in summary.published:
                 echo(f"publish: {line}")
-        echo("\n== DOJ revises its sanctuary jurisdiction list (one city removed, one added)")
+        echo("\n== DOJ revises its sanctuary jurisdiction list (one city removed, one added); DHS takes its "
+             "list down (HTTP 410)")
+        site.faults[DHS_PATH] = "status:410"
         revised = DOJ_AUGUST_2025.without("Newark City, NJ")
         revised = replace(revised, cities=(*revised.cities, "Trenton City, NJ"), chrome="Updated August 12, 2025")
         site.pages[DOJ_PATH] = (doj_page(revised), LIST_PUBLISHED + dt.timedelta(days=7))

@@ -31,6 +31,10 @@ def _check(config, db, server: ReplicaServer, name: str = "doj-list", path: str 
     return run_check(config, db, [f"{server.url}{path}"], publish=False, only=name)
 
 
+# Each list source with its own markup: DOJ's headings over lists, DHS's one table.
+LISTS = [pytest.param("doj-list", DOJ_PATH, doj_page, id="doj"), pytest.param("dhs-list", DHS_PATH, dhs_page, id="dhs")]
+
+
 def _snapshots(db) -> int:  # type: ignore[no-untyped-def]
     with db.session() as session:
         return session.scalar(select(func.count()).select_from(ListSnapshotRow)) or 0
@@ -41,14 +45,16 @@ def _alerts(db) -> list[str]:  # type: ignore[no-untyped-def]
         return [a.problem for a in session.scalars(select(Alert))]
 
 
-def test_a_list_is_a_silent_baseline_then_each_added_and_removed_entry_is_an_event(list_config, db) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(("name", "path", "page"), LISTS)
+def test_a_list_is_a_silent_baseline_then_each_added_and_removed_entry_is_an_event(  # type: ignore[no-untyped-def]
+        list_config, db, name, path, page) -> None:
     site = ReplicaSite()
-    _publish(site, DOJ_PATH, doj_page(DOJ_AUGUST_2025), T0)
+    _publish(site, path, page(DOJ_AUGUST_2025), T0)
     with ReplicaServer(site) as server:
-        first = _check(list_config, db, server)
-        assert [str(o) for o in first.lists] == ["doj-list: baseline: 34 entries (0 unmapped)"]
+        first = _check(list_config, db, server, name, path)
+        assert [str(o) for o in first.lists] == [f"{name}: baseline: 34 entries (0 unmapped)"]
         assert first.status == "ok" and first.crawl.requests <= 2, "robots.txt and the list page"
-        baseline = latest_list(db, "doj-list")
+        baseline = latest_list(db, name)
         assert baseline is not None and [c.kind for c in load_list_changes(db, baseline.id)] == [
             ListChangeKind.BASELINE]
         levels = {e.level for e in baseline.entries}
@@ -61,16 +67,16 @@ def test_a_list_is_a_silent_baseline_then_each_added_and_removed_entry_is_an_eve
         assert sf.fips == "06075", "a consolidated city-county gets its county FIPS"
 
         site.arrivals.clear()
-        idle = _check(list_config, db, server)
-        assert [str(o) for o in idle.lists] == ["doj-list: unchanged (304)"], "one conditional request"
-        assert site.arrivals[DOJ_PATH] == 1
+        idle = _check(list_config, db, server, name, path)
+        assert [str(o) for o in idle.lists] == [f"{name}: unchanged (304)"], "one conditional request"
+        assert site.arrivals[path] == 1
 
         changed = DOJ_AUGUST_2025.without("Boston City, MA")
         changed = type(changed)(changed.states, (*changed.counties, "Nowhere County, ZZ"), changed.cities)
-        _publish(site, DOJ_PATH, doj_page(changed), T0 + dt.timedelta(days=3))
-        second = _check(list_config, db, server)
-    assert [str(o) for o in second.lists] == ["doj-list: changed: 1 added, 1 removed"]
-    latest = latest_list(db, "doj-list")
+        _publish(site, path, page(changed), T0 + dt.timedelta(days=3))
+        second = _check(list_config, db, server, name, path)
+    assert [str(o) for o in second.lists] == [f"{name}: changed: 1 added, 1 removed"]
+    latest = latest_list(db, name)
     assert latest is not None
     changes = load_list_changes(db, latest.id)
     assert [(c.kind, c.entry.name if c.entry else None) for c in changes] == [
@@ -80,37 +86,41 @@ def test_a_list_is_a_silent_baseline_then_each_added_and_removed_entry_is_an_eve
     assert _snapshots(db) == 2
 
 
-def test_a_chrome_only_change_stores_nothing(list_config, db) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(("name", "path", "page"), LISTS)
+def test_a_chrome_only_change_stores_nothing(list_config, db, name, path, page) -> None:  # type: ignore[no-untyped-def]
     site = ReplicaSite()
-    _publish(site, DOJ_PATH, doj_page(DOJ_AUGUST_2025), T0)
+    _publish(site, path, page(DOJ_AUGUST_2025), T0)
     with ReplicaServer(site) as server:
-        _check(list_config, db, server)
+        _check(list_config, db, server, name, path)
         chrome = type(DOJ_AUGUST_2025)(DOJ_AUGUST_2025.states, DOJ_AUGUST_2025.counties, DOJ_AUGUST_2025.cities,
                                        chrome="Updated September 1, 2025")
-        _publish(site, DOJ_PATH, doj_page(chrome), T0 + dt.timedelta(days=27))
-        again = _check(list_config, db, server)
-    assert [str(o) for o in again.lists] == ["doj-list: unchanged list"]
+        _publish(site, path, page(chrome), T0 + dt.timedelta(days=27))
+        again = _check(list_config, db, server, name, path)
+    assert [str(o) for o in again.lists] == [f"{name}: unchanged list"]
     assert _snapshots(db) == 1
 
 
-def test_a_list_page_gone_and_back_are_events_of_their_own(list_config, db) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(("name", "path", "page", "code"), [
+    pytest.param("doj-list", DOJ_PATH, doj_page, 404, id="doj-404"),
+    pytest.param("dhs-list", DHS_PATH, dhs_page, 410, id="dhs-410")])
+def test_a_list_page_gone_and_back_are_events_of_their_own(list_config, db, name, path, page, code) -> None:  # type: ignore[no-untyped-def]
     site = ReplicaSite()
-    _publish(site, DHS_PATH, dhs_page(DOJ_AUGUST_2025), T0)
+    _publish(site, path, page(DOJ_AUGUST_2025), T0)
     with ReplicaServer(site) as server:
-        _check(list_config, db, server, "dhs-list", DHS_PATH)
-        site.faults[DHS_PATH] = "status:410"
-        gone = _check(list_config, db, server, "dhs-list", DHS_PATH)
-        again = _check(list_config, db, server, "dhs-list", DHS_PATH)
-        del site.faults[DHS_PATH]
-        _publish(site, DHS_PATH, dhs_page(DOJ_AUGUST_2025.without("Colorado")), T0 + dt.timedelta(days=4))
-        back = _check(list_config, db, server, "dhs-list", DHS_PATH)
-    assert [str(o) for o in gone.lists] == ["dhs-list: gone (HTTP 410)"] and gone.status == "ok"
+        _check(list_config, db, server, name, path)
+        site.faults[path] = f"status:{code}"
+        gone = _check(list_config, db, server, name, path)
+        again = _check(list_config, db, server, name, path)
+        del site.faults[path]
+        _publish(site, path, page(DOJ_AUGUST_2025.without("Colorado")), T0 + dt.timedelta(days=4))
+        back = _check(list_config, db, server, name, path)
+    assert [str(o) for o in gone.lists] == [f"{name}: gone (HTTP {code})"] and gone.status == "ok"
     assert [o.snapshot_id for o in again.lists] == [None], "still gone: nothing new"
-    assert [str(o) for o in back.lists] == ["dhs-list: changed: 0 added, 1 removed (back after being gone)"]
-    latest = latest_list(db, "dhs-list")
+    assert [str(o) for o in back.lists] == [f"{name}: changed: 0 added, 1 removed (back after being gone)"]
+    latest = latest_list(db, name)
     assert latest is not None
     assert [c.kind for c in load_list_changes(db, latest.id)] == [ListChangeKind.BACK, ListChangeKind.REMOVED]
-    assert any(p.startswith("list-gone:dhs-list") for p in _alerts(db))
+    assert any(p.startswith(f"list-gone:{name}") for p in _alerts(db))
     assert _snapshots(db) == 3
 
 
@@ -210,3 +220,25 @@ def test_a_jurisdictions_history_spans_the_ddor_and_the_lists(list_config, db, d
     cook_page = (site_dir / "jurisdictions" / "17031.html").read_text()
     assert "DOJ&#39;s sanctuary jurisdiction list: listed as \"Cook County, IL\" since 20" in cook_page
     assert (site_dir / "jurisdictions" / "24005.html").exists(), "a place only a list names gets a page"
+
+
+def test_a_list_published_as_a_pdf_is_read_by_its_headings_too(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from reportlab.lib.pagesizes import letter
+    from reportlab.pdfgen import canvas
+
+    from ddor_watch.scraper.sources import SOURCES
+
+    path = tmp_path / "list.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=letter)
+    y = 740
+    for line in ["Sanctuary Jurisdiction List", "STATES", *DOJ_AUGUST_2025.states, "COUNTIES",
+                 *DOJ_AUGUST_2025.counties, "CITIES", *DOJ_AUGUST_2025.cities]:
+        if y < 60:
+            pdf.showPage()
+            y = 740
+        pdf.drawString(72, y, line)
+        y -= 14
+    pdf.save()
+    snapshot = SOURCES["doj-list"].parse(path.read_bytes(), "application/pdf", "https://example.gov/list.pdf")
+    html = SOURCES["doj-list"].parse(doj_page(DOJ_AUGUST_2025).encode(), "text/html", "https://example.gov/")
+    assert [e.key for e in snapshot.entries] == [e.key for e in html.entries]
