@@ -76,6 +76,7 @@ def test_bins_cover_every_positive_count() -> None:
     assert len(BINS) == len(COLOURS)
 
 
+@pytest.mark.slow   # the map itself is drawn by the tests above; this is the CLI around it
 def test_ddor_map_cli(db, db_url, data_dir: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from conftest import run_ddor
     from publish_support import store_series

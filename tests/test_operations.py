@@ -188,9 +188,14 @@ def test_the_demo_runs_offline_and_leaves_its_outputs(tmp_path: Path) -> None:
     outbox = out / "data" / "outbox"
     for channel in ("x", "mastodon", "bluesky"):
         assert sorted(p.name for p in (outbox / channel).glob("*.txt")) == [
-            "report-2-report.txt", "report-3-report.txt", "report-4-correction.txt"]
-    assert len(list((outbox / "email").glob("*.eml"))) == 3
-    assert len(list((out / "data" / "maps").glob("*.png"))) == 4  # the silent baseline gets one too
+            "list-3-list.txt", "list-4-list.txt", "report-2-report.txt", "report-3-report.txt",
+            "report-4-correction.txt"]
+    assert len(list((outbox / "email").glob("*.eml"))) == 5
+    # Four report maps (the silent baseline gets one too) and the DOJ change's; a page gone has none.
+    assert len(list((out / "data" / "maps").glob("*.png"))) == 5
+    assert "list doj-list: changed: 1 added, 1 removed" in result.stdout
+    assert "list dhs-list: gone (HTTP 410)" in result.stdout
+    assert (out / "data" / "site" / "index.html").exists() and "Public site" in result.stdout
     history = run_ddor("--data-dir", str(out / "data"), "history", "reports", "--format", "json")
     assert [r["revision"] for r in json.loads(history.stdout)] == [1, 2, 1, 1]
 

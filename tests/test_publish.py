@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 import time
 from pathlib import Path
 
@@ -424,18 +425,23 @@ def test_the_outbox_works_from_any_folder_and_a_missing_map_is_an_alerted_failur
     with db.session() as session:
         stored = {m.image_path for m in session.scalars(select(MessageRow))}
     assert stored == {"maps/2017-02-10-r1.png"}
+    from ddor_watch.monitor.publishing import preview
+
     outbox = data_dir / "outbox"
 
-    def dry_run_from(folder: Path) -> dict[str, bytes]:
-        result = run_ddor("--db", db.engine.url.render_as_string(False), "--data-dir", str(data_dir.resolve()),
-                          "publish", "--dry-run", cwd=folder)
-        assert result.returncode == 0, result.stderr
+    def written() -> dict[str, bytes]:
         return {str(p.relative_to(outbox)): p.read_bytes() for p in sorted(outbox.rglob("*")) if p.is_file()}
 
-    from_root = dry_run_from(Path("/"))
+    preview(config, db)   # in this process, from the project folder
+    from_project = written()
+    shutil.rmtree(outbox)
+    result = run_ddor("--db", db.engine.url.render_as_string(False), "--data-dir", str(data_dir.resolve()),
+                      "publish", "--dry-run", cwd=Path("/"))
+    assert result.returncode == 0, result.stderr
+    from_root = written()
     assert {"x/report-2-report.png", "x/report-2-report.txt", "x/report-2-report.json",
             "bluesky/report-2-report.png", "mastodon/report-2-report.png"} <= set(from_root)
-    assert from_root == dry_run_from(Path(__file__).resolve().parents[1]), "the same files, maps included"
+    assert from_root == from_project, "the same files, maps included"
     (data_dir / "maps" / "2017-02-10-r1.png").unlink()
     outcomes = deliver(config, db, "x")
     assert [o.kind for o in outcomes] == ["failed"] and "map" in (outcomes[0].detail or "")
