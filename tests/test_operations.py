@@ -179,6 +179,7 @@ def test_secrets_never_reach_the_logs(capsys) -> None:  # type: ignore[no-untype
     assert "hunter2" not in line["message"] and "abc123" not in line["message"]
 
 
+@pytest.mark.slow   # the Quickstart's first command end to end (30 s); `.ci/run` runs it after `make test`
 def test_the_demo_runs_offline_and_leaves_its_outputs(tmp_path: Path) -> None:
     out = tmp_path / "demo"
     result = run_ddor("demo", "--out", str(out), timeout=300)
