@@ -114,13 +114,26 @@ def assert_matches_truth(path: Path, truth, style: Style) -> None:  # type: igno
 
 
 @pytest.mark.skipif(SOFFICE is None, reason="no LibreOffice on this machine")
-def test_a_word_processor_report_with_centred_cells_and_offence_paragraphs_is_flagged_not_trusted(
-        tmp_path: Path) -> None:
-    """Writer centres cells vertically; with one offence per paragraph a row's lines reach up
-    towards the row above, and geometry alone cannot tell which row they belong to. The parser
-    must say so (a warning naming the page holds the report), never publish its guess."""
-    style, borders = CASES["no grid, names, word dates"]
-    truth = make_truth(33, rows=60, policies=12)
+@pytest.mark.parametrize(("case", "seed"), [("no grid, names, word dates", 33),
+                                            ("no grid, offences before dates", 44)])
+def test_a_word_processor_report_with_centred_cells_and_one_offence_per_paragraph_parses_whole(
+        case: str, seed: int, tmp_path: Path) -> None:
+    """Writer centres cells vertically; with one offence per paragraph a row's first lines come
+    before its anchor. Regression: those lines were read as the row above's (72–97 % of fields,
+    flagged). Rows are now chosen so that every cell is centred on its row's anchor, and rows
+    cut by a page break keep their halves together."""
+    style, borders = CASES[case]
+    truth = make_truth(seed, rows=60, policies=12)
+    html = render_html(truth, style, borders, split_rows=("policies",), offences="paragraphs")
+    assert_matches_truth(writer_to_pdf(html, tmp_path), truth, style)
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="no LibreOffice on this machine")
+def test_centred_rows_that_geometry_cannot_tell_apart_are_flagged_not_guessed(tmp_path: Path) -> None:
+    """Where paragraph spacing makes two readings equally centred, the parser must say so (a
+    warning naming the page holds the report), never publish its guess."""
+    style, borders = CASES["no grid, offences before dates"]
+    truth = make_truth(41, rows=60, policies=12)
     html = render_html(truth, style, borders, split_rows=("policies",), offences="paragraphs")
     parsed = parse_report(writer_to_pdf(html, tmp_path))
     flagged = [w for w in parsed.warnings if "closer to the next row than to their own" in w]

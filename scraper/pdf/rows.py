@@ -168,7 +168,11 @@ def rows_from_groups(spec: TableSpec, columns: Columns, groups: list[list[Line]]
         is_continuation = index == 0 and records and (
             not any(record.cells.get(k) for k in spec.keys)
             or not any(spec.complete(a, record.text(a)) for a in spec.anchors if a in columns.keys))
-        if is_continuation:
+        # The page before ended with only the top of a cut row (no key cell yet): what follows
+        # on this page, up to and including its key cells, is the rest of that row.
+        finishes_cut_row = bool(records) and records[-1].page < inside[0].page and not any(
+            records[-1].cells.get(k) for k in spec.keys)
+        if is_continuation or finishes_cut_row:
             for key, parts in record.cells.items():
                 records[-1].cells.setdefault(key, []).extend(parts)
             records[-1].lines.extend(record.lines)

@@ -7,9 +7,12 @@ or unplaced. Nothing is dropped without being counted.
 
 from __future__ import annotations
 
+import copy
+
 from dataclasses import dataclass, field, replace
 
 from ddor_watch.db.errors import NotADdorReport
+from ddor_watch.scraper.pdf.centred import centred_groups
 from ddor_watch.scraper.pdf.header import Columns, TableSpec, find_header, header_words_found, refine_lefts
 from ddor_watch.scraper.pdf.layout import Line, PageText
 from ddor_watch.scraper.pdf.rows import Record, band_groups, gap_groups, row_bands, rows_from_anchors, rows_from_groups
@@ -90,6 +93,13 @@ def _read_body(spec: TableSpec, page: PageText, columns: Columns, start: float, 
     read.refined = page_columns
     read.boundaries.append((page.number, list(page_columns.lefts[1:]), top, bottom))
     groups = gap_groups(spec, page_columns, body)
+    if groups is None:
+        # Read top-aligned on a scratch copy first; when that reading is in doubt (lines nearer
+        # the next row than their own), try reading the cells as vertically centred.
+        doubt: list[Line] = []
+        rows_from_anchors(spec, page_columns, body, copy.deepcopy(read.records[-1:]), doubt)
+        if doubt:
+            groups = centred_groups(spec, page_columns, body, tol.centre_ratio, continuing=bool(read.records))
     if groups is not None:
         rows_from_groups(spec, page_columns, groups, read.records)
     else:

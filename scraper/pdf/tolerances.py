@@ -43,6 +43,7 @@ class Tolerances:
     gap_line_height_ratio: float = 0.4  # a single gap size above this share of a line height is a row break
     gap_separation: float = 1.0         # two gap clusters must be this far apart
     row_affinity_ratio: float = 0.4     # a line nearer the next row by this share of its height is ambiguous
+    centre_ratio: float = 0.15          # a centred cell's middle is this share of a line height off its row's
 
     def __post_init__(self) -> None:
         for item in fields(self):
