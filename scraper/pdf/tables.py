@@ -8,7 +8,6 @@ or unplaced. Nothing is dropped without being counted.
 from __future__ import annotations
 
 import copy
-
 from dataclasses import dataclass, field, replace
 
 from ddor_watch.db.errors import NotADdorReport
