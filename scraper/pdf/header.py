@@ -209,6 +209,15 @@ def _column_edges(page: PageText, top: float, bottom: float, tol: Tolerances) ->
     return edges
 
 
+def _edges_frame(edges: list[float], words: list[Word], tol: Tolerances) -> bool:
+    """Vertical rules that enclose every header word, with a word between each pair."""
+    x0, x1 = min(w.x0 for w in words), max(w.x1 for w in words)
+    if not (edges[0] <= x0 + tol.slop and edges[-1] >= x1 - tol.slop):
+        return False
+    occupied = [any(left <= (w.x0 + w.x1) / 2 < right for w in words) for left, right in zip(edges, edges[1:])]
+    return sum(occupied) >= 2
+
+
 def _columns_from_header(spec: TableSpec, page: PageText, words: list[Word], ruled: bool,
                          tol: Tolerances) -> Columns | None:
     top, bottom = min(w.top for w in words), max(w.bottom for w in words)
@@ -216,6 +225,10 @@ def _columns_from_header(spec: TableSpec, page: PageText, words: list[Word], rul
     named: list[tuple[str, float, float]] = []
     text_spans: dict[str, tuple[float, float]] = {}
     edges = _column_edges(page, top, bottom, tol)
+    # Cell borders drawn cell by cell (with spacing between cells) leave no horizontal rule
+    # across the header, but their vertical rules still mark every column: use them.
+    if len(edges) >= 3 and not ruled and _edges_frame(edges, words, tol):
+        ruled = True
     if ruled and len(edges) >= 3:
         for left, right in zip(edges, edges[1:], strict=False):
             group = [w for w in words if left <= (w.x0 + w.x1) / 2 < right]
