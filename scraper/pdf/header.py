@@ -214,7 +214,8 @@ def _edges_frame(edges: list[float], words: list[Word], tol: Tolerances) -> bool
     x0, x1 = min(w.x0 for w in words), max(w.x1 for w in words)
     if not (edges[0] <= x0 + tol.slop and edges[-1] >= x1 - tol.slop):
         return False
-    occupied = [any(left <= (w.x0 + w.x1) / 2 < right for w in words) for left, right in zip(edges, edges[1:])]
+    occupied = [any(left <= (w.x0 + w.x1) / 2 < right for w in words)
+                for left, right in zip(edges, edges[1:], strict=False)]
     return sum(occupied) >= 2
 
 
