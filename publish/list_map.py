@@ -3,7 +3,6 @@ points; what was added in one colour, what was removed in another, the rest of t
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from matplotlib.patches import Patch
 
 from ddor_watch.db.records import ListEntry, ListLevel
 from ddor_watch.publish.geometry import EXTENT, INSET_BOXES, load_geometry, project_point
-from ddor_watch.publish.map import BACKGROUND, BORDER, DPI, EMPTY, HEIGHT, WIDTH, MapResult, _shrink
+from ddor_watch.publish.map import BACKGROUND, BORDER, DPI, EMPTY, HEIGHT, WIDTH, MapResult, save_png
 
 LISTED, ADDED, REMOVED = "#fdae6b", "#d94801", "#4a6fa5"
 ALT_LIMIT = 1000
@@ -98,10 +97,5 @@ def render_list_map(data: ListMapData, output: Path, cache_dir: Path | None = No
                                     markeredgecolor="#222222", linestyle="none", label="city")]
     ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(1.0, 0.14), fontsize=13, frameon=False)
     fig.text(0.01, 0.02, f"Source: {data.source_url}", fontsize=12, color="#333333")
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None}, facecolor=BACKGROUND)
-    plt.close(fig)
-    png = _shrink(buffer.getvalue())
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_bytes(png)
+    png = save_png(fig, output)
     return MapResult(output, alt_text(data), int(WIDTH * DPI), int(HEIGHT * DPI), len(png), {})

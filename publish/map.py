@@ -19,6 +19,7 @@ matplotlib.rcParams["text.parse_math"] = False
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.artist import Artist  # noqa: E402
 from matplotlib.collections import LineCollection, PolyCollection  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
@@ -187,13 +188,19 @@ def render_map(data: MapData, output: Path, cache_dir: Path | None = None) -> Ma
         if fips in by_fips:
             dx, dy = ax.transData.transform(interior_point(by_fips[fips]))
             pixels[fips] = (int(round(dx)), int(round(height_px - dy)))
+    png = save_png(fig, output)
+    return MapResult(output, alt_text(data), int(WIDTH * DPI), height_px, len(png), pixels)
+
+
+def save_png(fig: Figure, output: Path) -> bytes:
+    """The figure as a deterministic PNG (no software tag) under the Bluesky limit, written out."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None}, facecolor=BACKGROUND)
     plt.close(fig)
     png = _shrink(buffer.getvalue())
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_bytes(png)
-    return MapResult(output, alt_text(data), int(WIDTH * DPI), height_px, len(png), pixels)
+    return png
 
 
 def _shrink(png: bytes) -> bytes:

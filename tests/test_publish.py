@@ -170,6 +170,15 @@ def test_x_crash_after_send_does_not_double_post(db, config, week2) -> None:  # 
     assert _deliveries(db, "x")[0][:2] == ("sent", "777")
 
 
+def _mastodon_fakes(rsps: responses.RequestsMock, base: str, status) -> None:  # type: ignore[no-untyped-def]
+    """An instance that answers its version, takes the media (id m1) and hands statuses to `status`."""
+    rsps.add(responses.GET, f"{base}/api/v1/instance/", json={"uri": "social.example", "version": "4.3.0"})
+    rsps.add(responses.GET, f"{base}/api/v2/instance/", json={"domain": "social.example", "version": "4.3.0",
+                                                             "api_versions": {"mastodon": 2}})
+    rsps.add(responses.POST, f"{base}/api/v2/media", json={"id": "m1", "type": "image", "url": f"{base}/m1.png"})
+    rsps.add_callback(responses.POST, f"{base}/api/v1/statuses", callback=status)
+
+
 def test_mastodon_posts_image_with_description_and_idempotency_keys(db, config, week2) -> None:  # type: ignore[no-untyped-def]
     base = "https://social.example"
     config = live(config, mastodon_base_url=base, mastodon_access_token="tok")
@@ -185,11 +194,7 @@ def test_mastodon_posts_image_with_description_and_idempotency_keys(db, config, 
         return 200, {}, json.dumps({"id": str(100 + len(statuses)), "content": body.get("status", "")})
 
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        rsps.add(responses.GET, f"{base}/api/v1/instance/", json={"uri": "social.example", "version": "4.3.0"})
-        rsps.add(responses.GET, f"{base}/api/v2/instance/", json={"domain": "social.example", "version": "4.3.0",
-                                                                 "api_versions": {"mastodon": 2}})
-        rsps.add(responses.POST, f"{base}/api/v2/media", json={"id": "m1", "type": "image", "url": f"{base}/m1.png"})
-        rsps.add_callback(responses.POST, f"{base}/api/v1/statuses", callback=status)
+        _mastodon_fakes(rsps, base, status)
         [str(o) for o in deliver(config, db, "mastodon")]
         media = next(c.request for c in rsps.calls if c.request.url.startswith(f"{base}/api/v2/media"))
     assert "description=Map+of+US+counties" in media.url or b"Map of US counties" in (media.body or b"")
@@ -521,11 +526,7 @@ def test_mastodon_live_requests_are_the_dry_run_requests(db, config, week2) -> N
         return 200, {}, json.dumps({"id": str(100 + count["n"]), "content": ""})
 
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        rsps.add(responses.GET, f"{base}/api/v1/instance/", json={"uri": "social.example", "version": "4.3.0"})
-        rsps.add(responses.GET, f"{base}/api/v2/instance/", json={"domain": "social.example", "version": "4.3.0",
-                                                                 "api_versions": {"mastodon": 2}})
-        rsps.add(responses.POST, f"{base}/api/v2/media", json={"id": "m1", "type": "image", "url": f"{base}/m1.png"})
-        rsps.add_callback(responses.POST, f"{base}/api/v1/statuses", callback=status)
+        _mastodon_fakes(rsps, base, status)
         deliver(live(config), db, "mastodon")
         calls = [c.request for c in rsps.calls if c.request.method == "POST"]
     ids = {"m1": MEDIA_ID, **{str(101 + i): part_id(i) for i in range(len(calls))}}
