@@ -92,17 +92,19 @@ def _landing_moved(config: Settings, db: Database, crawl: CrawlResult, errors: l
     return [e for e in errors if not any(e.startswith(f"{url}: HTTP") for url in old)]
 
 
-def _rebuild_site(config: Settings, db: Database, errors: list[str]) -> None:
-    """The public site follows every new report; a failed build keeps the old site and says so."""
+def _rebuild_site(config: Settings, db: Database) -> list[str]:
+    """The public site follows every new report and list change; a failed build keeps the old
+    site and says so (the returned error fails the check)."""
     from ddor_watch.monitor.site import build
 
     try:
         build(config, db)
     except Exception as error:  # a degradation boundary: the report is stored and published all the same
         logger.error("site build failed: %s", error, exc_info=True)
-        errors.append(f"site build failed: {type(error).__name__}: {error}")
         alert(db, config, "site-build", f"The public site could not be rebuilt ({type(error).__name__}: {error}); "
                                         f"the previous site is still served.")
+        return [f"site build failed: {type(error).__name__}: {error}"]
+    return []
 
 
 def _consecutive_failures(db: Database) -> int:
@@ -137,7 +139,10 @@ def _cycle(config: Settings, db: Database, run_id: int, sources: list[str] | Non
     save_url_states(db, crawl.url_states)
     summary = CheckSummary(run_id, crawl)
     summary.lists = process_list_pages(config, db, crawl.list_pages)
-    errors = list(crawl.errors)
+    # The check fails on crawl errors (a moved landing page's 404 is not one) or a failed site
+    # build; a quarantined document is reported and alerted but fails nothing.
+    failures = _landing_moved(config, db, crawl, list(crawl.errors))
+    errors = list(failures)
     for document in crawl.documents:
         result = ingest_fetched(db, document, parse_limits(config), backfill=backfill)
         summary.stored.append(result)
@@ -145,7 +150,6 @@ def _cycle(config: Settings, db: Database, run_id: int, sources: list[str] | Non
             errors.append(f"{document.url}: quarantined: {result.message}")
             alert(db, config, f"quarantined:{result.sha256[:16]}",
                   f"A document from {document.url} was quarantined: {result.message}")
-    errors = _landing_moved(config, db, crawl, errors)
     for page in crawl.empty_landing_pages:
         alert(db, config, f"layout:{page}", f"Layout drift: the landing page {page} links no report any more.")
     if publish:
@@ -154,9 +158,11 @@ def _cycle(config: Settings, db: Database, run_id: int, sources: list[str] | Non
 
         summary.published = publish_new_reports(config, db, [s.report_id for s in summary.new_reports
                                                              if s.report_id], dry_run=dry_run)
-    if summary.new_reports:
-        _rebuild_site(config, db, errors)
-    status = "failed" if errors else "ok"
+    if summary.new_reports or any(outcome.snapshot_id for outcome in summary.lists):
+        site_failures = _rebuild_site(config, db)
+        failures += site_failures
+        errors += site_failures
+    status = "failed" if failures else "ok"
     summary.status = status
     finish_run(db, run_id, status, error="; ".join(errors)[:4000] or None, pages_fetched=crawl.pages_fetched,
                pdfs_found=crawl.pdfs_found, new_documents=len(summary.new_reports), errors=len(errors),
