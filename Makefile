@@ -35,6 +35,7 @@ bench: install
 	$(BIN)/python bench/reparse_bench.py
 	$(BIN)/python bench/crawl_bench.py
 	$(BIN)/python bench/map_bench.py
+	$(BIN)/python bench/site_bench.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info demo
