@@ -12,6 +12,7 @@ from sqlalchemy import select
 from ddor_watch.db.models import ListChangeRow, ListEntryRow, ListSnapshotRow, SourceCheck, as_utc, utcnow
 from ddor_watch.db.records import ListChange, ListChangeKind, ListEntry, ListLevel
 from ddor_watch.db.session import Database
+from ddor_watch.db.text import fold
 
 LISTED, GONE = "listed", "gone"
 
@@ -132,32 +133,15 @@ def source_checks(db: Database) -> dict[str, SourceCheckInfo]:
                                           as_utc(r.last_change_at)) for r in session.scalars(select(SourceCheck))}
 
 
-def list_entries_for(db: Database, fips: str | None, state: str | None, name_key: str | None
-                     ) -> list[tuple[str, str, dt.datetime]]:
-    """(source, status, first seen) of each list naming this place, for its cross-source history."""
-    with db.session() as session:
-        query = select(ListSnapshotRow.source, ListSnapshotRow.fetched_at).join(
-            ListEntryRow, ListEntryRow.snapshot_id == ListSnapshotRow.id)
-        if fips:
-            query = query.where(ListEntryRow.fips == fips)
-        elif name_key:
-            query = query.where(ListEntryRow.entry_key.endswith(f":{state or ''}:{name_key}"))
-        else:
-            return []
-        first: dict[str, dt.datetime] = {}
-        for source, fetched in session.execute(query.order_by(ListSnapshotRow.fetched_at)):
-            stamp = as_utc(fetched)
-            if source not in first and stamp is not None:
-                first[source] = stamp
-    return [(source, "listed", when) for source, when in sorted(first.items())]
+def bare_name(printed: str) -> str:
+    """A list entry's name without its trailing ", ST": "Baltimore County, MD" -> "Baltimore County"."""
+    return printed.rsplit(",", 1)[0] if "," in printed else printed
 
 
 def place_key(state: str | None, fips: str | None, name: str) -> tuple[str | None, str]:
     """How a list entry and a DDOR jurisdiction meet: the state and the county FIPS, else the
     folded name without a trailing ", ST"."""
-    from ddor_watch.db.text import fold
-
-    return state, fips if fips and len(fips) == 5 else fold(name.rsplit(",", 1)[0] if "," in name else name)
+    return state, fips if fips and len(fips) == 5 else fold(bare_name(name))
 
 
 def first_listed(db: Database) -> tuple[dict[tuple[str | None, str], dict[str, dt.datetime]],

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import and_, select
+from sqlalchemy.orm import Session
 
 from ddor_watch.db.models import DeclinedRow, Document, PolicyRow, Report, TopRow, as_utc
 from ddor_watch.db.records import (
@@ -29,11 +30,16 @@ def _bbox(stored: list[float] | None) -> BBox | None:
     return (float(stored[0]), float(stored[1]), float(stored[2]), float(stored[3]))
 
 
+def _report(session: Session, report_id: int) -> Report:
+    report = session.get(Report, report_id)
+    if report is None:
+        raise LookupError(f"no report {report_id}")
+    return report
+
+
 def load_snapshot(db: Database, report_id: int) -> ReportSnapshot:
     with db.session() as session:
-        report = session.get(Report, report_id)
-        if report is None:
-            raise LookupError(f"no report {report_id}")
+        report = _report(session, report_id)
         document = session.get(Document, report.document_id)
         top = tuple(
             TopJurisdiction(t.rank, t.jurisdiction, t.state, t.county_fips, t.detainers_issued, t.page,
@@ -74,9 +80,7 @@ def previous_report_id(db: Database, report_id: int) -> int | None:
     """The report a diff compares against: the previous revision of the same period, else the
     newest revision of the latest earlier period."""
     with db.session() as session:
-        report = session.get(Report, report_id)
-        if report is None:
-            raise LookupError(f"no report {report_id}")
+        report = _report(session, report_id)
         if report.revision > 1:
             return session.scalar(select(Report.id).where(
                 Report.period_start == report.period_start, Report.period_end == report.period_end,
@@ -125,16 +129,12 @@ class ReportFacts:
     pages: int
     declined_total_stated: int | None
     accounting: WordAccounting | None
-    archive_path: str
     parsed_at: dt.datetime
 
 
 def load_facts(db: Database, report_id: int) -> ReportFacts:
     with db.session() as session:
-        report = session.get(Report, report_id)
-        if report is None:
-            raise LookupError(f"no report {report_id}")
-        document = session.get(Document, report.document_id)
+        report = _report(session, report_id)
         accounting = None
         if report.words_total is not None:
             accounting = WordAccounting(report.words_total, report.words_placed or 0, report.words_prose or 0,
@@ -143,7 +143,7 @@ def load_facts(db: Database, report_id: int) -> ReportFacts:
         parsed_at = as_utc(report.parsed_at)
         assert parsed_at is not None
         return ReportFacts(report.id, report.title, report.pages, report.declined_total_stated, accounting,
-                           document.archive_path if document else "", parsed_at)
+                           parsed_at)
 
 
 def as_parsed(snapshot: ReportSnapshot, facts: ReportFacts) -> ParsedReport:

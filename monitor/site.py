@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from ddor_watch.db.changes import load_changes
-from ddor_watch.db.lists import first_listed
+from ddor_watch.db.lists import bare_name, first_listed
 from ddor_watch.db.session import Database
 from ddor_watch.db.snapshots import as_parsed, load_facts, load_snapshot, previous_report_id, report_ids_in_order
 from ddor_watch.monitor.config import Settings
@@ -60,7 +60,7 @@ def list_memberships(db: Database) -> tuple[ListMembership, ...]:
     for key, sources in seen.items():
         entry = entries[key]
         fips = entry.fips if entry.fips and len(entry.fips) == 5 else None
-        slug = jurisdiction_slug(entry.state, entry.name.rsplit(",", 1)[0] if "," in entry.name else entry.name, fips)
+        slug = jurisdiction_slug(entry.state, bare_name(entry.name), fips)
         for name, since in sorted(sources.items()):
             source = SOURCES.get(name)
             label = f"{source.agency}'s {source.title}" if source else name

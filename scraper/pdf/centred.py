@@ -32,11 +32,10 @@ def _cells(columns: Columns, line: Line) -> dict[str, Span]:
     return found
 
 
-def _anchor_rows(spec: TableSpec, anchor: str, cells: list[dict[str, Span]]
-                 ) -> tuple[list[tuple[int, int, float]], bool]:
-    """(first line, last line, middle) of each row's anchor cell, and whether the last row's
-    anchor is cut by the page break. A bare number before the first row is the rest of a value
-    cut on the page before ("2016"), not a row."""
+def _anchor_rows(spec: TableSpec, anchor: str, cells: list[dict[str, Span]]) -> list[tuple[int, int, float]]:
+    """(first line, last line, middle) of each row's anchor cell; a last row whose anchor the
+    page break cut has no middle (it is not checked). A bare number before the first row is the
+    rest of a value cut on the page before ("2016"), not a row."""
     rows: list[tuple[int, int, float]] = []
     first: int | None = None
     text = ""
@@ -53,8 +52,7 @@ def _anchor_rows(spec: TableSpec, anchor: str, cells: list[dict[str, Span]]
             first = None
     if first is not None:
         rows.append((first, len(cells) - 1, float("nan")))
-        return rows, True
-    return rows, False
+    return rows
 
 
 def centred_groups(spec: TableSpec, columns: Columns, body: list[Line], tolerance_ratio: float,
@@ -66,7 +64,7 @@ def centred_groups(spec: TableSpec, columns: Columns, body: list[Line], toleranc
     if anchor is None or len(lines) < 2:
         return None
     cells = [_cells(columns, line) for line in lines]
-    rows, _cut = _anchor_rows(spec, anchor, cells)
+    rows = _anchor_rows(spec, anchor, cells)
     if not rows:
         return None
     last = len(rows) - 1

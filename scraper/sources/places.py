@@ -12,7 +12,7 @@ from typing import Any
 
 from ddor_watch.db.records import ListEntry, ListLevel
 from ddor_watch.db.text import fold
-from ddor_watch.scraper.pdf.normalize import STATE_NAMES, county_fips, state_code
+from ddor_watch.scraper.pdf.normalize import county_fips, state_code
 
 _STATE_FIPS = {
     "AL": "01", "AK": "02", "AZ": "04", "AR": "05", "CA": "06", "CO": "08", "CT": "09", "DE": "10", "DC": "11",
@@ -112,6 +112,3 @@ def _places() -> dict[tuple[str, str], dict[str, Any]]:
             table[key] = city
     return table
 
-
-def is_state_name(text: str) -> bool:
-    return fold(text) in {fold(name) for name in STATE_NAMES.values()}
