@@ -7,9 +7,17 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from ddor_watch.db.models import ListChangeRow, ListEntryRow, ListSnapshotRow, SourceCheck, as_utc, utcnow
+from ddor_watch.db.models import (
+    ListChangeRow,
+    ListDocumentRow,
+    ListEntryRow,
+    ListSnapshotRow,
+    SourceCheck,
+    as_utc,
+    utcnow,
+)
 from ddor_watch.db.records import ListChange, ListChangeKind, ListEntry, ListLevel
 from ddor_watch.db.session import Database
 from ddor_watch.db.text import fold
@@ -27,6 +35,18 @@ class StoredList:
     entries: tuple[ListEntry, ...]
     entries_hash: str
     sha256: str | None = None
+    warnings: tuple[str, ...] = ()
+    documents: tuple[ListDocument, ...] = ()
+
+
+@dataclass(frozen=True)
+class ListDocument:
+    """A document a snapshot was read from (a 287(g) workbook), with our archived copy."""
+
+    part: str
+    url: str
+    sha256: str | None
+    archive_path: str | None
 
 
 @dataclass(frozen=True)
@@ -38,23 +58,37 @@ class SourceCheckInfo:
 
 
 def entries_hash(entries: tuple[ListEntry, ...]) -> str:
-    """The identity of a list's content: its entries' keys and printed names, in no order."""
-    lines = sorted(f"{e.key}\t{e.list_name}\t{e.name}" for e in entries)
+    """The identity of a list's content: its entries' keys, printed names and (agreements) what
+    each row says besides, in no order. Duplicate rows count: removing one is a change."""
+    lines = sorted(f"{e.key}\t{e.list_name}\t{e.name}" + (
+        f"\t{e.signed}\t{e.moa_url}\t{e.county}\t{e.agency_type}" if e.level is ListLevel.AGENCY else "")
+        for e in entries)
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
 def _entry(row: ListEntryRow | ListChangeRow) -> ListEntry:
     return ListEntry(row.list_name or "", ListLevel(row.level or "other"), row.name or "", row.state, row.fips,
-                     row.place_id, row.latitude, row.longitude)
+                     row.place_id, row.latitude, row.longitude, row.support_type, row.signed, row.moa_url,
+                     row.agency_type, row.county)
+
+
+def _entry_columns(e: ListEntry) -> dict[str, object]:
+    return {"list_name": e.list_name, "level": str(e.level), "name": e.name, "state": e.state, "fips": e.fips,
+            "place_id": e.place_id, "latitude": e.latitude, "longitude": e.longitude,
+            "support_type": e.support_type, "signed": e.signed, "moa_url": e.moa_url,
+            "agency_type": e.agency_type, "county": e.county}
 
 
 def _stored(db: Database, row: ListSnapshotRow) -> StoredList:
     with db.session() as session:
         entries = tuple(_entry(e) for e in session.scalars(
             select(ListEntryRow).where(ListEntryRow.snapshot_id == row.id).order_by(ListEntryRow.position)))
+        documents = tuple(ListDocument(d.part, d.url, d.sha256, d.archive_path) for d in session.scalars(
+            select(ListDocumentRow).where(ListDocumentRow.snapshot_id == row.id).order_by(ListDocumentRow.id)))
     fetched = as_utc(row.fetched_at)
     assert fetched is not None
-    return StoredList(row.id, row.source, row.url, fetched, row.status, entries, row.entries_hash, row.sha256)
+    return StoredList(row.id, row.source, row.url, fetched, row.status, entries, row.entries_hash, row.sha256,
+                      tuple(w for w in (row.warnings or "").split("\n") if w), documents)
 
 
 def latest_list(db: Database, source: str, status: str | None = None) -> StoredList | None:
@@ -66,6 +100,25 @@ def latest_list(db: Database, source: str, status: str | None = None) -> StoredL
     return _stored(db, row) if row is not None else None
 
 
+def previous_list(db: Database, snapshot: StoredList) -> StoredList | None:
+    """The listed snapshot of the same source before this one ("since" in posts)."""
+    with db.session() as session:
+        row = session.scalar(select(ListSnapshotRow).where(
+            ListSnapshotRow.source == snapshot.source, ListSnapshotRow.id < snapshot.id,
+            ListSnapshotRow.status == LISTED).order_by(ListSnapshotRow.id.desc()).limit(1))
+    return _stored(db, row) if row is not None else None
+
+
+def latest_list_statuses(db: Database) -> dict[str, str]:
+    """{source: status of its latest snapshot} (listed | gone), without loading entries."""
+    with db.session() as session:
+        latest = select(ListSnapshotRow.source, func.max(ListSnapshotRow.id).label("id")).group_by(
+            ListSnapshotRow.source).subquery()
+        rows = session.execute(select(ListSnapshotRow.source, ListSnapshotRow.status)
+                               .join(latest, latest.c.id == ListSnapshotRow.id))
+        return {source: status for source, status in rows}
+
+
 def load_list(db: Database, snapshot_id: int) -> StoredList:
     with db.session() as session:
         row = session.get(ListSnapshotRow, snapshot_id)
@@ -75,32 +128,36 @@ def load_list(db: Database, snapshot_id: int) -> StoredList:
 
 
 def store_list(db: Database, source: str, url: str, status: str, entries: tuple[ListEntry, ...],
-               changes: list[ListChange], sha256: str | None, archive_path: str | None, publish: bool) -> int:
-    """One snapshot, its entries and its changes, in one transaction; `publish` marks it for
-    the outbox in the same transaction (as reports are), so a crash cannot lose it."""
+               changes: list[ListChange], sha256: str | None, archive_path: str | None, publish: bool,
+               warnings: tuple[str, ...] = (), documents: tuple[ListDocument, ...] = ()) -> int:
+    """One snapshot, its entries, changes and documents, in one transaction; `publish` marks it
+    for the outbox in the same transaction (as reports are), so a crash cannot lose it."""
     with db.session() as session:
         row = ListSnapshotRow(source=source, url=url, status=status, sha256=sha256, archive_path=archive_path,
-                              entries_hash=entries_hash(entries), entry_count=len(entries), publish_pending=publish)
+                              entries_hash=entries_hash(entries), entry_count=len(entries), publish_pending=publish,
+                              warnings="\n".join(w.replace("\n", " ") for w in warnings))
         session.add(row)
         session.flush()
-        session.add_all(ListEntryRow(snapshot_id=row.id, position=i, list_name=e.list_name, level=str(e.level),
-                                     name=e.name, state=e.state, fips=e.fips, place_id=e.place_id,
-                                     latitude=e.latitude, longitude=e.longitude, entry_key=e.key)
+        session.add_all(ListEntryRow(snapshot_id=row.id, position=i, entry_key=e.key, **_entry_columns(e))
                         for i, e in enumerate(entries))
-        session.add_all(ListChangeRow(
-            snapshot_id=row.id, position=i, kind=str(c.kind), list_name=c.entry.list_name if c.entry else None,
-            level=str(c.entry.level) if c.entry else None, name=c.entry.name if c.entry else None,
-            state=c.entry.state if c.entry else None, fips=c.entry.fips if c.entry else None,
-            place_id=c.entry.place_id if c.entry else None, latitude=c.entry.latitude if c.entry else None,
-            longitude=c.entry.longitude if c.entry else None) for i, c in enumerate(changes))
+        for i, change in enumerate(changes):
+            columns = _entry_columns(change.entry) if change.entry else {}
+            session.add(ListChangeRow(snapshot_id=row.id, position=i, kind=str(change.kind), **columns))
+            if change.before is not None:
+                session.add(ListChangeRow(snapshot_id=row.id, position=i, kind=str(change.kind), role="before",
+                                          **_entry_columns(change.before)))
+        session.add_all(ListDocumentRow(snapshot_id=row.id, part=d.part, url=d.url, sha256=d.sha256,
+                                        archive_path=d.archive_path) for d in documents)
         return row.id
 
 
 def load_list_changes(db: Database, snapshot_id: int) -> list[ListChange]:
     with db.session() as session:
-        rows = session.scalars(select(ListChangeRow).where(ListChangeRow.snapshot_id == snapshot_id)
-                               .order_by(ListChangeRow.position))
-        return [ListChange(ListChangeKind(r.kind), _entry(r) if r.name is not None else None) for r in rows]
+        rows = list(session.scalars(select(ListChangeRow).where(ListChangeRow.snapshot_id == snapshot_id)
+                                    .order_by(ListChangeRow.position, ListChangeRow.id)))
+    befores = {r.position: _entry(r) for r in rows if r.role == "before"}
+    return [ListChange(ListChangeKind(r.kind), _entry(r) if r.name is not None else None, befores.get(r.position))
+            for r in rows if r.role != "before"]
 
 
 def lists_pending_publication(db: Database) -> list[int]:
@@ -116,7 +173,9 @@ def mark_list_queued(db: Database, snapshot_id: int) -> None:
             row.publish_pending = False
 
 
-def record_check(db: Database, source: str, status: str, changed: bool) -> None:
+def record_check(db: Database, source: str, status: str, changed: bool,
+                 documents: dict[str, str] | None = None) -> None:
+    """A source's last check; `documents` ({part: URL}) replaces the documents its page links."""
     with db.session() as session:
         row = session.get(SourceCheck, source)
         if row is None:
@@ -125,6 +184,15 @@ def record_check(db: Database, source: str, status: str, changed: bool) -> None:
         row.last_checked_at, row.last_status = utcnow(), status[:200]
         if changed:
             row.last_change_at = row.last_checked_at
+        if documents is not None:
+            row.documents = "\n".join(f"{part}\t{url}" for part, url in sorted(documents.items()))
+
+
+def known_documents(db: Database) -> dict[str, dict[str, str]]:
+    """{source: {part: URL}}: the documents each source's page linked at its last check."""
+    with db.session() as session:
+        return {row.source: dict(line.split("\t", 1) for line in row.documents.split("\n") if "\t" in line)
+                for row in session.scalars(select(SourceCheck))}
 
 
 def source_checks(db: Database) -> dict[str, SourceCheckInfo]:
@@ -152,6 +220,8 @@ def first_listed(db: Database) -> tuple[dict[tuple[str | None, str], dict[str, d
     with db.session() as session:
         rows = session.execute(select(ListSnapshotRow.source, ListSnapshotRow.fetched_at, ListEntryRow)
                                .join(ListEntryRow, ListEntryRow.snapshot_id == ListSnapshotRow.id)
+                               # agencies (287(g)) are not jurisdictions: they have pages of their own
+                               .where(ListEntryRow.level != str(ListLevel.AGENCY))
                                .order_by(ListSnapshotRow.fetched_at, ListEntryRow.position))
         for source, fetched, row in rows:
             key = place_key(row.state, row.fips, row.name)

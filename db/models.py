@@ -213,9 +213,32 @@ class ListSnapshotRow(Base):
     entries_hash: Mapped[str] = mapped_column(String(64))
     entry_count: Mapped[int] = mapped_column(Integer)
     publish_pending: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    warnings: Mapped[str] = mapped_column(Text, default="", server_default="")   # one a line
 
 
-class ListEntryRow(Base):
+class AgreementColumns:
+    """What an agreement entry (287(g)) adds to a list entry; null for jurisdiction lists."""
+
+    support_type: Mapped[str | None] = mapped_column(String(60))
+    signed: Mapped[dt.date | None] = mapped_column(Date)
+    moa_url: Mapped[str | None] = mapped_column(String(2000))
+    agency_type: Mapped[str | None] = mapped_column(String(60))
+    county: Mapped[str | None] = mapped_column(String(200))
+
+
+class ListDocumentRow(Base):
+    """A document a list snapshot was read from (each 287(g) workbook), archived."""
+
+    __tablename__ = "list_documents"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    snapshot_id: Mapped[int] = mapped_column(ForeignKey("list_snapshots.id", ondelete="CASCADE"), index=True)
+    part: Mapped[str] = mapped_column(String(40))
+    url: Mapped[str] = mapped_column(String(2000))
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    archive_path: Mapped[str | None] = mapped_column(String(500))
+
+
+class ListEntryRow(AgreementColumns, Base):
     __tablename__ = "list_entries"
     id: Mapped[int] = mapped_column(primary_key=True)
     snapshot_id: Mapped[int] = mapped_column(ForeignKey("list_snapshots.id", ondelete="CASCADE"), index=True)
@@ -231,7 +254,7 @@ class ListEntryRow(Base):
     entry_key: Mapped[str] = mapped_column(String(400), index=True)
 
 
-class ListChangeRow(Base):
+class ListChangeRow(AgreementColumns, Base):
     __tablename__ = "list_changes"
     id: Mapped[int] = mapped_column(primary_key=True)
     snapshot_id: Mapped[int] = mapped_column(ForeignKey("list_snapshots.id", ondelete="CASCADE"), index=True)
@@ -245,6 +268,7 @@ class ListChangeRow(Base):
     place_id: Mapped[str | None] = mapped_column(String(20))
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
+    role: Mapped[str] = mapped_column(String(10), default="", server_default="")   # "" or "before"
 
 
 class SourceCheck(Base):
@@ -255,6 +279,8 @@ class SourceCheck(Base):
     last_checked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     last_status: Mapped[str | None] = mapped_column(String(200))
     last_change_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # The documents the page linked at the last check, one "part<TAB>URL" a line.
+    documents: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class MessageRow(Base):

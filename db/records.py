@@ -46,13 +46,36 @@ class ListChangeKind(StrEnum):
     REMOVED = "list_entry_removed"
     GONE = "list_gone"               # the page answers 404/410: an event of its own
     BACK = "list_back"               # ... and its return
+    # Agreement lists (ICE's 287(g) workbooks). ADDED / REMOVED above mean a new agreement
+    # (a new request on the pending list) and one that ended (left pending unsigned).
+    SIGNED = "agreement_signed"                    # a pending request now among participating agencies
+    RENAMED = "agreement_renamed"                  # ICE edited the agency's name or state: a correction
+    DUPLICATE_REMOVED = "agreement_duplicate_removed"   # a second row of a still-listed agreement went
+    DUPLICATE_ADDED = "agreement_duplicate_added"       # ... or came: a correction either way
+    SIGNED_DATE_CHANGED = "agreement_signed_date_changed"
+    MOA_PUBLISHED = "agreement_moa_published"      # "link pending" became a link to the agreement
+    UNDECIDED = "agreement_undecided"              # the matcher cannot tell rename from end + new: held
+
+
+# Corrections of the agency's own list: the site, digests and history show them; posts never do.
+CORRECTION_KINDS = frozenset({ListChangeKind.RENAMED, ListChangeKind.DUPLICATE_REMOVED,
+                              ListChangeKind.DUPLICATE_ADDED, ListChangeKind.SIGNED_DATE_CHANGED})
 
 
 class ListLevel(StrEnum):
     STATE = "state"
     COUNTY = "county"
     CITY = "city"
+    AGENCY = "agency"     # a law-enforcement agency (287(g)): placed by its county or state
     OTHER = "other"
+
+
+class SupportType(StrEnum):
+    """The three 287(g) models, as ICE names them."""
+
+    JAIL_ENFORCEMENT = "Jail Enforcement Model"
+    TASK_FORCE = "Task Force Model"
+    WARRANT_SERVICE = "Warrant Service Officer"
 
 
 @dataclass(frozen=True)
@@ -67,24 +90,41 @@ class ListEntry:
     place_id: str | None = None    # a city's GeoNames id
     latitude: float | None = None
     longitude: float | None = None
+    # Agreements (287(g)): one entry per (agency, support type); list_name is the workbook
+    # ("participating" / "pending"), name the agency as printed, fips its county when named.
+    support_type: str | None = None      # a SupportType value, or the cell as printed when unknown
+    signed: dt.date | None = None
+    moa_url: str | None = None           # the MOA cell's hyperlink; None while ICE prints "link pending"
+    agency_type: str | None = None       # County, Municipality, State, ... as printed
+    county: str | None = None            # the COUNTY cell as printed (None for #N/A)
 
     @property
     def key(self) -> str:
         """How one entry is recognised across snapshots (its printed name may change case)."""
+        if self.level is ListLevel.AGENCY:
+            return f"{self.list_name}:{self.state or ''}:{fold(self.name)}:{self.support_type or ''}"
         return f"{self.level}:{self.state or ''}:{self.fips or fold(self.name)}"
 
 
 @dataclass(frozen=True)
-class ListSnapshot:
-    source: str
+class ListReading:
+    """What a list reader read from one page or document."""
+
     url: str
     entries: tuple[ListEntry, ...]
+    # What the reader could not place (a row without a state, an unknown support type): the
+    # snapshot is stored, and its messages are held for a maintainer.
+    warnings: tuple[str, ...] = ()
+    # What it passed over without doubt about what it read (an unknown extra column): shown
+    # in the source's status, never a hold.
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class ListChange:
     kind: ListChangeKind
     entry: ListEntry | None = None
+    before: ListEntry | None = None     # RENAMED, SIGNED_DATE_CHANGED, MOA_PUBLISHED, UNDECIDED, SIGNED
 
 
 class ChannelName(StrEnum):
@@ -101,6 +141,7 @@ class MessageKind(StrEnum):
     REPORT = "report"
     CORRECTION = "correction"
     LIST = "list"            # a change to a jurisdiction list (DOJ, DHS)
+    AGREEMENTS = "agreements"   # a change to an agreement list (ICE's 287(g) workbooks)
 
 
 class MessageStatus(StrEnum):
@@ -156,6 +197,9 @@ class FetchedPage:
     sha256: str | None = None
     bytes_path: str | None = None
     content_type: str = ""
+    # A document the page links (a source that declares `documents`): its part ("participating"),
+    # else "" for the page itself. A part the page no longer links comes back with status 0.
+    part: str = ""
 
 
 @dataclass(frozen=True)

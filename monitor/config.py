@@ -75,14 +75,19 @@ class Settings(BaseSettings):
     link_text_pattern: str = Field(
         r"declined\s+detainer|detainer\s+outcome|\bDDOR\b|non-?cooperative\s+jurisdiction",
         description="Regular expression; a link whose text matches it (PDF or release page) is followed.")
-    sources: CommaList = Field(("ddor",), description=(
-        "Comma-separated sources to watch: `ddor` (ICE's report), `doj-list`, `dhs-list` (see `ddor sources`)."))
+    sources: CommaList = Field(("ddor", "ice-287g"), description=(
+        "Comma-separated sources to watch: `ddor` (ICE's report), `ice-287g` (ICE's 287(g) workbooks), "
+        "`doj-list`, `dhs-list` (see `ddor sources`)."))
     source_urls: CommaList = Field((), description=(
         "Comma-separated `name=URL` start pages replacing a list source's default, e.g. `doj-list=https://…`."))
+    list_drop_hold: float = Field(0.2, gt=0, le=1, description=(
+        "Share of a list (0–1) whose removal in one update holds the change for a maintainer, whatever its "
+        "cause."))
     max_listing_pages: int = Field(3, ge=1, le=100, description="How many newsroom listing pages to follow.")
     user_agent: str = Field("ddor-watch/0.1 (+https://github.com/ddor-watch/ddor-watch; research bot)",
                             min_length=1, description="Identifying User-Agent with a contact URL.")
-    download_max_bytes: int = Field(50 * 2**20, gt=0, description="Largest PDF we download, in bytes.")
+    download_max_bytes: int = Field(50 * 2**20, gt=0, description=(
+        "Largest document (PDF, list page, workbook) we download, in bytes."))
     download_timeout: int = Field(60, gt=0, description="Seconds before one request times out.")
     download_delay: float = Field(2.0, ge=0, description="Seconds between requests to one site (AutoThrottle start).")
     retry_backoff: float = Field(5.0, ge=0, description=(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
+from ddor_watch.db.lists import GONE, known_documents, latest_list_statuses
 from ddor_watch.db.records import CrawlResult
 from ddor_watch.db.runs import (
     abandon_stale_runs,
@@ -27,6 +28,7 @@ from ddor_watch.monitor.lists import ListOutcome, process_list_pages
 from ddor_watch.monitor.lock import cycle_lock
 from ddor_watch.scraper.crawl import run_crawl
 from ddor_watch.scraper.job import CrawlJob
+from ddor_watch.scraper.sources import SOURCES, SourceKind
 
 logger = logging.getLogger(__name__)
 
@@ -52,26 +54,35 @@ class CheckSummary:
 
 def crawl_job(config: Settings, sources: list[str] | None, db: Database,
               retry_backoff: float | None = None, only: str | None = None) -> CrawlJob:
-    """The crawl room's slice of the settings: the DDOR's newsroom and landing pages, and the
+    """The crawl room's slice of the settings: the report newsroom and landing pages, and the
     start page of each enabled list source. `only` runs one source; `sources` (`--source URL`)
-    replace its start pages (for the DDOR: read as listings, without the landing-page canary)."""
+    replace its start pages (for the reports: read as listings, without the landing-page canary)."""
     enabled = (only,) if only else config.sources
-    ddor = "ddor" in enabled
+    reports = any(SOURCES[name].kind is SourceKind.DDOR_REPORT for name in enabled)
     replaced = tuple(sources) if sources else ()
-    list_pages = tuple((name, url) for name in enabled if name != "ddor"
+    list_pages = tuple((name, url) for name in enabled if SOURCES[name].kind is not SourceKind.DDOR_REPORT
                        for url in (replaced if only == name and replaced else config.start_pages(name)))
-    known = known_urls(db)
+    documents = known_documents(db)
+    statuses = latest_list_statuses(db)
+    # A page is read whole, its validators dropped, when it was gone at the last check (a 304
+    # would hide its return) or when the documents it links are not known (a 304 would leave
+    # nothing to re-check).
+    reread = {url for name, url in list_pages
+              if statuses.get(name) == GONE or (SOURCES[name].documents and not documents.get(name))}
+    known = tuple(k for k in known_urls(db) if k.url not in reread)
     return CrawlJob(
-        start_urls=(replaced or config.start_urls) if ddor else (),
-        landing_urls=(() if replaced else config.landing_urls) if ddor else (),
+        start_urls=(replaced or config.start_urls) if reports else (),
+        landing_urls=(() if replaced else config.landing_urls) if reports else (),
         link_patterns=config.link_patterns, link_text_pattern=config.link_text_pattern,
         data_dir=str(config.data_dir), max_listing_pages=config.max_listing_pages, user_agent=config.user_agent,
         download_max_bytes=config.download_max_bytes, download_timeout=config.download_timeout,
         download_delay=config.download_delay, retries=CRAWL_RETRIES, retry_after_max=config.retry_after_max,
         max_links_per_page=config.max_links_per_page,
         retry_backoff=config.retry_backoff if retry_backoff is None else retry_backoff,
-        # Known report PDFs are re-checked only when the DDOR is watched in this run.
-        known=known if ddor else tuple(k for k in known if k.kind != "pdf"), list_pages=list_pages)
+        # Known report PDFs are re-checked only when the reports are watched in this run.
+        known=known if reports else tuple(k for k in known if k.kind != "pdf"), list_pages=list_pages,
+        list_documents=tuple((name, part, url) for name, _ in dict.fromkeys(list_pages)
+                             if name in dict(list_pages) for part, url in documents.get(name, {}).items()))
 
 
 def _landing_moved(config: Settings, db: Database, crawl: CrawlResult, errors: list[str]) -> list[str]:

@@ -78,7 +78,12 @@ def queue_list_changes(settings: Settings, db: Database) -> list[str]:
     lines = []
     for snapshot_id in lists_pending_publication(db):
         source = SOURCES[load_list(db, snapshot_id).source]
-        queued = enqueue_list(settings.data, db, snapshot_id, ListSourceInfo(source.name, source.agency, source.title))
+        queued = enqueue_list(settings.data, db, snapshot_id,
+                              ListSourceInfo(source.name, source.agency, source.title, source.kind.message_kind))
+        if queued.status == MessageStatus.HELD:
+            alert(db, settings, f"held:list:{snapshot_id}", f"Messages for {source.name} list snapshot {snapshot_id} "
+                  f"are held for review: {queued.hold_reason}. Release with `ddor publish approve` or drop with "
+                  "`ddor publish reject`.")
         if queued.map_error:
             alert(db, settings, f"map-failed:list:{snapshot_id}", f"The map for list snapshot {snapshot_id} could "
                   f"not be drawn ({queued.map_error}); its messages go out without it.")

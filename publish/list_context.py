@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from ddor_watch.db.inert import inert
 from ddor_watch.db.lists import StoredList
-from ddor_watch.db.records import ListChange, ListChangeKind, ListEntry
+from ddor_watch.db.records import ListChange, ListChangeKind, ListEntry, MessageKind
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,7 @@ class ListSourceInfo:
     name: str       # "doj-list"
     agency: str     # "DOJ"
     title: str      # "sanctuary jurisdiction list"
+    kind: MessageKind = MessageKind.LIST    # which templates render it
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,20 @@ class ListMapData:
     added: tuple[ListEntry, ...]
     removed: tuple[ListEntry, ...]
     source_url: str
+    subtitle: str = ""              # the line under the title, when the default does not fit the list
+    legend: Legend | None = None
+
+
+@dataclass(frozen=True)
+class Legend:
+    added: str
+    removed: str
+    listed: str
+    points: bool                    # the list has cities drawn as points
+
+
+LIST_LEGEND = Legend("added", "removed", "listed before and now", True)
+AGREEMENT_LEGEND = Legend("new agreement", "no longer listed", "listed before and now", False)
 
 
 def _colour(entry: ListEntry, data: ListMapData) -> str:
@@ -41,8 +55,8 @@ def alt_text(data: ListMapData) -> str:
     def names(entries: tuple[ListEntry, ...]) -> str:
         return "; ".join(e.name for e in entries)
 
-    parts = [f"Map of the {data.title}: {len(data.listed)} entries; states shaded, counties filled, cities as "
-             "points."]
+    parts = [f"Map of the {data.title}: {len(data.listed)} entries; "
+             + (f"{data.subtitle}." if data.subtitle else "states shaded, counties filled, cities as points.")]
     if data.added:
         parts.append(f"Added ({len(data.added)}), in dark orange: {names(data.added)}.")
     if data.removed:
@@ -69,8 +83,10 @@ def render_list_map(data: ListMapData, output: Path, cache_dir: Path | None = No
             faces.append(state_faces.get(state.geoid, EMPTY))
     ax.add_collection(PolyCollection(polygons, facecolors=faces, edgecolors=BORDER, linewidths=0.6,
                                      antialiaseds=False))
-    filled = [(by_county[e.fips], _colour(e, data)) for e in everything
-              if e.level in (ListLevel.COUNTY, ListLevel.CITY) and e.fips and e.fips in by_county]
+    # An agency (287(g)) fills its county; where a county holds several, what changed is drawn last.
+    filled = sorted(((by_county[e.fips], _colour(e, data)) for e in everything
+                     if e.level in (ListLevel.COUNTY, ListLevel.CITY, ListLevel.AGENCY) and e.fips
+                     and e.fips in by_county), key=lambda item: item[1] != LISTED)
     ax.add_collection(PolyCollection([r for shape, _ in filled for r in shape.rings],
                                      facecolors=[c for shape, c in filled for _ in shape.rings],
                                      edgecolors="#333333", linewidths=0.6))
@@ -88,14 +104,17 @@ def render_list_map(data: ListMapData, output: Path, cache_dir: Path | None = No
         ax.plot([x0, x1, x1, x0, x0], [y0, y0, y1, y1, y0], color="#999999", linewidth=0.6)
         ax.text(x0 + 15_000, y1 - 20_000, label, fontsize=11, color="#555555", va="top")
     fig.text(0.5, 0.955, data.title, ha="center", fontsize=24, fontweight="bold")
-    fig.text(0.5, 0.915, f"{len(data.added)} added, {len(data.removed)} removed; states shaded, counties filled, "
-             "cities as points", ha="center", fontsize=14, color="#333333")
-    handles: list[Artist] = [Patch(facecolor=ADDED, edgecolor="#999999", label="added"),
-                             Patch(facecolor=REMOVED, edgecolor="#999999", label="removed"),
-                             Patch(facecolor=LISTED, edgecolor="#999999", label="listed before and now"),
-                             Line2D([], [], marker="o", markersize=11, markerfacecolor=LISTED,
-                                    markeredgecolor="#222222", linestyle="none", label="city")]
-    ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(1.0, 0.14), fontsize=13, frameon=False)
+    fig.text(0.5, 0.915, data.subtitle or f"{len(data.added)} added, {len(data.removed)} removed; states shaded, "
+             "counties filled, cities as points", ha="center", fontsize=14, color="#333333")
+    legend = data.legend or LIST_LEGEND
+    handles: list[Artist] = [Patch(facecolor=ADDED, edgecolor="#999999", label=legend.added),
+                             Patch(facecolor=REMOVED, edgecolor="#999999", label=legend.removed),
+                             Patch(facecolor=LISTED, edgecolor="#999999", label=legend.listed)]
+    if legend.points:
+        handles.append(Line2D([], [], marker="o", markersize=11, markerfacecolor=LISTED, markeredgecolor="#222222",
+                              linestyle="none", label="city"))
+    # In the Atlantic: right of Florida, above the Puerto Rico box.
+    fig.legend(handles=handles, loc="lower right", bbox_to_anchor=(0.995, 0.22), fontsize=13, frameon=False)
     fig.text(0.01, 0.02, f"Source: {data.source_url}", fontsize=12, color="#333333")
     png = save_png(fig, output)
     return MapResult(output, alt_text(data), int(WIDTH * DPI), int(HEIGHT * DPI), len(png), {})

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ddor_watch.db.changes import load_changes
 from ddor_watch.db.errors import PublishError
-from ddor_watch.db.lists import load_list, load_list_changes
+from ddor_watch.db.lists import StoredList, load_list, load_list_changes, previous_list
 from ddor_watch.db.outbox import (
     active_subscribers,
     add_message,
@@ -35,7 +35,9 @@ from ddor_watch.db.records import (
     Change,
     ChannelName,
     DeliveryOutcome,
+    ListChange,
     ListChangeKind,
+    ListEntry,
     Message,
     MessageKind,
     MessageStatus,
@@ -45,10 +47,11 @@ from ddor_watch.db.records import (
 )
 from ddor_watch.db.session import Database
 from ddor_watch.db.snapshots import is_first_report, load_snapshot, previous_report_id
+from ddor_watch.publish.agreement_context import AgreementContext, build_agreement_context
 from ddor_watch.publish.channels.base import Channel
 from ddor_watch.publish.context import ReportContext, build_context
-from ddor_watch.publish.list_context import ListSourceInfo, build_list_context
-from ddor_watch.publish.list_map import ListMapData, render_list_map
+from ddor_watch.publish.list_context import ListContext, ListSourceInfo, build_list_context
+from ddor_watch.publish.list_map import AGREEMENT_LEGEND, LIST_LEGEND, ListMapData, render_list_map
 from ddor_watch.publish.map import map_data, newly_listed_keys, render_map
 from ddor_watch.publish.render import render_digest, render_post
 
@@ -196,41 +199,66 @@ def deliver_pending(db: Database, channels: Mapping[ChannelName, Channel], max_a
 
 
 def enqueue_list(data: DataDir, db: Database, snapshot_id: int, info: ListSourceInfo) -> Enqueued:
-    """Render and queue every channel's message for a jurisdiction-list change, with its map."""
+    """Render and queue every channel's message for a list change, with its map. A snapshot
+    whose reading left warnings (or whose drop or matches need a look) is held; a change that
+    holds only the agency's corrections of its own list reaches digests, never posts."""
     snapshot = load_list(db, snapshot_id)
     changes = load_list_changes(db, snapshot_id)
-    context = build_list_context(info, snapshot, changes)
-    kind = MessageKind.LIST
-    map_path: str | None = None
-    alt: str | None = None
-    map_error: str | None = None
-    if not context.gone:
-        try:
-            added = tuple(c.entry for c in changes if c.kind is ListChangeKind.ADDED and c.entry)
-            removed = tuple(c.entry for c in changes if c.kind is ListChangeKind.REMOVED and c.entry)
-            title = f"{info.agency} {info.title}, {context.date}"
-            result = render_list_map(ListMapData(title, snapshot.entries, added, removed, snapshot.url),
-                                     data.maps / f"{info.name}-{snapshot_id}.png", data.cache)
-            map_path, alt = str(result.path.relative_to(data.root)), result.alt_text
-        except Exception as error:  # a degradation boundary, as for report maps
-            logger.error("map for list snapshot %s failed: %s", snapshot_id, error, exc_info=True)
-            map_error = f"{type(error).__name__}: {error}"
+    kind = info.kind
+    context: ListContext | AgreementContext
+    if kind is MessageKind.AGREEMENTS:
+        context = build_agreement_context(info, snapshot, previous_list(db, snapshot), changes)
+        postable = context.postable
+    else:
+        context = build_list_context(info, snapshot, changes)
+        postable = True
+    status, reason = (MessageStatus.HELD, "; ".join(snapshot.warnings[:3])) if snapshot.warnings \
+        else (MessageStatus.READY, None)
+    map_path, alt, map_error = _list_map(data, info, snapshot, changes, context) if postable else (None, None, None)
     done: list[ChannelName] = []
-    for channel in SOCIAL_CHANNELS:
+    for channel in SOCIAL_CHANNELS if postable else ():
         if has_list_message(db, snapshot_id, channel):
             continue
-        status, reason = MessageStatus.READY, None
+        message_status, message_reason = status, reason
         try:
             parts = tuple(render_post(channel, kind, context))
         except PublishError as error:
-            parts, status, reason = ("",), MessageStatus.HELD, str(error)
+            parts, message_status, message_reason = ("",), MessageStatus.HELD, str(error)
         message = Message(None, channel, kind, parts, None, None, map_path, alt, snapshot.url, snapshot_id)
-        if add_message(db, message, status, reason, [""]):
+        if add_message(db, message, message_status, message_reason, [""]):
             done.append(channel)
     if not has_list_message(db, snapshot_id, ChannelName.EMAIL):
-        subject, text, html = render_digest("list", context, with_map=map_path is not None)
+        subject, text, html = render_digest(kind, context, with_map=map_path is not None)
         recipients = active_subscribers(db, info.name, set(context.states))
         if add_message(db, Message(None, ChannelName.EMAIL, kind, (text,), subject, html, map_path, alt, snapshot.url,
-                                   snapshot_id), MessageStatus.READY, None, recipients):
+                                   snapshot_id), status, reason, recipients):
             done.append(ChannelName.EMAIL)
-    return Enqueued(snapshot_id, kind, MessageStatus.READY, None, tuple(done), map_path, map_error)
+    return Enqueued(snapshot_id, kind, status, reason, tuple(done), map_path, map_error)
+
+
+def _list_map(data: DataDir, info: ListSourceInfo, snapshot: StoredList, changes: list[ListChange],
+              context: ListContext | AgreementContext) -> tuple[str | None, str | None, str | None]:
+    """(map path relative to the data dir, alt text, error): a list change's map, or none for
+    a page gone. Agreements: the participating agencies' counties filled, new ones marked."""
+    if context.gone:
+        return None, None, None
+    agreements = info.kind is MessageKind.AGREEMENTS
+
+    def drawn(entry: ListEntry | None) -> bool:
+        return entry is not None and (not agreements or entry.list_name == "participating")
+
+    added = tuple(dict.fromkeys(c.entry for c in changes if c.kind in (ListChangeKind.ADDED, ListChangeKind.SIGNED)
+                                and c.entry and drawn(c.entry)))
+    removed = tuple(c.entry for c in changes if c.kind is ListChangeKind.REMOVED and c.entry and drawn(c.entry))
+    subtitle = (f"{len(added)} new agreements, {len(removed)} no longer listed; a county is filled where an agency "
+                "in it holds one") if agreements else ""
+    try:
+        result = render_list_map(ListMapData(f"{info.agency} {info.title}, {context.date}",
+                                             tuple(e for e in snapshot.entries if drawn(e)), added, removed,
+                                             snapshot.url, subtitle,
+                                             AGREEMENT_LEGEND if agreements else LIST_LEGEND),
+                                 data.maps / f"{info.name}-{snapshot.id}.png", data.cache)
+    except Exception as error:  # a degradation boundary, as for report maps
+        logger.error("map for list snapshot %s failed: %s", snapshot.id, error, exc_info=True)
+        return None, None, f"{type(error).__name__}: {error}"
+    return str(result.path.relative_to(data.root)), result.alt_text, None

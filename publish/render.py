@@ -18,9 +18,12 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from ddor_watch.db.errors import PublishError
+from ddor_watch.publish.agreement_context import AgreementContext
 from ddor_watch.publish.common import Block, fits, pack_thread, short_url
 from ddor_watch.publish.context import ReportContext
 from ddor_watch.publish.list_context import ListContext
+
+Context = ReportContext | ListContext | AgreementContext
 
 SOCIAL = ("x", "mastodon", "bluesky")
 
@@ -89,7 +92,7 @@ def split_blocks(text: str) -> tuple[str, list[Block]]:
     return head, blocks
 
 
-def render_post(channel: str, kind: str, context: ReportContext | ListContext) -> list[str]:
+def render_post(channel: str, kind: str, context: Context) -> list[str]:
     """The thread for one channel: a head post that fits (short form if need be), then follow-ups."""
     more_url = context.more_url or context.source_url
     more_url = short_url(more_url) if channel == "bluesky" else more_url
@@ -100,9 +103,9 @@ def render_post(channel: str, kind: str, context: ReportContext | ListContext) -
     raise PublishError(channel, f"{kind} headline does not fit the {channel} limit even in its short form")
 
 
-def render_digest(kind: str, context: ReportContext | ListContext, with_map: bool) -> tuple[str, str, str]:
+def render_digest(kind: str, context: Context, with_map: bool) -> tuple[str, str, str]:
     """(subject, text, html) of an email digest; both bodies complete on their own."""
-    name = {"report": "digest", "correction": "correction", "list": "list"}[kind]
+    name = {"report": "digest"}.get(kind, kind)
     subject = " ".join(render(f"email/{name}.subject.j2", context).split())
     html_context = replace(context, map_cid="map@ddor-watch" if with_map else None)
     return subject, render(f"email/{name}.txt.j2", context), render(f"email/{name}.html.j2", html_context, html=True)

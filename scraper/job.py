@@ -30,6 +30,9 @@ class CrawlJob:
     known: tuple[UrlState, ...] = field(default_factory=tuple)
     # (source name, URL) of each jurisdiction-list page to fetch (conditional GET, archived).
     list_pages: tuple[tuple[str, str], ...] = ()
+    # (source name, part, URL) of each document a list page linked at the last check: re-checked
+    # with a conditional request when the page itself answers 304.
+    list_documents: tuple[tuple[str, str, str], ...] = ()
     # Each fully downloaded document is also appended here as it is archived, so a crawl
     # that times out still hands over what it got.
     progress_path: str = ""
@@ -42,6 +45,7 @@ class CrawlJob:
         raw = json.loads(path.read_text())
         raw["known"] = tuple(UrlState(**k) for k in raw["known"])
         raw["list_pages"] = tuple((str(name), str(url)) for name, url in raw.get("list_pages", ()))
+        raw["list_documents"] = tuple((str(n), str(p), str(u)) for n, p, u in raw.get("list_documents", ()))
         for key in ("start_urls", "landing_urls", "link_patterns"):
             raw[key] = tuple(raw[key])
         return cls(**raw)

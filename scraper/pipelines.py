@@ -23,7 +23,7 @@ class ArchivePipeline:
         spider = spider or self._spider()
         data = DataDir(Path(spider.job.data_dir))
         if isinstance(item, ListDownload):
-            suffix = ".pdf" if item.body.startswith(b"%PDF-") else ".html"
+            suffix = ".pdf" if item.body.startswith(b"%PDF-") else ".xlsx" if item.body.startswith(b"PK") else ".html"
             sha256, path, _size = archive_bytes(data, item.body, suffix)
             spider.listed(item, sha256, str(path))
             return

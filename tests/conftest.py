@@ -29,7 +29,9 @@ def data_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def config(data_dir: Path) -> Settings:
-    return load_config(environ={"DDOR_DATA_DIR": str(data_dir)}, read_default_file=False)
+    # The reports only: a test that watches a list source names it (`only=` or DDOR_SOURCES), so
+    # no test reaches for a default start page on the internet.
+    return load_config(environ={"DDOR_DATA_DIR": str(data_dir), "DDOR_SOURCES": "ddor"}, read_default_file=False)
 
 
 def _postgres_url() -> str | None:

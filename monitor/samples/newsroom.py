@@ -64,6 +64,8 @@ class ReplicaSite:
     landing_path: str = "/declined-detainer-outcome-report"
     # Other pages this server answers (path -> (HTML, last modified)), e.g. jurisdiction lists.
     pages: dict[str, tuple[str, dt.datetime]] = field(default_factory=dict)
+    # Files it serves (path -> (bytes, content type, last modified)), e.g. 287(g) workbooks.
+    files: dict[str, tuple[bytes, str, dt.datetime]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         base = dt.date(2017, 1, 2)
@@ -247,6 +249,9 @@ class ReplicaSite:
         if path in self.pages:
             body_html, modified = self.pages[path]
             return self._conditional(handler, body_html.encode(), "text/html; charset=utf-8", modified)
+        if path in self.files:
+            data, ctype, modified = self.files[path]
+            return self._conditional(handler, data, ctype, modified)
         if path in self.pdfs:
             data, modified = self.pdfs[path]
             return self._conditional(handler, data, "application/pdf", modified)

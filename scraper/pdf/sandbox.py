@@ -16,14 +16,17 @@ import multiprocessing
 import os
 import resource
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from pathlib import Path
+from typing import TypeVar
 
 from ddor_watch.db.errors import BadInput, ParseLimitExceeded, UnreadablePdf
 from ddor_watch.db.records import ParsedReport
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,60 @@ def _error_class(name: str) -> type[BadInput]:
 
     found = getattr(errors, name, BadInput)
     return found if isinstance(found, type) and issubclass(found, BadInput) else BadInput
+
+
+def _call_child(func: Callable[..., object], args: tuple[object, ...], limits: ParseLimits,
+                conn: Connection) -> None:
+    """In the child: the same limits as a parse, then any reader; its result or its error."""
+    limit = limits.memory_mb * 2**20
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    cpu = int(limits.timeout) + 5
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
+    try:
+        conn.send(("ok", func(*args)))
+    except MemoryError:
+        conn.send(("memory", None))
+    except Exception as error:  # the child's boundary: the parent re-raises it (or says what it was)
+        try:
+            conn.send(("raised", error))
+        except Exception:  # an error that does not pickle still reaches the parent as words
+            conn.send(("crashed", f"{type(error).__name__}: {error}"))
+    finally:
+        conn.close()
+
+
+def call_sandboxed(func: Callable[..., T], args: tuple[object, ...], label: str,
+                   limits: ParseLimits | None = None) -> T:
+    """`func(*args)` in a child process with the parse limits: its result, or its own
+    exception re-raised here, or ParseLimitExceeded when the child overran or died.
+    `func` must be importable by name (a module-level function)."""
+    limits = limits or ParseLimits()
+    receive, send = _context().Pipe(duplex=False)
+    process = _context().Process(target=_call_child, args=(func, args, limits, send), daemon=True)
+    process.start()
+    send.close()
+    ready = receive.poll(limits.timeout)
+    message: tuple[str, object] | None = None
+    if ready:
+        try:
+            message = receive.recv()
+        except (EOFError, OSError):
+            message = None
+    receive.close()
+    if process.is_alive():
+        process.kill()
+    process.join(5)
+    if not ready:
+        raise ParseLimitExceeded(f"{label}: reading took longer than {limits.timeout:g} s; refused")
+    if message is None or message[0] == "memory":
+        raise ParseLimitExceeded(f"{label}: reading needed more than {limits.memory_mb} MB "
+                                 f"(or was stopped, exit {process.exitcode}); refused")
+    status, payload = message
+    if status == "raised" and isinstance(payload, Exception):
+        raise payload
+    if status == "ok":
+        return payload  # type: ignore[return-value]  # what func returned, through the pipe
+    raise UnreadablePdf(f"{label}: the reader failed on this document ({str(payload)[:200]}); refused")
 
 
 def parse_sandboxed(path: str | Path, display_name: str | None = None,

@@ -12,6 +12,7 @@ before carries If-None-Match / If-Modified-Since, so an idle check is mostly 304
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -33,6 +34,7 @@ from ddor_watch.scraper.links import (
     next_page_url,
     on_site,
 )
+from ddor_watch.scraper.sources import SOURCES
 
 
 @dataclass(frozen=True)
@@ -52,9 +54,22 @@ class ListDownload:
     url: str
     body: bytes
     content_type: str
+    part: str = ""
 
 
 Output = scrapy.Request | PdfDownload | ListDownload
+
+
+def _linked_document(anchors: list[tuple[str, str]], text_pattern: str, href_pattern: str) -> str | None:
+    """The first link whose address matches; else the first whose text matches and whose
+    address names a file (a page about the list is not the list)."""
+    for url, _text in anchors:
+        if re.search(href_pattern, url, re.IGNORECASE):
+            return url
+    for url, text in anchors:
+        if re.search(text_pattern, text, re.IGNORECASE) and re.search(r"\.[a-z0-9]{2,5}(\?|$)", url, re.IGNORECASE):
+            return url
+    return None
 Callback = Callable[[Response], Iterator[Output]]
 
 
@@ -236,21 +251,39 @@ class NewsroomSpider(scrapy.Spider):
             yield self._request(url, self.parse_landing, "landing", discovered=True)
 
     def parse_list(self, response: Response) -> Iterator[Output]:
-        """A jurisdiction-list page: 404/410 is news (the list is gone), not a crawl error;
-        304 means unchanged; a body goes to the archive and the monitor parses it."""
+        """A list page: 404/410 is news (the list is gone), not a crawl error; 304 means
+        unchanged; a body goes to the archive and the monitor parses it. A source that reads
+        documents the page links (287(g) workbooks) gets those requested instead: found by
+        link text and address on a fresh page, the last known ones on a 304."""
         source = response.meta["source"]
+        part = response.meta.get("part", "")
         if response.status in (404, 410):
-            self.states.append(UrlState(response.url, "list", response.status, None, None))
-            self.list_pages.append(FetchedPage(source, response.url, response.status))
+            self.states.append(UrlState(response.url, response.meta["kind"], response.status, None, None))
+            self.list_pages.append(FetchedPage(source, response.url, response.status, part=part))
             return
+        declared = SOURCES[source].documents if not part else ()
         if not self._answered(response):
             if response.status == 304:
-                self.list_pages.append(FetchedPage(source, response.url, 304))
+                self.list_pages.append(FetchedPage(source, response.url, 304, part=part))
+                for name, known_part, url in self.job.list_documents if declared else ():
+                    if name == source:
+                        yield self._request(url, self.parse_list, "document", source=source, part=known_part)
             return
-        yield ListDownload(source, response.url, response.body, _header(response, "Content-Type") or "")
+        if not declared:
+            yield ListDownload(source, response.url, response.body, _header(response, "Content-Type") or "", part)
+            return
+        self.list_pages.append(FetchedPage(source, response.url, response.status))
+        anchors = [(url, text) for url, text, _rel in self._anchors(response) if on_site(url, self.rules)]
+        for document in declared:
+            linked = _linked_document(anchors, document.link_text, document.href_pattern)
+            if linked is None:   # the page no longer links this document: status 0 says so
+                self.list_pages.append(FetchedPage(source, response.url, 0, part=document.part))
+            else:
+                yield self._request(linked, self.parse_list, "document", source=source, part=document.part)
 
     def listed(self, download: ListDownload, sha256: str, path: str) -> None:
-        self.list_pages.append(FetchedPage(download.source, download.url, 200, sha256, path, download.content_type))
+        self.list_pages.append(FetchedPage(download.source, download.url, 200, sha256, path, download.content_type,
+                                           download.part))
 
     def save_pdf(self, response: Response) -> Iterator[Output]:
         if not self._answered(response):

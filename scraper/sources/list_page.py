@@ -9,10 +9,12 @@ from __future__ import annotations
 import io
 import re
 
+import lxml.html
+from lxml import etree
 from parsel import Selector
 
 from ddor_watch.db.inert import sanitise
-from ddor_watch.db.records import ListEntry, ListLevel, ListSnapshot
+from ddor_watch.db.records import ListEntry, ListLevel, ListReading
 from ddor_watch.scraper.sources.base import ListLayoutError
 from ddor_watch.scraper.sources.places import level_of_heading, resolve
 
@@ -25,10 +27,28 @@ def _text(node: Selector) -> str:
     return " ".join(sanitise(" ".join(node.xpath(".//text()").getall()))[0].split())
 
 
-def parse_list_page(source: str, body: bytes, content_type: str, url: str) -> ListSnapshot:
+def _whole_page(body: bytes, url: str) -> Selector:
+    """The page's tree, or ListLayoutError when the parser could not read it whole. libxml2
+    stops building the tree past its depth limit and, with recovery on, carries on as if the
+    page had ended there: the rest of the list would read as removed. huge_tree stays off (a
+    page nested thousands deep is not a list page) and any resource or fatal error refuses."""
+    parser = lxml.html.HTMLParser(recover=True, huge_tree=False, remove_comments=True)
+    text = body.decode("utf-8", "replace")
+    root = etree.fromstring(text.encode("utf-8"), parser) if text.strip() else None
+    fatal = [e for e in parser.error_log if e.level_name == "FATAL" or "RESOURCE_LIMIT" in e.type_name]
+    if fatal:
+        raise ListLayoutError(f"{url}: the page could not be read whole (line {fatal[0].line}: "
+                              f"{fatal[0].message.strip()}); nothing read from it counts")
+    if root is None:
+        raise ListLayoutError(f"{url}: the page is empty")
+    return Selector(root=root)
+
+
+def parse_list_page(body: bytes, content_type: str, url: str, part: str = "") -> ListReading:
+    """A ListParser for jurisdiction lists (DOJ, DHS): an HTML page or a PDF."""
     if "pdf" in content_type.lower() or body.startswith(b"%PDF-"):
-        return ListSnapshot(source, url, _entries_from_lines(_pdf_lines(body)))
-    page = Selector(text=body.decode("utf-8", "replace"))
+        return ListReading(url, _entries_from_lines(_pdf_lines(body)))
+    page = _whole_page(body, url)
     found = page.xpath("//main") or page.xpath("//body")
     root = found[0] if found else page
     entries: list[ListEntry] = []
@@ -55,7 +75,7 @@ def parse_list_page(source: str, body: bytes, content_type: str, url: str) -> Li
             raise ListLayoutError(f"{url}: more than {MAX_ENTRIES} entries; not a jurisdiction list")
     if not entries:
         raise ListLayoutError(f"{url}: no States / Counties / Cities list found on the page")
-    return ListSnapshot(source, url, tuple(entries))
+    return ListReading(url, tuple(entries))
 
 
 def _pdf_lines(body: bytes) -> list[str]:
