@@ -107,15 +107,34 @@ def diff_command(state: State, period_end: str | None, fmt: str) -> None:
 
 
 @click.command()
-@click.argument("what", type=click.Choice(["reports", "jurisdictions", "top10"]))
+@click.argument("what", type=click.Choice(["reports", "jurisdictions", "top10", "agreements", "list-changes"]))
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--state", "state_code", help="agreements: one state (USPS code, e.g. FL).")
+@click.option("--source", "source", help="agreements, list-changes: one source (default for agreements: ice-287g).")
 @pass_state
-def history(state: State, what: str, fmt: str) -> None:
+def history(state: State, what: str, fmt: str, state_code: str | None, source: str | None) -> None:
     """The stored history for maintainers."""
-    from ddor_watch.db.history import history as query
     from ddor_watch.monitor.output import render_rows
 
-    echo(render_rows(*query(state.read_db, what), fmt))
+    if source is not None:
+        from ddor_watch.scraper.sources import SOURCES
+
+        if source not in SOURCES:
+            raise BadInput(f"--source {source}: unknown source; known: {', '.join(SOURCES)}")
+    if what == "agreements":
+        from ddor_watch.db.list_history import current_agreements
+        from ddor_watch.scraper.sources import SOURCES, SourceKind
+
+        name = source or next(s.name for s in SOURCES.values() if s.kind is SourceKind.AGREEMENT_LIST)
+        echo(render_rows(*current_agreements(state.read_db, name, state_code.upper() if state_code else None), fmt))
+    elif what == "list-changes":
+        from ddor_watch.db.list_history import list_changes
+
+        echo(render_rows(*list_changes(state.read_db, source), fmt))
+    else:
+        from ddor_watch.db.history import history as query
+
+        echo(render_rows(*query(state.read_db, what), fmt))
 
 
 @click.command("map")

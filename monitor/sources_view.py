@@ -53,7 +53,7 @@ def sources_overview(settings: Settings, db: Database) -> list[SourceRow]:
         check = checks.get(name)
         status = check.last_status if check else None
         health = ("never checked" if check is None else "attention: " + status
-                  if status and status.startswith(("layout drift", "gone")) else "ok")
+                  if status and status.startswith(("layout drift", "gone", "incomplete")) else "ok")
         rows.append(SourceRow(name, source.agency, source.title, str(source.kind), enabled,
                               settings.start_pages(name), _iso(check.last_checked_at) if check else None, status,
                               _iso(check.last_change_at) if check else None, health if enabled else "disabled"))

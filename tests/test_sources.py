@@ -153,7 +153,7 @@ def test_ddor_sources_lists_each_source_and_its_health(list_config, db, db_url, 
                       env={"DDOR_SOURCES": "ddor,doj-list"})
     assert result.returncode == 0, result.stderr
     rows = {row["name"]: row for row in json.loads(result.stdout)}
-    assert set(rows) == {"ddor", "doj-list", "dhs-list"}
+    assert set(rows) == {"ddor", "doj-list", "dhs-list", "ice-287g"}
     assert rows["doj-list"]["enabled"] and rows["doj-list"]["health"] == "ok"
     assert rows["doj-list"]["last_status"].startswith("baseline")
     assert not rows["dhs-list"]["enabled"] and rows["dhs-list"]["health"] == "disabled"

@@ -99,6 +99,8 @@ def workbook(rows: Sequence[Agreement], style: Style = Style(), base_url: str = 
     """The .xlsx bytes of one workbook (pending ones have no SIGNED or MOA column)."""
     import openpyxl
 
+    if len(rows) > BIG and not style.extra_sheets:
+        return _big_workbook(rows, style, pending)
     book = openpyxl.Workbook()
     first = book.active
     assert first is not None
@@ -123,6 +125,24 @@ def workbook(rows: Sequence[Agreement], style: Style = Style(), base_url: str = 
             sheet.cell(row_number, columns.index("MOA") + 1).hyperlink = base_url + agreement.moa
     for _ in range(style.trailing_empty_rows):
         sheet.append([None] * len(columns))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+BIG = 5000   # rows past which a workbook is streamed (openpyxl's write-only mode: no hyperlinks)
+
+
+def _big_workbook(rows: Sequence[Agreement], style: Style, pending: bool) -> bytes:
+    """A very large workbook, for the tests of size limits: streamed, MOA cells without links."""
+    import openpyxl
+
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet(style.sheet_title)
+    columns = tuple(c for c in style.columns if not (pending and c in {"SIGNED", "MOA"}))
+    sheet.append(list(columns))
+    for agreement in rows:
+        sheet.append([_cell(agreement, column, style) for column in columns])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

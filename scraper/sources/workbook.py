@@ -68,11 +68,33 @@ def refuse_non_workbook(body: bytes, url: str) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(body)) as archive:
             inflated = sum(info.file_size for info in archive.infolist())
+            if inflated > MAX_UNZIPPED_BYTES:
+                raise ListLayoutError(f"{url}: the workbook would inflate to {inflated:,} bytes, more than the "
+                                      f"{MAX_UNZIPPED_BYTES:,} an agreement list needs; not read")
+            for name in archive.namelist():
+                if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                    rows = _count_rows(archive, name)
+                    if rows > MAX_ROWS + HEADER_SEARCH_ROWS:
+                        raise ListLayoutError(f"{url}: a sheet of {rows:,} rows, more than {MAX_ROWS:,}; "
+                                              "not the agreement list")
     except zipfile.BadZipFile as error:
         raise ListLayoutError(f"{url}: a corrupt .xlsx ({error}); not read") from error
-    if inflated > MAX_UNZIPPED_BYTES:
-        raise ListLayoutError(f"{url}: the workbook would inflate to {inflated:,} bytes, more than the "
-                              f"{MAX_UNZIPPED_BYTES:,} a list can need (a zip bomb?); not read")
+
+
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
+
+
+def _count_rows(archive: zipfile.ZipFile, name: str) -> int:
+    """Row elements in a sheet's XML, counted on the byte stream (text never holds a raw "<"):
+    a huge sheet is refused in a fraction of what reading its rows would take."""
+    count, tail = 0, b""
+    with archive.open(name) as stream:
+        while chunk := stream.read(1 << 20):
+            window = tail + chunk
+            count += len(_ROW_TAG.findall(window))
+            tail = window[-16:]
+            count -= len(_ROW_TAG.findall(tail))   # counted again with the next chunk
+    return count + len(_ROW_TAG.findall(tail))
 
 
 def _clean(value: object) -> object:
@@ -91,6 +113,8 @@ def _hyperlinks(body: bytes, sheet_path: str) -> dict[str, str]:
         if rels_path in names:
             for rel in ElementTree.fromstring(archive.read(rels_path)):
                 targets[rel.get("Id", "")] = rel.get("Target", "")
+        if not targets:
+            return {}     # no links to external targets: the sheet need not be read twice
         links: dict[str, str] = {}
         with archive.open(sheet_path) as sheet:
             for _event, element in ElementTree.iterparse(sheet):
@@ -144,6 +168,11 @@ def _rows(body: bytes, url: str) -> tuple[Iterator[_Row], list[str]]:
         missing = [name for name in REQUIRED if name not in fields.values()]
         if missing:
             raise ListLayoutError(f"{url}: the sheet '{sheet.title}' has no {', '.join(missing)} column")
+        # The sheet's own dimension, when it states one, refuses a huge sheet before any row is read
+        # (one that understates its size is still stopped at MAX_ROWS below).
+        if (sheet.max_row or 0) > MAX_ROWS + header_index + 1:
+            raise ListLayoutError(f"{url}: the sheet '{sheet.title}' has {sheet.max_row:,} rows, more than "
+                                  f"{MAX_ROWS:,}; not the agreement list")
         links = _hyperlinks(body, str(getattr(sheet, "_worksheet_path", "")))
         notes = [f"sheet '{sheet.title}': column '{name}' is not one the reader knows; not read" for name in unknown]
         return _sheet_rows(sheet, header_index + 2, fields, links), notes
