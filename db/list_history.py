@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from ddor_watch.db.lists import LISTED, latest_list, load_list, load_list_changes
 from ddor_watch.db.models import ListSnapshotRow, as_utc
-from ddor_watch.db.records import ListChangeKind, ListLevel
+from ddor_watch.db.records import ListChange, ListChangeKind, ListLevel
 from ddor_watch.db.session import Database
 
 AGREEMENT_COLUMNS = ["list", "state", "agency", "agency_type", "county", "county_fips", "support_type", "signed",
@@ -28,6 +28,12 @@ def _snapshots(db: Database, source: str | None) -> list[tuple[int, str, dt.date
         if source is not None:
             query = query.where(ListSnapshotRow.source == source)
         return [(i, s, as_utc(f) or f) for i, s, f in session.execute(query.order_by(ListSnapshotRow.id))]
+
+
+def list_events(db: Database, source: str) -> list[tuple[dt.datetime, ListChange]]:
+    """Every change of one source's list with the time of the check that saw it, oldest first."""
+    return [(fetched, change) for snapshot_id, _source, fetched in _snapshots(db, source)
+            for change in load_list_changes(db, snapshot_id)]
 
 
 def first_seen(db: Database, source: str) -> dict[str, dt.datetime]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from ddor_watch.db.models import (
+    FollowedLinkRow,
     ListChangeRow,
     ListDocumentRow,
     ListEntryRow,
@@ -18,7 +19,7 @@ from ddor_watch.db.models import (
     as_utc,
     utcnow,
 )
-from ddor_watch.db.records import ListChange, ListChangeKind, ListEntry, ListLevel
+from ddor_watch.db.records import FollowedLink, ListChange, ListChangeKind, ListEntry, ListLevel
 from ddor_watch.db.session import Database
 from ddor_watch.db.text import fold
 
@@ -230,3 +231,35 @@ def first_listed(db: Database) -> tuple[dict[tuple[str | None, str], dict[str, d
                 found.setdefault(key, {}).setdefault(source, stamp)
             entries[key] = _entry(row)
     return found, entries
+
+
+# The changes whose entry's own document (a 287(g) MOA) is worth a copy: new agreements and
+# newly published agreements, never the whole baseline.
+_FOLLOW_KINDS = (ListChangeKind.ADDED, ListChangeKind.SIGNED, ListChangeKind.MOA_PUBLISHED)
+
+
+def links_to_follow(db: Database, source: str, limit: int) -> list[str]:
+    """Document links of new entries not fetched yet, newest first, at most `limit`."""
+    with db.session() as session:
+        done = set(session.scalars(select(FollowedLinkRow.url).where(FollowedLinkRow.source == source)))
+        rows = session.scalars(select(ListChangeRow.moa_url).join(
+            ListSnapshotRow, ListSnapshotRow.id == ListChangeRow.snapshot_id).where(
+            ListSnapshotRow.source == source, ListChangeRow.role == "", ListChangeRow.moa_url.is_not(None),
+            ListChangeRow.kind.in_([str(k) for k in _FOLLOW_KINDS])).order_by(ListChangeRow.id.desc()))
+        wanted = [url for url in dict.fromkeys(rows) if url and url not in done]
+    return wanted[:limit]
+
+
+def record_followed(db: Database, source: str, link: FollowedLink) -> None:
+    with db.session() as session:
+        row = session.scalar(select(FollowedLinkRow).where(FollowedLinkRow.url == link.url))
+        if row is None:
+            row = FollowedLinkRow(source=source, url=link.url)
+            session.add(row)
+        row.status, row.sha256, row.archive_path, row.fetched_at = link.status, link.sha256, link.archive_path, utcnow()
+
+
+def followed_links(db: Database) -> dict[str, FollowedLink]:
+    with db.session() as session:
+        return {r.url: FollowedLink(r.url, r.status, r.sha256, r.archive_path)
+                for r in session.scalars(select(FollowedLinkRow))}

@@ -226,6 +226,20 @@ class AgreementColumns:
     county: Mapped[str | None] = mapped_column(String(200))
 
 
+class FollowedLinkRow(Base):
+    """A document a list entry links (a 287(g) MOA), fetched once: our copy, or the status that
+    said it is not there."""
+
+    __tablename__ = "followed_links"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(40))
+    url: Mapped[str] = mapped_column(String(2000), unique=True)
+    status: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    archive_path: Mapped[str | None] = mapped_column(String(500))
+    fetched_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class ListDocumentRow(Base):
     """A document a list snapshot was read from (each 287(g) workbook), archived."""
 

@@ -121,6 +121,17 @@ class ListReading:
 
 
 @dataclass(frozen=True)
+class FollowedLink:
+    """A document an entry links (a 287(g) MOA) as ddor-watch fetched it: archived, or the HTTP
+    status that said it is not there."""
+
+    url: str
+    status: int
+    sha256: str | None = None
+    archive_path: str | None = None
+
+
+@dataclass(frozen=True)
 class ListChange:
     kind: ListChangeKind
     entry: ListEntry | None = None
@@ -199,7 +210,12 @@ class FetchedPage:
     content_type: str = ""
     # A document the page links (a source that declares `documents`): its part ("participating"),
     # else "" for the page itself. A part the page no longer links comes back with status 0.
+    # FOLLOWED_PART: a document an entry links (a 287(g) MOA); status 0 means no answer.
     part: str = ""
+
+
+FOLLOWED_PART = "followed"
+OFF_SITE = -1    # the status of a followed link on another host than the list's: never fetched
 
 
 @dataclass(frozen=True)

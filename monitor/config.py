@@ -80,6 +80,8 @@ class Settings(BaseSettings):
         "`doj-list`, `dhs-list` (see `ddor sources`)."))
     source_urls: CommaList = Field((), description=(
         "Comma-separated `name=URL` start pages replacing a list source's default, e.g. `doj-list=https://…`."))
+    follow_per_check: int = Field(20, ge=0, description=(
+        "Documents that new list entries link (287(g) MOAs) fetched and archived per check, at most."))
     list_drop_hold: float = Field(0.2, gt=0, le=1, description=(
         "Share of a list (0–1) whose removal in one update holds the change for a maintainer, whatever its "
         "cause."))

@@ -9,8 +9,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from ddor_watch.db.lists import GONE, known_documents, latest_list_statuses
-from ddor_watch.db.records import CrawlResult
+from ddor_watch.db.lists import GONE, known_documents, latest_list_statuses, links_to_follow
+from ddor_watch.db.records import FOLLOWED_PART, CrawlResult
 from ddor_watch.db.runs import (
     abandon_stale_runs,
     alerted_before,
@@ -81,8 +81,11 @@ def crawl_job(config: Settings, sources: list[str] | None, db: Database,
         retry_backoff=config.retry_backoff if retry_backoff is None else retry_backoff,
         # Known report PDFs are re-checked only when the reports are watched in this run.
         known=known if reports else tuple(k for k in known if k.kind != "pdf"), list_pages=list_pages,
-        list_documents=tuple((name, part, url) for name, _ in dict.fromkeys(list_pages)
-                             if name in dict(list_pages) for part, url in documents.get(name, {}).items()))
+        list_documents=tuple((name, part, url) for name in dict.fromkeys(n for n, _ in list_pages)
+                             for part, url in documents.get(name, {}).items()),
+        followed_links=tuple((name, url) for name in dict.fromkeys(n for n, _ in list_pages)
+                             if SOURCES[name].follow_entry_links
+                             for url in links_to_follow(db, name, config.follow_per_check)))
 
 
 def _landing_moved(config: Settings, db: Database, crawl: CrawlResult, errors: list[str]) -> list[str]:
@@ -169,7 +172,8 @@ def _cycle(config: Settings, db: Database, run_id: int, sources: list[str] | Non
 
         summary.published = publish_new_reports(config, db, [s.report_id for s in summary.new_reports
                                                              if s.report_id], dry_run=dry_run)
-    if summary.new_reports or any(outcome.snapshot_id for outcome in summary.lists):
+    followed = any(page.part == FOLLOWED_PART and page.status for page in crawl.list_pages)
+    if summary.new_reports or followed or any(outcome.snapshot_id for outcome in summary.lists):
         site_failures = _rebuild_site(config, db)
         failures += site_failures
         errors += site_failures

@@ -25,9 +25,18 @@ from ddor_watch.db.lists import (
     entries_hash,
     latest_list,
     record_check,
+    record_followed,
     store_list,
 )
-from ddor_watch.db.records import FetchedPage, ListChange, ListChangeKind, ListEntry, ListReading
+from ddor_watch.db.records import (
+    FOLLOWED_PART,
+    FetchedPage,
+    FollowedLink,
+    ListChange,
+    ListChangeKind,
+    ListEntry,
+    ListReading,
+)
 from ddor_watch.db.session import Database
 from ddor_watch.monitor.agreement_diff import diff_agreements
 from ddor_watch.monitor.alerts import alert
@@ -62,6 +71,11 @@ def process_list_pages(settings: Settings, db: Database, pages: tuple[FetchedPag
     outcomes: list[ListOutcome] = []
     grouped: dict[str, list[FetchedPage]] = {}
     for page in pages:
+        if page.part == FOLLOWED_PART:
+            # An entry's own document (an MOA): kept, or its status noted; a no-answer is retried.
+            if page.status:
+                record_followed(db, page.source, FollowedLink(page.url, page.status, page.sha256, page.bytes_path))
+            continue
         grouped.setdefault(page.source, []).append(page)
     for name, group in grouped.items():
         source = SOURCES[name]

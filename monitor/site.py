@@ -6,13 +6,15 @@ import json
 from pathlib import Path
 
 from ddor_watch.db.changes import load_changes
-from ddor_watch.db.lists import bare_name, first_listed
+from ddor_watch.db.list_history import first_seen, list_events
+from ddor_watch.db.lists import GONE, LISTED, bare_name, first_listed, followed_links, latest_list
 from ddor_watch.db.session import Database
 from ddor_watch.db.snapshots import as_parsed, load_facts, load_snapshot, previous_report_id, report_ids_in_order
 from ddor_watch.monitor.config import Settings
 from ddor_watch.publish.context import build_context
 from ddor_watch.publish.map import alt_text, map_data, newly_listed_keys
 from ddor_watch.publish.site import ListMembership, SiteReport, SiteSummary, build_site, jurisdiction_slug
+from ddor_watch.publish.site_agreements import AgreementEvent, AgreementSection
 from ddor_watch.scraper.pdf.export import report_to_json
 
 
@@ -68,6 +70,25 @@ def list_memberships(db: Database) -> tuple[ListMembership, ...]:
     return tuple(sorted(found, key=lambda m: (m.slug, m.label)))
 
 
+def agreement_section(db: Database) -> AgreementSection | None:
+    """The agreement list (287(g)) as it stands and every event of it, when one is stored."""
+    from ddor_watch.scraper.sources import SOURCES, SourceKind
+
+    for source in SOURCES.values():
+        if source.kind is not SourceKind.AGREEMENT_LIST:
+            continue
+        latest = latest_list(db, source.name)
+        if latest is None:
+            continue
+        listed = latest if latest.status == LISTED else latest_list(db, source.name, LISTED)
+        events = tuple(AgreementEvent(seen, change.kind, change.entry, change.before)
+                       for seen, change in list_events(db, source.name))
+        return AgreementSection(latest.url, source.agency, source.title, latest.fetched_at,
+                                listed.entries if listed else (), first_seen(db, source.name), events,
+                                latest.fetched_at if latest.status == GONE else None, followed_links(db))
+    return None
+
+
 def build(settings: Settings, db: Database, output: Path | None = None) -> SiteSummary:
     return build_site(site_reports(settings, db), output or settings.site_folder, settings.site_url,
-                      list_memberships(db))
+                      list_memberships(db), agreement_section(db))

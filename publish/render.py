@@ -8,6 +8,7 @@ turns into thread continuations within the network's limit.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import replace
 from functools import lru_cache
@@ -60,12 +61,19 @@ def _signed(value: int | None) -> str:
     return "" if not value else (f"up {value}" if value > 0 else f"down {-value}")
 
 
+def _day(value: dt.date | dt.datetime | None) -> str:
+    """ "May 16, 2025"; a moment is given by its UTC day."""
+    if value is None:
+        return "?"
+    return f"{value:%b} {value.day}, {value.year}"
+
+
 @lru_cache(maxsize=2)
 def environment(html: bool) -> Environment:
     env = Environment(loader=FileSystemLoader(template_dir()), undefined=StrictUndefined,
                       autoescape=html, keep_trailing_newline=not html, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(number=_number, count=_count, signed=_signed, policy_kind=_policy_kind, abs=abs,
-                       short_url=short_url)
+                       short_url=short_url, day=_day)
     env.globals.update(place=_place)
     return env
 

@@ -17,6 +17,7 @@ import re
 import shutil
 import tempfile
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -26,6 +27,10 @@ from ddor_watch.db.records import Change, ChangeKind, ReportSnapshot, WordAccoun
 from ddor_watch.db.text import jurisdiction_key
 from ddor_watch.publish.context import ReportContext, period_text
 from ddor_watch.publish.render import render
+from ddor_watch.publish.site_agreements import AgencyPage, AgreementSection, AgreementView
+from ddor_watch.publish.site_agreements import downloads as agreement_downloads
+from ddor_watch.publish.site_agreements import feeds as agreement_feeds
+from ddor_watch.publish.site_agreements import view as agreement_view
 
 STYLESHEET = "site.css"
 
@@ -208,13 +213,13 @@ def _feed(site_url: str, name: str, title: str, items: list[SiteReport]) -> byte
 
 
 def build_site(reports: list[SiteReport], output: Path, site_url: str = "",
-               memberships: tuple[ListMembership, ...] = ()) -> SiteSummary:
+               memberships: tuple[ListMembership, ...] = (), agreements: AgreementSection | None = None) -> SiteSummary:
     """Render the whole site into `output`, replacing what was there only once all is written."""
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent))
     try:
-        count = _write_site(reports, work, site_url, memberships)
+        count = _write_site(reports, work, site_url, memberships, agreements)
         os.chmod(work, 0o755)
         old = output.with_name(f".{output.name}.old")
         shutil.rmtree(old, ignore_errors=True)
@@ -229,7 +234,7 @@ def build_site(reports: list[SiteReport], output: Path, site_url: str = "",
 
 
 def _write_site(reports: list[SiteReport], root: Path, site_url: str,
-                memberships: tuple[ListMembership, ...]) -> tuple[int, int]:
+                memberships: tuple[ListMembership, ...], agreements: AgreementSection | None = None) -> tuple[int, int]:
     ordered = sorted(reports, key=lambda r: (r.snapshot.period_end or dt.date.min, r.snapshot.revision), reverse=True)
     places = jurisdictions(list(reversed(ordered)), memberships)
     files = 0
@@ -245,7 +250,7 @@ def _write_site(reports: list[SiteReport], root: Path, site_url: str,
         write(relative, render(f"site/{template}", values, html=True))
 
     def at(depth: int) -> _Page:
-        return _Page(prefix="../" * depth, site_url=site_url)
+        return _Page(prefix="../" * depth, site_url=site_url, agreements_link=agreements is not None)
 
     write(STYLESHEET, render("site/site.css.j2", None))
     latest = next((r for r in ordered if r.current), None)
@@ -268,6 +273,8 @@ def _write_site(reports: list[SiteReport], root: Path, site_url: str,
     for history in places.values():
         page("jurisdiction.html.j2", f"jurisdictions/{history.slug}.html", replace(at(1), place=history))
     page("jurisdictions.html.j2", "jurisdictions/index.html", replace(at(1), places=list(places.values())))
+    if agreements is not None:
+        _write_agreements(agreements, site_url, write, page, at(1))
     write("feeds/reports.atom", _feed(site_url, "reports", "ddor-watch: every Declined Detainer Outcome Report",
                                       ordered))
     write("feeds/corrections.atom", _feed(site_url, "corrections", "ddor-watch: corrected reports",
@@ -276,6 +283,23 @@ def _write_site(reports: list[SiteReport], root: Path, site_url: str,
         write(f"feeds/state/{state}.atom", _feed(site_url, f"state/{state}",
                                                  f"ddor-watch: reports listing places in {state}", items))
     return len(places), files
+
+
+def _write_agreements(section: AgreementSection, site_url: str, write: Callable[[str, str | bytes], None],
+                      page: Callable[[str, str, _Page], None], values: _Page) -> None:
+    """The 287(g) section: list, agency pages, corrections, downloads, feeds, our MOA copies."""
+    shown = agreement_view(section)
+    page("agreements.html.j2", "agreements/index.html", replace(values, view=shown))
+    page("corrections.html.j2", "agreements/corrections.html", replace(values, view=shown))
+    for agency in shown.pages:
+        page("agency.html.j2", f"agreements/{agency.slug}.html", replace(values, view=shown, agency_page=agency))
+    for relative, text in agreement_downloads(section).items():
+        write(relative, text)
+    for relative, data in agreement_feeds(section, site_url).items():
+        write(relative, data)
+    for copy in sorted(section.moa.values(), key=lambda m: m.url):
+        if copy.sha256 and copy.archive_path and Path(copy.archive_path).is_file():
+            write(f"agreements/moa/{copy.sha256}.pdf", Path(copy.archive_path).read_bytes())
 
 
 @dataclass(frozen=True)
@@ -290,6 +314,9 @@ class _Page:
     has_map: bool = False
     place: JurisdictionHistory | None = None
     places: list[JurisdictionHistory] = field(default_factory=list)
+    agreements_link: bool = False          # the site has a 287(g) section: the header links it
+    view: AgreementView | None = None
+    agency_page: AgencyPage | None = None
 
     def slug(self, state: str | None, name: str | None, fips: str | None) -> str:
         return jurisdiction_slug(state, name, fips)

@@ -33,6 +33,8 @@ class CrawlJob:
     # (source name, part, URL) of each document a list page linked at the last check: re-checked
     # with a conditional request when the page itself answers 304.
     list_documents: tuple[tuple[str, str, str], ...] = ()
+    # (source name, URL) of documents that list entries link (287(g) MOAs), fetched once each.
+    followed_links: tuple[tuple[str, str], ...] = ()
     # Each fully downloaded document is also appended here as it is archived, so a crawl
     # that times out still hands over what it got.
     progress_path: str = ""
@@ -46,6 +48,7 @@ class CrawlJob:
         raw["known"] = tuple(UrlState(**k) for k in raw["known"])
         raw["list_pages"] = tuple((str(name), str(url)) for name, url in raw.get("list_pages", ()))
         raw["list_documents"] = tuple((str(n), str(p), str(u)) for n, p, u in raw.get("list_documents", ()))
+        raw["followed_links"] = tuple((str(n), str(u)) for n, u in raw.get("followed_links", ()))
         for key in ("start_urls", "landing_urls", "link_patterns"):
             raw[key] = tuple(raw[key])
         return cls(**raw)

@@ -81,9 +81,10 @@ def test_an_update_gives_its_exact_events_and_no_correction_reaches_a_post(cfg, 
         assert sorted(served) == sorted([("/robots.txt", 200), (PAGE_PATH, 304), *((p, 304) for p in
                                                                                   file_paths(FIRST.stamp))])
 
-        publish(site, SECOND)
+        publish(site, SECOND, frozenset({"/doclib/moa/harris-4.pdf"}), server.url)
         second = _check(cfg, db, server)
-    assert second.status == "ok"
+        followed = _check(cfg, db, server)    # the new agreements' MOAs are followed by the next check
+    assert second.status == "ok" and followed.status == "ok", "a dead MOA link fails no check"
     assert _events(db) == [
         (K.ADDED, "Harris County Constable Precinct 4", None),
         (K.ADDED, "Collier County Sheriff's Office", None),
@@ -113,6 +114,29 @@ def test_an_update_gives_its_exact_events_and_no_correction_reaches_a_post(cfg, 
     assert "- state corrected: Gaston County Sheriff's Office, SC -> Gaston County Sheriff's Office, NC" in body
     assert "- duplicate row removed: Cobb County Sheriff's Office, GA" in body
     assert "NO LONGER LISTED (1)" in body and "Tulsa County" in body
+    _the_site_states_what_holds_today(cfg.site_folder)
+
+
+def _the_site_states_what_holds_today(site_dir) -> None:  # type: ignore[no-untyped-def]
+    agreements = site_dir / "agreements"
+    index = (agreements / "index.html").read_text()
+    assert "<strong>14 agreements</strong> with 13 agencies, and 3 pending requests" in index
+    fort_myers = (agreements / "fl-fort-myers-police-department.html").read_text()
+    assert "On ICE's 287(g) list today" in fort_myers
+    assert "renamed by ICE (a correction, not a new agreement) (participating, Task Force Model); ICE printed it " \
+           "before as \"Ft. Myers Police Department, FL\"" in fort_myers
+    tulsa = (agreements / "ok-tulsa-county-sheriff-s-office.html").read_text()
+    assert "No longer on ICE's 287(g) list</strong> since" in tulsa and "today" not in tulsa
+    polk = (agreements / "fl-polk-county-sheriff-s-office.html").read_text()
+    assert "our archived copy</a> (SHA-256" in polk
+    harris = (agreements / "tx-harris-county-constable-precinct-4.html").read_text()
+    assert "ICE's link answered HTTP 404 when ddor-watch followed it" in harris
+    corrections = (agreements / "corrections.html").read_text()
+    assert "Gaston County Sheriff&#39;s Office, SC\" now reads \"Gaston County Sheriff&#39;s Office, NC" \
+        in corrections
+    events = json.loads((agreements / "events.json").read_text())
+    assert [e["kind"] for e in events].count("list_entry_removed") == 1
+    assert (site_dir / "feeds" / "agreements" / "FL.atom").is_file()
 
 
 def test_an_update_of_corrections_only_is_never_posted(cfg, db) -> None:  # type: ignore[no-untyped-def]
@@ -204,7 +228,8 @@ def _bad(kind: str, site: ReplicaSite) -> None:
 @pytest.mark.parametrize("kind", ["no-workbook-link", "html-as-xlsx", "password-protected", "zip-bomb",
                                   "100k-rows", "too-large", "workbook-404"])
 def test_bad_input_is_one_alert_with_nothing_stored_and_other_sources_unaffected(cfg, db, kind) -> None:  # type: ignore[no-untyped-def]
-    both = cfg.with_overrides(sources="ice-287g,doj-list", download_max_bytes=(2 if kind == "too-large" else 50) * 2**20)
+    limit = (2 if kind == "too-large" else 50) * 2**20
+    both = cfg.with_overrides(sources="ice-287g,doj-list", download_max_bytes=limit)
     site = ReplicaSite()
     publish(site, FIRST)
     with ReplicaServer(site) as server:

@@ -166,15 +166,34 @@ def page(stamp: str, updated: str = "") -> str:
             "</main><footer><a href='/privacy'>Privacy</a></footer></body></html>")
 
 
-def publish(site: object, update: Update) -> None:
-    """Put one update on a ReplicaSite: the page and both workbooks (earlier files stay)."""
+def publish(site: object, update: Update, dead_moas: frozenset[str] = frozenset(),
+            base_url: str = "https://www.ice.gov") -> None:
+    """Put one update on a ReplicaSite: the page, both workbooks (earlier files stay), and each
+    agreement's MOA as a one-page PDF, but for the `dead_moas` paths (answering 404). The MOA
+    links point at `base_url` (the replica's own address, for its MOAs to be followed)."""
     from ddor_watch.monitor.samples.newsroom import ReplicaSite
 
     assert isinstance(site, ReplicaSite)
     participating, pending = file_paths(update.stamp)
     site.pages[PAGE_PATH] = (page(update.stamp, f"Updated {update.label}"), update.published)
-    site.files[participating] = (workbook(update.participating, update.style), XLSX, update.published)
+    site.files[participating] = (workbook(update.participating, update.style, base_url), XLSX, update.published)
     site.files[pending] = (workbook(update.pending, update.style, pending=True), XLSX, update.published)
+    for agreement in update.participating:
+        if agreement.moa and agreement.moa not in dead_moas and agreement.moa not in site.files:
+            site.files[agreement.moa] = (moa_pdf(agreement), "application/pdf", update.published)
+
+
+def moa_pdf(agreement: Agreement) -> bytes:
+    """A stand-in memorandum of agreement: one page naming the agency and its model."""
+    from reportlab.lib.pagesizes import letter
+    from reportlab.pdfgen.canvas import Canvas
+
+    out = io.BytesIO()
+    canvas = Canvas(out, pagesize=letter, invariant=True)
+    canvas.drawString(72, 700, "Memorandum of Agreement (replica)")
+    canvas.drawString(72, 680, f"{agreement.agency}, {agreement.state}: {agreement.support}")
+    canvas.save()
+    return out.getvalue()
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

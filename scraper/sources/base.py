@@ -54,3 +54,6 @@ class Source:
     # Parse in a child process with the parse limits (time, memory): documents that are archives
     # (an .xlsx is a zip) can be bombs.
     sandboxed: bool = False
+    # Fetch and archive the document each new entry links (a 287(g) MOA), DDOR_FOLLOW_PER_CHECK
+    # at most per check; a dead link is recorded on the entry, never a failed check.
+    follow_entry_links: bool = False

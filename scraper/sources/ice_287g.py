@@ -8,7 +8,7 @@ from ddor_watch.scraper.sources.workbook import read_agreements
 SOURCE = Source(
     name="ice-287g", agency="ICE", title="287(g) list", kind=SourceKind.AGREEMENT_LIST,
     start_urls=("https://www.ice.gov/identify-and-arrest/287g",),
-    parse=read_agreements, sandboxed=True,
+    parse=read_agreements, sandboxed=True, follow_entry_links=True,
     documents=(
         LinkedDocument("participating", r"participating", r"participating[^/]*\.xlsx?(\?|$)"),
         LinkedDocument("pending", r"pending", r"pending[^/]*\.xlsx?(\?|$)"),

@@ -22,7 +22,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
-from ddor_watch.db.records import FetchedDocument, FetchedPage, ReportLink, UrlState
+from ddor_watch.db.records import FOLLOWED_PART, OFF_SITE, FetchedDocument, FetchedPage, ReportLink, UrlState
 from ddor_watch.scraper.job import CrawlJob, document_to_json
 from ddor_watch.scraper.links import (
     LinkRules,
@@ -118,6 +118,11 @@ class NewsroomSpider(scrapy.Spider):
     def start_requests(self) -> Iterator[scrapy.Request]:
         for source, url in self.job.list_pages:
             yield self._request(url, self.parse_list, "list", start=True, source=source)
+        for source, url in self.job.followed_links:
+            if on_site(url, self.rules):
+                yield self._request(url, self.parse_followed, "followed", source=source)
+            else:   # another host than the list's: not ours to crawl; recorded so it is not asked again
+                self.list_pages.append(FetchedPage(source, url, OFF_SITE, part=FOLLOWED_PART))
         for url in self.job.landing_urls:
             yield self._request(url, self.parse_landing, "landing", start=True)
         for url in self.job.start_urls:
@@ -161,6 +166,9 @@ class NewsroomSpider(scrapy.Spider):
                 self.errors.append(f"{request.url}: forbidden by robots.txt")
             else:
                 self.forbidden.append(request.url)
+            return
+        if request.meta.get("kind") == "followed":   # no answer: tried again at the next check
+            self.list_pages.append(FetchedPage(request.meta["source"], request.url, 0, part=FOLLOWED_PART))
             return
         message = str(failure.value) or type(failure.value).__name__
         if any(word in message.lower() for word in ("maxsize", "max size", "cancelled")):
@@ -280,6 +288,17 @@ class NewsroomSpider(scrapy.Spider):
                 self.list_pages.append(FetchedPage(source, response.url, 0, part=document.part))
             else:
                 yield self._request(linked, self.parse_list, "document", source=source, part=document.part)
+
+    def parse_followed(self, response: Response) -> Iterator[Output]:
+        """A document a list entry links (an MOA): archived when it answers; any other answer is
+        recorded as its status, never a crawl error (a dead link is a fact about the entry)."""
+        source = response.meta["source"]
+        self.states.append(UrlState(response.url, "followed", response.status, None, None))
+        if response.status == 200:
+            yield ListDownload(source, response.url, response.body, _header(response, "Content-Type") or "",
+                               FOLLOWED_PART)
+        else:
+            self.list_pages.append(FetchedPage(source, response.url, response.status, part=FOLLOWED_PART))
 
     def listed(self, download: ListDownload, sha256: str, path: str) -> None:
         self.list_pages.append(FetchedPage(download.source, download.url, 200, sha256, path, download.content_type,

@@ -2,7 +2,8 @@
 signed date, MOA link, agency type and county as printed; a change may keep the entry as it
 was before (role "before": renames, date and MOA changes); a snapshot records the documents
 it was read from and what its reader could not place; a source's check remembers the
-documents its page linked last (re-checked conditionally while the page answers 304).
+documents its page linked last (re-checked conditionally while the page answers 304); the
+documents entries link (287(g) MOAs) are followed once each and archived.
 
 Revision ID: 0007
 Revises: 0006
@@ -38,6 +39,16 @@ def upgrade() -> None:
     with op.batch_alter_table("source_checks") as batch:
         batch.add_column(sa.Column("documents", sa.Text(), nullable=False, server_default=""))
     op.create_table(
+        "followed_links",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("source", sa.String(40), nullable=False),
+        sa.Column("url", sa.String(2000), nullable=False, unique=True),
+        sa.Column("status", sa.Integer(), nullable=False),
+        sa.Column("sha256", sa.String(64)),
+        sa.Column("archive_path", sa.String(500)),
+        sa.Column("fetched_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    op.create_table(
         "list_documents",
         sa.Column("id", sa.Integer(), primary_key=True),
         sa.Column("snapshot_id", sa.Integer(), sa.ForeignKey("list_snapshots.id", ondelete="CASCADE"),
@@ -50,6 +61,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("followed_links")
     op.drop_table("list_documents")
     with op.batch_alter_table("source_checks") as batch:
         batch.drop_column("documents")
