@@ -10,7 +10,7 @@ from ddor_watch.db.changes import load_changes
 from ddor_watch.db.errors import BadInput
 from ddor_watch.db.lists import lists_pending_publication, load_list, mark_list_queued
 from ddor_watch.db.outbox import peek_due
-from ddor_watch.db.records import ChannelName, DeliveryOutcome, MessageStatus
+from ddor_watch.db.records import ChannelName, DeliveryOutcome, MessageKind, MessageStatus
 from ddor_watch.db.session import Database
 from ddor_watch.db.snapshots import load_snapshot, previous_report_id, report_for_period
 from ddor_watch.db.store import mark_queued, reports_pending_publication
@@ -78,8 +78,11 @@ def queue_list_changes(settings: Settings, db: Database) -> list[str]:
     lines = []
     for snapshot_id in lists_pending_publication(db):
         source = SOURCES[load_list(db, snapshot_id).source]
+        kind = source.kind.message_kind
+        page = f"{settings.site_url.rstrip('/')}/agreements/index.html" \
+            if settings.site_url and kind is MessageKind.AGREEMENTS else None
         queued = enqueue_list(settings.data, db, snapshot_id,
-                              ListSourceInfo(source.name, source.agency, source.title, source.kind.message_kind))
+                              ListSourceInfo(source.name, source.agency, source.title, kind), page)
         if queued.status == MessageStatus.HELD:
             alert(db, settings, f"held:list:{snapshot_id}", f"Messages for {source.name} list snapshot {snapshot_id} "
                   f"are held for review: {queued.hold_reason}. Release with `ddor publish approve` or drop with "

@@ -198,7 +198,8 @@ def deliver_pending(db: Database, channels: Mapping[ChannelName, Channel], max_a
     return outcomes
 
 
-def enqueue_list(data: DataDir, db: Database, snapshot_id: int, info: ListSourceInfo) -> Enqueued:
+def enqueue_list(data: DataDir, db: Database, snapshot_id: int, info: ListSourceInfo,
+                 more_url: str | None = None) -> Enqueued:
     """Render and queue every channel's message for a list change, with its map. A snapshot
     whose reading left warnings (or whose drop or matches need a look) is held; a change that
     holds only the agency's corrections of its own list reaches digests, never posts."""
@@ -212,6 +213,8 @@ def enqueue_list(data: DataDir, db: Database, snapshot_id: int, info: ListSource
     else:
         context = build_list_context(info, snapshot, changes)
         postable = True
+    if more_url:   # the list's page on the public site: where "and N more" points
+        context = replace(context, more_url=more_url)
     status, reason = (MessageStatus.HELD, "; ".join(snapshot.warnings[:3])) if snapshot.warnings \
         else (MessageStatus.READY, None)
     map_path, alt, map_error = _list_map(data, info, snapshot, changes, context) if postable else (None, None, None)

@@ -189,11 +189,18 @@ def test_the_demo_runs_offline_and_leaves_its_outputs(tmp_path: Path) -> None:
     outbox = out / "data" / "outbox"
     for channel in ("x", "mastodon", "bluesky"):
         assert sorted(p.name for p in (outbox / channel).glob("*.txt")) == [
-            "list-3-list.txt", "list-4-list.txt", "report-2-report.txt", "report-3-report.txt",
-            "report-4-correction.txt"]
-    assert len(list((outbox / "email").glob("*.eml"))) == 5
-    # Four report maps (the silent baseline gets one too) and the DOJ change's; a page gone has none.
-    assert len(list((out / "data" / "maps").glob("*.png"))) == 5
+            "list-4-list.txt", "list-5-list.txt", "list-6-agreements.txt", "report-2-report.txt",
+            "report-3-report.txt", "report-4-correction.txt"]
+        thread = (outbox / channel / "list-6-agreements.txt").read_text()
+        assert "4 new agreements since May 16, 2025" in thread
+        assert not [name for name in ("Fort Myers", "Hernando", "Gaston", "Cobb") if name in thread]
+    assert len(list((outbox / "email").glob("*.eml"))) == 6
+    # Four report maps (the silent baseline gets one too), the DOJ change's and the 287(g) update's;
+    # a page gone has none.
+    assert len(list((out / "data" / "maps").glob("*.png"))) == 6
+    assert "correction, not posted: renamed: Ft. Myers Police Department, FL -> Fort Myers" in result.stdout
+    assert "2 MOA links of new agreements followed (1 archived, 1 dead)" in result.stdout
+    assert (out / "data" / "site" / "agreements" / "index.html").exists()
     assert "list doj-list: changed: 1 added, 1 removed" in result.stdout
     assert "list dhs-list: gone (HTTP 410)" in result.stdout
     assert (out / "data" / "site" / "index.html").exists() and "Public site" in result.stdout
