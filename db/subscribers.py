@@ -99,21 +99,25 @@ class PendingSubscription:
     send: bool          # False when the address is already confirmed (nothing to send)
 
 
-def request_subscription(db: Database, address: str) -> PendingSubscription:
-    """Record a subscription request; only a confirmed address ever gets digests. An address
-    that unsubscribed must confirm again; an active one is left alone."""
+def request_subscription(db: Database, address: str, sources: tuple[str, ...] = (),
+                         states: tuple[str, ...] = ()) -> PendingSubscription:
+    """Record a subscription request with what it follows (empty: everything); only a
+    confirmed address ever gets digests. An address that unsubscribed must confirm again; an
+    active one is left alone (a stranger cannot change what it follows)."""
     email = normalise_email(address)
+    follows = ",".join(sorted(set(sources))), ",".join(sorted({s.upper() for s in states}))
     with db.session() as session:
         existing = _find(session, email)
         if existing is not None and existing.status == "active":
             return PendingSubscription(existing.email, existing.token, send=False)
         if existing is not None:
             existing.status, existing.token = "pending", secrets.token_urlsafe(16)
+            existing.sources, existing.states = follows
             return PendingSubscription(existing.email, existing.token, send=True)
     token = secrets.token_urlsafe(16)
     try:
         with db.session() as session:
-            session.add(Subscriber(email=email, token=token, status="pending"))
+            session.add(Subscriber(email=email, token=token, status="pending", sources=follows[0], states=follows[1]))
     except IntegrityError:   # the same address, asked twice at once
         return PendingSubscription(email, "", send=False)
     return PendingSubscription(email, token, send=True)

@@ -58,6 +58,9 @@ class WebSettings:
     site_dir: Path | None = None       # the static site served at /
     per_ip: tuple[int, float] = (10, 3600.0)            # subscription requests per window (s)
     per_address: tuple[int, float] = (3, 24 * 3600.0)   # confirmation mails per address per window
+    # What a reader may follow: (source name, what it is), and the state codes that exist.
+    sources: tuple[tuple[str, str], ...] = ()
+    states: frozenset[str] = frozenset()
 
 
 class RateLimiter:
@@ -88,6 +91,8 @@ class Form:
     email: bool = False
     button_name: str = ""
     button_value: str = ""
+    sources: tuple[tuple[str, str], ...] = ()      # (name, label) choices: checkboxes, none ticked = all
+    states: bool = False                           # a field of state codes: none = all
 
 
 @dataclass(frozen=True)
@@ -128,7 +133,13 @@ class SecurityHeaders:
 
 
 async def read_form(request: Request) -> dict[str, str]:
-    """An urlencoded form, refusing bodies over MAX_BODY before reading them whole."""
+    """An urlencoded form (the first value of each field), refusing bodies over MAX_BODY."""
+    return {key: values[0] for key, values in (await read_form_lists(request)).items()}
+
+
+async def read_form_lists(request: Request) -> dict[str, list[str]]:
+    """An urlencoded form, every value of each field, refusing bodies over MAX_BODY before
+    reading them whole."""
     declared = request.headers.get("content-length")
     if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY):
         raise TooLarge
@@ -138,7 +149,18 @@ async def read_form(request: Request) -> dict[str, str]:
         if len(body) > MAX_BODY:
             raise TooLarge
     fields = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
-    return {key: values[0][:1024] for key, values in fields.items()}
+    return {key: [value[:1024] for value in values[:64]] for key, values in fields.items()}
+
+
+def follows(web: WebSettings, form: dict[str, list[str]]) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """The sources and states a reader chose (empty: all), or None when a choice is not one we offer."""
+    known = {name for name, _label in web.sources}
+    sources = tuple(sorted(set(form.get("source", []))))
+    states = tuple(sorted({code.strip().upper() for text in form.get("states", [])
+                           for code in text.replace(";", ",").replace(" ", ",").split(",") if code.strip()}))
+    if any(name not in known for name in sources) or any(code not in web.states for code in states):
+        return None
+    return sources, states
 
 
 def page(page: Page, status: int = 200, headers: dict[str, str] | None = None) -> HTMLResponse:
@@ -178,12 +200,15 @@ def create_app(web: WebSettings, unsub: UnsubscribeSettings, db: Database, maile
     async def subscribe_form(request: Request) -> Response:
         nonce, token = csrf_pair()
         return with_csrf(Page("Subscribe to the digest", (
-            "One email when ICE publishes or corrects a Declined Detainer Outcome Report: what changed, with the "
-            "source. We send a confirmation link first; nothing else until you confirm.",),
-            Form("/subscribe", "Subscribe", (("csrf", token),), email=True)), nonce)
+            "One email when a source you follow changes: what changed, with the source. Choose sources and states, "
+            "or leave them empty to follow everything. We send a confirmation link first; nothing else until you "
+            "confirm.",),
+            Form("/subscribe", "Subscribe", (("csrf", token),), email=True, sources=web.sources,
+                 states=bool(web.states))), nonce)
 
     async def subscribe(request: Request) -> Response:
-        form = await read_form(request)
+        lists = await read_form_lists(request)
+        form = {key: values[0] for key, values in lists.items()}
         if not csrf_ok(request, form):
             return page(Page("This form has expired", ("Reload the subscription page and try again.",)), 403)
         if not per_ip.allow(f"ip:{client(request)}"):
@@ -192,9 +217,13 @@ def create_app(web: WebSettings, unsub: UnsubscribeSettings, db: Database, maile
             email = normalise_email(form.get("email", ""))
         except BadInput:
             return page(Page("That is not an email address", ("Check the address and try again.",)), 400)
+        chosen = follows(web, lists)
+        if chosen is None:
+            return page(Page("Those choices are not on the form", (
+                "Pick sources from the list and give states as two-letter codes (FL, TX).",)), 400)
         # Whatever happens below, the answer is the same: it must not tell who subscribes.
         if per_address.allow(f"address:{email.lower()}"):
-            pending = request_subscription(db, email)
+            pending = request_subscription(db, email, *chosen)
             if pending.send:
                 link = f"{base}/confirm?{urlencode({'token': confirm_tokens.dumps({'t': pending.token})})}"
                 mailer(pending.email, "Confirm your ddor-watch subscription",

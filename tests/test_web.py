@@ -82,6 +82,32 @@ def test_subscribe_confirm_once_and_case_insensitive_addresses(app, db) -> None:
     assert len(mailbox.sent) == 1 and _status(db, "ana@example.org") == ["active"]
 
 
+def test_the_form_chooses_sources_and_states_and_a_confirmed_reader_gets_only_those(config, db) -> None:  # type: ignore[no-untyped-def]
+    from ddor_watch.db.outbox import active_subscribers
+    from ddor_watch.monitor.web import web_app
+
+    chosen = config.with_overrides(sources="ddor,ice-287g,doj-list", public_url="https://ddor.example")
+    client = TestClient(web_app(chosen, db), base_url="https://ddor.example")
+    form = client.get("/subscribe").text
+    assert 'value="ice-287g"' in form and "ICE&#39;s 287(g) list" in form and 'name="states"' in form
+    csrf = re.search(r'name="csrf" value="([^"]+)"', form).group(1)  # type: ignore[union-attr]
+    refused = client.post("/subscribe", data={"email": "x@example.org", "csrf": csrf, "source": "nope"})
+    assert refused.status_code == 400
+    refused = client.post("/subscribe", data={"email": "x@example.org", "csrf": csrf, "states": "FL, ZZ"})
+    assert refused.status_code == 400
+    answer = client.post("/subscribe", data={"email": "ana@example.org", "csrf": csrf, "source": ["ice-287g"],
+                                             "states": "fl tx"})
+    assert answer.status_code == 200
+    with db.session() as session:
+        subscriber = session.scalar(select(Subscriber).where(Subscriber.email == "ana@example.org"))
+        assert subscriber is not None and (subscriber.sources, subscriber.states) == ("ice-287g", "FL,TX")
+        subscriber.status = "active"
+    assert active_subscribers(db, "ice-287g", {"FL"}) == ["ana@example.org"]
+    assert active_subscribers(db, "ice-287g", {"GA"}) == []
+    assert active_subscribers(db, "doj-list", {"FL"}) == []
+    assert len(list((chosen.data.outbox / "confirmations").iterdir())) == 1, "one confirmation mail"
+
+
 def test_forged_and_expired_confirmation_links_are_refused(app, db, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import itsdangerous.timed
 
