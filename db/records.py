@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 
 from ddor_watch.db.text import fold
 
@@ -98,9 +99,10 @@ class ListEntry:
     agency_type: str | None = None       # County, Municipality, State, ... as printed
     county: str | None = None            # the COUNTY cell as printed (None for #N/A)
 
-    @property
+    @cached_property
     def key(self) -> str:
-        """How one entry is recognised across snapshots (its printed name may change case)."""
+        """How one entry is recognised across snapshots (its printed name may change case).
+        Cached: a list of a thousand agreements asks for each key many times."""
         if self.level is ListLevel.AGENCY:
             return f"{self.list_name}:{self.state or ''}:{fold(self.name)}:{self.support_type or ''}"
         return f"{self.level}:{self.state or ''}:{self.fips or fold(self.name)}"

@@ -13,10 +13,12 @@ Pure: no I/O, no clock. `diff_agreements(before, after) -> list[ListChange]`.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from difflib import SequenceMatcher
 from enum import Enum
+from functools import lru_cache
 
 from ddor_watch.db.records import ListChange, ListChangeKind, ListEntry
 from ddor_watch.db.text import fold
@@ -39,6 +41,7 @@ class Match(Enum):
     STRONG = 2
 
 
+@lru_cache(maxsize=65536)
 def core(name: str) -> str:
     """The words of an agency's name that name its place: "City of Ft. Myers Police Department"
     -> "FORT MYERS". The whole folded name when nothing else is left."""
@@ -49,7 +52,38 @@ def core(name: str) -> str:
 
 def similarity(a: str, b: str) -> float:
     ca, cb = core(a), core(b)
-    return 1.0 if ca == cb else SequenceMatcher(None, ca, cb).ratio()
+    if ca == cb:
+        return 1.0
+    if re.findall(r"\d+", ca) != re.findall(r"\d+", cb):
+        return 0.0     # "Precinct 4" and "Precinct 5" are two agencies, however alike the rest
+    matcher = SequenceMatcher(None, ca, cb)
+    # The cheap upper bounds first: most pairs are nothing alike.
+    if matcher.real_quick_ratio() < SIMILAR or matcher.quick_ratio() < SIMILAR:
+        return matcher.quick_ratio()
+    return matcher.ratio()
+
+
+class _Index:
+    """Entries by what a match needs to share (the model, and the signed date or the state),
+    so that matching a list of a thousand rows compares each row with a few, not all."""
+
+    def __init__(self, entries: list[ListEntry]) -> None:
+        self.entries = entries
+        self.by_date: dict[tuple[str, object], list[int]] = defaultdict(list)
+        self.by_state: dict[tuple[str, object], list[int]] = defaultdict(list)
+        for index, entry in enumerate(entries):
+            self.by_date[(_model(entry), entry.signed)].append(index)
+            self.by_state[(_model(entry), entry.state)].append(index)
+
+    def candidates(self, entry: ListEntry) -> list[int]:
+        found = set(self.by_date.get((_model(entry), entry.signed), ()))
+        found.update(self.by_state.get((_model(entry), entry.state), ()))
+        return sorted(found)
+
+    def strong(self, entry: ListEntry) -> ListEntry | None:
+        """The indexed entry that is plainly the same agreement, if any."""
+        return next((self.entries[i] for i in self.candidates(entry)
+                     if match(entry, self.entries[i]) is Match.STRONG), None)
 
 
 def _model(entry: ListEntry) -> str:
@@ -106,13 +140,19 @@ def _same_rows(before: list[ListEntry], after: list[ListEntry]
 
 def _diff_part(before: list[ListEntry], after: list[ListEntry]) -> list[ListChange]:
     changes, removed, added = _same_rows(before, after)
-    strong = {(i, j) for i, r in enumerate(removed) for j, a in enumerate(added) if match(r, a) is Match.STRONG}
-    weak = {(i, j) for i, r in enumerate(removed) for j, a in enumerate(added) if match(r, a) is Match.WEAK}
+    index = _Index(added)
+    found = {(i, j): match(r, added[j]) for i, r in enumerate(removed) for j in index.candidates(r)}
+    strong = {pair for pair, kind in found.items() if kind is Match.STRONG}
+    weak = {pair for pair, kind in found.items() if kind is Match.WEAK}
     renamed: dict[int, int] = {}
     undecided: set[tuple[int, int]] = set()
+    per_removed: dict[int, int] = defaultdict(int)
+    per_added: dict[int, int] = defaultdict(int)
+    for i, j in strong:
+        per_removed[i] += 1
+        per_added[j] += 1
     for i, j in sorted(strong):
-        rivals = [p for p in strong if (p[0] == i) != (p[1] == j)]
-        if rivals:
+        if per_removed[i] > 1 or per_added[j] > 1:
             undecided.add((i, j))          # one row matches two: which one ICE meant is not ours to guess
         else:
             renamed[i] = j
@@ -120,24 +160,30 @@ def _diff_part(before: list[ListEntry], after: list[ListEntry]) -> list[ListChan
     held_removed, held_added = {i for i, _ in undecided}, {j for _, j in undecided}
     renamed_keys = {removed[i].key for i in renamed}
     kept_keys = {e.key for e in before} & {e.key for e in after}
-    kept = [e for e in after if e.key in kept_keys]      # agreements listed before and still listed
+    kept = _Index([e for e in after if e.key in kept_keys])     # agreements listed before and still listed
     new_rows: list[ListChange] = []
+    held_twins: list[ListChange] = []
     for j, entry in enumerate(added):
         if j in renamed.values() or j in held_added:
             continue
-        # A second row of an agreement listed before and still listed: a duplicate, not news.
-        twin = any(match(k, entry) is Match.STRONG for k in kept)
-        new_rows.append(ListChange(ListChangeKind.DUPLICATE_ADDED if twin else ListChangeKind.ADDED, entry))
+        # A new row that reads like an agreement still listed: a re-spelled duplicate, or a second
+        # signatory in the same place on the same day. Not ours to call: held.
+        twin = kept.strong(entry)
+        if twin is not None:
+            held_twins.append(ListChange(ListChangeKind.UNDECIDED, entry, twin))
+        else:
+            new_rows.append(ListChange(ListChangeKind.ADDED, entry))
     gone_rows: list[ListChange] = []
     for i, entry in enumerate(removed):
         if i in renamed or i in held_removed:
             continue
-        still = entry.key in renamed_keys or any(match(entry, k) is Match.STRONG for k in kept)
+        # A row gone while the same agreement is still listed under another spelling: a duplicate.
+        still = entry.key in renamed_keys or kept.strong(entry) is not None
         gone_rows.append(ListChange(ListChangeKind.DUPLICATE_REMOVED if still else ListChangeKind.REMOVED, entry))
     return (new_rows + gone_rows
             + [ListChange(ListChangeKind.RENAMED, added[j], removed[i]) for i, j in sorted(renamed.items())]
             + [ListChange(ListChangeKind.UNDECIDED, added[j], removed[i]) for i, j in sorted(undecided)]
-            + changes)
+            + held_twins + changes)
 
 
 def _signed(pending: ListEntry, participating: Iterable[ListEntry]) -> ListEntry | None:

@@ -295,7 +295,7 @@ def _write_agreements(section: AgreementSection, site_url: str, write: Callable[
         page("agency.html.j2", f"agreements/{agency.slug}.html", replace(values, view=shown, agency_page=agency))
     for relative, text in agreement_downloads(section).items():
         write(relative, text)
-    for relative, data in agreement_feeds(section, site_url).items():
+    for relative, data in agreement_feeds(section, site_url, shown.pages).items():
         write(relative, data)
     for copy in sorted(section.moa.values(), key=lambda m: m.url):
         if copy.sha256 and copy.archive_path and Path(copy.archive_path).is_file():

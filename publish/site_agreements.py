@@ -12,6 +12,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from feedgen.feed import FeedGenerator
 
@@ -85,7 +86,7 @@ class AgreementView:
     section: AgreementSection
     pages: tuple[AgencyPage, ...]
 
-    @property
+    @cached_property
     def slugs(self) -> dict[str, str]:
         return {e.key: page.slug for page in self.pages for e in page.current}
 
@@ -153,9 +154,12 @@ def agency_pages(section: AgreementSection) -> list[AgencyPage]:
         slug = slug_of[entry.key]
         names[slug] = (entry.name, entry.state)
         pages.setdefault(slug, [])
+    rows_of: dict[str, list[ListEntry]] = defaultdict(list)
+    for entry in section.current:
+        rows_of[slug_of[entry.key]].append(entry)
     out = []
     for slug, events in sorted(pages.items()):
-        rows = tuple(e for e in section.current if slug_of[e.key] == slug)
+        rows = tuple(rows_of.get(slug, ()))
         ended = None if rows else next((e.seen for e in reversed(events) if e.kind is ListChangeKind.REMOVED), None)
         out.append(AgencyPage(slug, names[slug][0], names[slug][1], rows, tuple(reversed(events)), ended))
     return out
@@ -225,7 +229,7 @@ def downloads(section: AgreementSection) -> dict[str, str]:
     }
 
 
-def feeds(section: AgreementSection, site_url: str) -> dict[str, bytes]:
+def feeds(section: AgreementSection, site_url: str, pages: tuple[AgencyPage, ...]) -> dict[str, bytes]:
     """Atom: every change of the list, and one feed per state; corrections are marked as such."""
     base = site_url.rstrip("/")
     by_state: dict[str, list[AgreementEvent]] = defaultdict(list)
@@ -234,21 +238,17 @@ def feeds(section: AgreementSection, site_url: str) -> dict[str, bytes]:
         if entry is not None and entry.state and event.kind is not ListChangeKind.BASELINE:
             by_state[entry.state].append(event)
     chosen = [e for e in section.events if e.kind is not ListChangeKind.BASELINE]
+    slugs = {id(event): page.slug for page in pages for event in page.events}
+
+    def href(event: AgreementEvent) -> str:
+        return slugs.get(id(event), "")
+
     out = {"feeds/agreements.atom": _feed(base, "agreements", "ddor-watch: changes to ICE's 287(g) list", chosen,
-                                          agency_href(section))}
+                                          href)}
     for state, events in sorted(by_state.items()):
         out[f"feeds/agreements/{state}.atom"] = _feed(base, f"agreements/{state}",
-                                                      f"ddor-watch: ICE's 287(g) list in {state}", events,
-                                                      agency_href(section))
+                                                      f"ddor-watch: ICE's 287(g) list in {state}", events, href)
     return out
-
-
-def agency_href(section: AgreementSection) -> Callable[[AgreementEvent], str]:
-    slugs = {}
-    for page in agency_pages(section):
-        for event in page.events:
-            slugs[id(event)] = page.slug
-    return lambda event: slugs.get(id(event), "")
 
 
 def _feed(base: str, name: str, title: str, events: list[AgreementEvent],

@@ -71,6 +71,18 @@ def test_a_respelled_duplicate_that_goes_while_the_agreement_stays_is_a_correcti
     assert kinds([*BASE, typo], BASE) == [(K.DUPLICATE_REMOVED, typo.name)]
 
 
+def test_a_new_row_that_reads_like_a_listed_agreement_is_held_not_posted_or_hidden() -> None:
+    twin = agreement("Lee County Board of County Commissioners")
+    assert kinds(BASE, [*BASE, twin]) == [(K.UNDECIDED, twin.name)]
+
+
+def test_numbers_tell_agencies_apart() -> None:
+    fourth = agreement("Harris County Constable Precinct 4", "TX")
+    fifth = agreement("Harris County Constable Precinct 5", "TX")
+    assert kinds([fourth], [fourth, fifth]) == [(K.ADDED, fifth.name)]
+    assert kinds([fourth], [fifth]) == [(K.ADDED, fifth.name), (K.REMOVED, fourth.name)]
+
+
 def test_signed_date_and_moa_edits_on_the_same_row() -> None:
     after = [replace(BASE[0], signed=dt.date(2025, 5, 20)), replace(BASE[1], moa_url="https://x/moa.pdf"), BASE[2]]
     assert kinds(BASE, after) == [(K.SIGNED_DATE_CHANGED, BASE[0].name), (K.MOA_PUBLISHED, BASE[1].name)]
