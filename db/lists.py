@@ -101,6 +101,14 @@ def latest_list(db: Database, source: str, status: str | None = None) -> StoredL
     return _stored(db, row) if row is not None else None
 
 
+def recent_hashes(db: Database, source: str, count: int) -> list[str]:
+    """The entries hashes of the source's last `count` listed snapshots, newest first."""
+    with db.session() as session:
+        return list(session.scalars(select(ListSnapshotRow.entries_hash).where(
+            ListSnapshotRow.source == source, ListSnapshotRow.status == LISTED)
+            .order_by(ListSnapshotRow.id.desc()).limit(count)))
+
+
 def previous_list(db: Database, snapshot: StoredList) -> StoredList | None:
     """The listed snapshot of the same source before this one ("since" in posts)."""
     with db.session() as session:

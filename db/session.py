@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
@@ -90,6 +91,37 @@ class Database:
         return self.engine.dialect.name
 
 
+@contextmanager
+def _migration_lock(engine: Engine) -> Iterator[None]:
+    """One process at a time creates or migrates a database: two first-ever checks on a fresh
+    data dir would otherwise both create the tables, and the loser crash ("table alerts already
+    exists"). SQLite: an exclusive lock on a file beside the database; PostgreSQL: an advisory
+    lock held by a connection for the duration."""
+    if engine.dialect.name == "sqlite":
+        path = engine.url.database
+        if not path or path == ":memory:":
+            yield
+            return
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        with open(f"{path}.migrate.lock", "a+") as handle:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)   # released when the file closes, or the process dies
+            yield
+        return
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+            try:
+                yield
+            finally:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY})
+        return
+    yield
+
+
+# The advisory lock's key: any constant the application uses for nothing else ("ddor" in ASCII).
+MIGRATION_LOCK_KEY = 0x64646F72
+
+
 def open_database(url: str, migrate: bool = True) -> Database:
     engine = make_engine(url)
     if migrate:
@@ -97,6 +129,8 @@ def open_database(url: str, migrate: bool = True) -> Database:
             key = str(engine.url)
             if key not in _upgraded:
                 if _needs_upgrade(engine):
-                    upgrade(url, engine)
+                    with _migration_lock(engine):
+                        if _needs_upgrade(engine):   # another process may have done it meanwhile
+                            upgrade(url, engine)
                 _upgraded.add(key)
     return Database(engine, sessionmaker(engine, expire_on_commit=False))

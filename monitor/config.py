@@ -82,6 +82,9 @@ class Settings(BaseSettings):
         "Comma-separated `name=URL` start pages replacing a list source's default, e.g. `doj-list=https://…`."))
     follow_per_check: int = Field(20, ge=0, description=(
         "Documents that new list entries link (287(g) MOAs) fetched and archived per check, at most."))
+    flap_window: int = Field(3, ge=0, description=(
+        "A list update that brings a list back to how it stood within this many updates is held, not posted "
+        "(a flapping page); 0 turns it off."))
     list_drop_hold: float = Field(0.2, gt=0, le=1, description=(
         "Share of a list (0–1) whose removal in one update holds the change for a maintainer, whatever its "
         "cause."))
@@ -480,4 +483,9 @@ def setting_warnings(settings: Settings) -> list[str]:
     if settings.smtp_host and not settings.public_url.lower().startswith("https://"):
         found.append(f"DDOR_PUBLIC_URL {settings.public_url} is not https: the unsubscribe links in every digest "
                      "would travel and be clicked in the clear")
+    if settings.smtp_host and settings.smtp_security == "none" and settings.smtp_username.get_secret_value():
+        loopback = settings.smtp_host in ("localhost", "127.0.0.1", "::1")
+        found.append(f"DDOR_SMTP_SECURITY=none with a login: the SMTP password would go to {settings.smtp_host} in "
+                     "clear text" + (" (allowed only because the server is on this machine)" if loopback
+                                     else "; ddor-watch refuses to log in there until it uses starttls or tls"))
     return found

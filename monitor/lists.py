@@ -24,6 +24,7 @@ from ddor_watch.db.lists import (
     StoredList,
     entries_hash,
     latest_list,
+    recent_hashes,
     record_check,
     record_followed,
     store_list,
@@ -47,6 +48,9 @@ from ddor_watch.scraper.sources import SOURCES, Source, SourceKind
 from ddor_watch.scraper.sources.base import ListLayoutError
 
 logger = logging.getLogger(__name__)
+
+# The hold reason of a list that went back to an earlier version: one alert a day, not one a flap.
+FLAPPING = "flapping page"
 
 # How each kind of list is compared: a keyed diff for jurisdictions, the matcher for agreements.
 DIFFS: dict[SourceKind, Callable[[tuple[ListEntry, ...], tuple[ListEntry, ...]], list[ListChange]]] = {
@@ -204,6 +208,13 @@ def _store(settings: Settings, db: Database, source: Source, url: str, previous:
     if before and removed > settings.list_drop_hold * before:
         held.append(f"{removed} of {before} entries removed in one update, more than "
                     f"{settings.list_drop_hold:.0%}: held until a maintainer has looked")
+    if not baseline and previous is not None and previous.status == LISTED and settings.flap_window:
+        # Back to how the list stood a few updates ago: a page alternating between versions
+        # would post churn every cycle. Held; the maintainers hear of it once a day.
+        earlier = recent_hashes(db, source.name, settings.flap_window + 1)[1:]
+        if entries_hash(entries) in earlier:
+            ago = earlier.index(entries_hash(entries)) + 2
+            held.append(f"{FLAPPING}: the list is back to how it stood {ago} updates ago")
     undecided = sum(c.kind is ListChangeKind.UNDECIDED for c in changes)
     if undecided:
         held.append(f"{undecided} row{'s' if undecided != 1 else ''} could be a rename or an end plus a new "
@@ -214,10 +225,6 @@ def _store(settings: Settings, db: Database, source: Source, url: str, previous:
     status = (f"baseline: {len(entries)} entries ({sum(1 for e in entries if not e.fips and not e.place_id)} "
               "unmapped)" if baseline else f"changed: {counts}"
               + (" (back after being gone)" if previous and previous.status == GONE else ""))
-    if held and not baseline:
-        alert(db, settings, f"list-held:{source.name}:{snapshot}",
-              f"The {source.agency} {source.title} changed and its messages are held: {'; '.join(held[:3])}. "
-              "Release with `ddor publish approve` or drop with `ddor publish reject`.")
     record_check(db, source.name, status + noted, changed=True, documents=urls)
     return ListOutcome(source.name, url, status + (" (held)" if held and not baseline else ""), snapshot,
                        not baseline)

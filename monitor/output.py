@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 from typing import Any
+
+from ddor_watch.db.csv_text import csv_text
 
 
 def _plain(value: Any) -> Any:
@@ -20,11 +20,7 @@ def render_rows(columns: list[str], rows: list[tuple[Any, ...]], fmt: str) -> st
         return json.dumps([{c: _plain(v) for c, v in zip(columns, row, strict=True)} for row in rows],
                           indent=2, ensure_ascii=False)
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows([[_plain(v) for v in row] for row in rows])
-        return buffer.getvalue().rstrip("\n")
+        return csv_text(columns, ([_plain(v) for v in row] for row in rows)).rstrip("\n")
     cells = [[("" if v is None else str(_plain(v))) for v in row] for row in rows]
     widths = [min(48, max([len(c)] + [len(r[i]) for r in cells])) for i, c in enumerate(columns)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip()]

@@ -16,6 +16,7 @@ from ddor_watch.db.snapshots import load_snapshot, previous_report_id, report_fo
 from ddor_watch.db.store import mark_queued, reports_pending_publication
 from ddor_watch.monitor.alerts import alert, alert_on_outcomes
 from ddor_watch.monitor.config import Settings, publish_settings
+from ddor_watch.monitor.lists import FLAPPING
 from ddor_watch.monitor.lock import cycle_lock
 from ddor_watch.publish.channels.factory import build_channels
 from ddor_watch.publish.list_context import ListSourceInfo
@@ -84,7 +85,9 @@ def queue_list_changes(settings: Settings, db: Database) -> list[str]:
         queued = enqueue_list(settings.data, db, snapshot_id,
                               ListSourceInfo(source.name, source.agency, source.title, kind), page)
         if queued.status == MessageStatus.HELD:
-            alert(db, settings, f"held:list:{snapshot_id}", f"Messages for {source.name} list snapshot {snapshot_id} "
+            flapping = FLAPPING in (queued.hold_reason or "")
+            alert(db, settings, f"held:list:{source.name}:flapping" if flapping else f"held:list:{snapshot_id}",
+                  f"Messages for {source.name} list snapshot {snapshot_id} "
                   f"are held for review: {queued.hold_reason}. Release with `ddor publish approve` or drop with "
                   "`ddor publish reject`.")
         if queued.map_error:

@@ -9,9 +9,8 @@ site as it was.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
+import fcntl
 import os
 import re
 import shutil
@@ -23,6 +22,7 @@ from pathlib import Path
 
 from feedgen.feed import FeedGenerator
 
+from ddor_watch.db.csv_text import csv_text
 from ddor_watch.db.records import Change, ChangeKind, ReportSnapshot, WordAccounting
 from ddor_watch.db.text import jurisdiction_key
 from ddor_watch.publish.context import ReportContext, period_text
@@ -169,24 +169,22 @@ def jurisdictions(reports: list[SiteReport], memberships: tuple[ListMembership, 
 
 
 def _csv(report: SiteReport) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["section", "rank", "state", "jurisdiction", "county_fips", "city", "facility", "citizenship",
-                     "detainer_issued_date", "declined_date", "notable_criminal_activity", "detainers_issued",
-                     "policy_type", "description", "page"])
     snap = report.snapshot
+    rows: list[list[object]] = []
     for t in snap.top_jurisdictions:
-        writer.writerow(["I", t.rank, t.state, t.jurisdiction, t.county_fips, "", "", "", "", "", "",
-                         t.detainers_issued, "", "", t.page])
+        rows.append(["I", t.rank, t.state, t.jurisdiction, t.county_fips, "", "", "", "", "", "",
+                     t.detainers_issued, "", "", t.page])
     for d in snap.declined_detainers:
-        writer.writerow(["II", "", d.state, d.county, d.county_fips, d.city, d.facility, d.citizenship,
-                         d.detainer_issued_date.isoformat() if d.detainer_issued_date else "",
-                         d.declined_date.isoformat() if d.declined_date else "",
-                         "; ".join(d.notable_criminal_activity), "", "", "", d.page])
+        rows.append(["II", "", d.state, d.county, d.county_fips, d.city, d.facility, d.citizenship,
+                     d.detainer_issued_date.isoformat() if d.detainer_issued_date else "",
+                     d.declined_date.isoformat() if d.declined_date else "",
+                     "; ".join(d.notable_criminal_activity), "", "", "", d.page])
     for p in snap.policies:
-        writer.writerow(["III", "", p.state, p.jurisdiction, p.county_fips, "", "", "", "", "", "", "",
-                         p.policy_type, p.description, p.page])
-    return out.getvalue()
+        rows.append(["III", "", p.state, p.jurisdiction, p.county_fips, "", "", "", "", "", "", "",
+                     p.policy_type, p.description, p.page])
+    return csv_text(["section", "rank", "state", "jurisdiction", "county_fips", "city", "facility", "citizenship",
+                     "detainer_issued_date", "declined_date", "notable_criminal_activity", "detainers_issued",
+                     "policy_type", "description", "page"], rows)
 
 
 def _feed(site_url: str, name: str, title: str, items: list[SiteReport]) -> bytes:
@@ -217,6 +215,18 @@ def build_site(reports: list[SiteReport], output: Path, site_url: str = "",
     """Render the whole site into `output`, replacing what was there only once all is written."""
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
+    with open(output.parent / f".{output.name}.lock", "a+") as lock:
+        # One build at a time; a build killed before its swap left its work folder behind, a
+        # whole copy of the site each time: the next build removes it.
+        fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+        for stale in output.parent.glob(f".{output.name}.*"):
+            if stale.is_dir():
+                shutil.rmtree(stale, ignore_errors=True)
+        return _build_in_place(reports, output, site_url, memberships, agreements)
+
+
+def _build_in_place(reports: list[SiteReport], output: Path, site_url: str, memberships: tuple[ListMembership, ...],
+                    agreements: AgreementSection | None) -> SiteSummary:
     work = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent))
     try:
         count = _write_site(reports, work, site_url, memberships, agreements)

@@ -4,9 +4,7 @@ and of every event, and Atom feeds. Rendered from plain values the monitor hands
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 import re
 from collections import Counter, defaultdict
@@ -16,6 +14,7 @@ from functools import cached_property
 
 from feedgen.feed import FeedGenerator
 
+from ddor_watch.db.csv_text import csv_text
 from ddor_watch.db.records import CORRECTION_KINDS, FollowedLink, ListChangeKind, ListEntry, SupportType
 from ddor_watch.db.text import fold
 
@@ -179,19 +178,6 @@ def state_counts(current: tuple[ListEntry, ...]) -> list[tuple[str, dict[str, in
             for state in sorted(set(counts) | set(pending))]
 
 
-def _neutralised(value: object) -> object:
-    """A cell a spreadsheet would run as a formula is prefixed with a quote."""
-    return f"'{value}" if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
-def _csv(header: list[str], rows: list[list[object]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows([[_neutralised(v) for v in row] for row in rows])
-    return out.getvalue()
-
-
 LIST_HEADER = ["list", "state", "agency", "agency_type", "county", "county_fips", "support_type", "signed", "moa_url",
                "first_seen"]
 EVENT_HEADER = ["seen", "kind", "list", "state", "name", "support_type", "signed", "before_name", "before_state"]
@@ -220,10 +206,10 @@ def downloads(section: AgreementSection) -> dict[str, str]:
     """The section's data files: relative path -> text."""
     lists, events = _list_rows(section), _event_rows(section)
     return {
-        "agreements/agreements.csv": _csv(LIST_HEADER, lists),
+        "agreements/agreements.csv": csv_text(LIST_HEADER, lists),
         "agreements/agreements.json": json.dumps([dict(zip(LIST_HEADER, r, strict=True)) for r in lists],
                                                  indent=2, ensure_ascii=False) + "\n",
-        "agreements/events.csv": _csv(EVENT_HEADER, events),
+        "agreements/events.csv": csv_text(EVENT_HEADER, events),
         "agreements/events.json": json.dumps([dict(zip(EVENT_HEADER, r, strict=True)) for r in events],
                                              indent=2, ensure_ascii=False) + "\n",
     }
