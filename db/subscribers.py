@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import secrets
 from dataclasses import dataclass
 
@@ -14,15 +13,19 @@ from ddor_watch.db.errors import BadInput
 from ddor_watch.db.models import Subscriber, utcnow
 from ddor_watch.db.session import Database
 
-_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
-
 
 def normalise_email(address: str) -> str:
+    """An address as mail can carry it, by email-validator's rules (RFC 5321 lengths: a local
+    part of 64 characters at most; an internationalised domain in its ASCII (IDNA) form; no
+    SMTPUTF8 local parts, which not every relay takes). No DNS lookup."""
+    from email_validator import EmailNotValidError, validate_email
+
     address = address.strip()
-    if len(address) > 254 or not _EMAIL.match(address):
-        raise BadInput(f"not a valid email address: {address!r}")
-    local, domain = address.rsplit("@", 1)
+    try:
+        found = validate_email(address, check_deliverability=False, allow_smtputf8=False, strict=True)
+    except EmailNotValidError as error:
+        raise BadInput(f"not a valid email address: {address[:300]!r} ({error})") from None
+    local, domain = (found.ascii_email or found.normalized).rsplit("@", 1)
     return f"{local}@{domain.lower()}"
 
 

@@ -208,11 +208,17 @@ def serve(state: State, host: str, port: int, site_dir: Path | None) -> None:
     import uvicorn
 
     from ddor_watch.monitor.web import web_app
+    from ddor_watch.publish.web_server import guarded_protocol, parse_networks
 
-    app = web_app(state.settings, state.db, site_dir)
+    settings = state.settings
+    app = web_app(settings, state.db, site_dir)
     echo(f"serving on http://{host}:{port}/ (subscribe at /subscribe)")
-    uvicorn.run(app, host=host, port=port, proxy_headers=True, forwarded_allow_ips="127.0.0.1",
-                log_level="warning", timeout_keep_alive=5, limit_concurrency=200)
+    # X-Forwarded-For is the app's to judge (DDOR_TRUSTED_PROXIES), not uvicorn's; connections
+    # must send their headers in time and one address may hold only so many.
+    protocol = guarded_protocol(settings.serve_header_timeout, settings.serve_client_connections,
+                                parse_networks(settings.trusted_proxies))
+    uvicorn.run(app, host=host, port=port, http=protocol, proxy_headers=False, log_level="info",
+                access_log=False, timeout_keep_alive=5, limit_concurrency=1000)
 
 
 @click.command("sources")

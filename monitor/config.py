@@ -127,6 +127,13 @@ class Settings(BaseSettings):
         "data dir)."))
     site_url: str = Field("", description=(
         "Public URL of that site; when set, posts and digests link each report's page and feeds use it."))
+    trusted_proxies: CommaList = Field((), description=(
+        "Comma-separated addresses or networks of the reverse proxies in front of `ddor serve`; only their "
+        "X-Forwarded-For is believed (per-address limits). Empty: the peer is the client."))
+    serve_header_timeout: float = Field(10.0, gt=0, description=(
+        "Seconds a connection to `ddor serve` may take to send its request headers."))
+    serve_client_connections: int = Field(20, ge=1, description=(
+        "Connections one address may hold open to `ddor serve` (trusted proxies exempt)."))
     x_api_base: str = Field("https://api.x.com", description="X API base URL.")
     x_consumer_key: SecretStr = _secret(help="X app consumer key.")
     x_consumer_secret: SecretStr = _secret(help="X app consumer secret.")
@@ -147,7 +154,8 @@ class Settings(BaseSettings):
     alert_email: str = Field("", description="Maintainers' address for alerts.")
     unsubscribe_secret: SecretStr = _secret(help="HMAC key for unsubscribe tokens.")
 
-    @field_validator("start_urls", "landing_urls", "link_patterns", "sources", "source_urls", mode="before")
+    @field_validator("start_urls", "landing_urls", "link_patterns", "sources", "source_urls", "trusted_proxies",
+                     mode="before")
     @classmethod
     def _comma_separated(cls, value: Any) -> Any:
         if isinstance(value, str):
@@ -162,6 +170,14 @@ class Settings(BaseSettings):
         unknown = [name for name in value if name not in SOURCES]
         if unknown:
             raise ValueError(f"unknown source {unknown[0]!r}; known: {', '.join(SOURCES)}")
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        from ddor_watch.publish.web_server import parse_networks
+
+        parse_networks(value)   # raises ValueError, a one-line error, for anything not an address
         return value
 
     @field_validator("source_urls")

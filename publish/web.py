@@ -14,7 +14,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import logging
 import re
 import secrets
 import threading
@@ -29,21 +31,27 @@ from urllib.parse import parse_qs, urlencode
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.background import BackgroundTask
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ddor_watch.db.errors import BadInput
+from ddor_watch.db.errors import BadInput, PublishError
 from ddor_watch.db.session import Database
 from ddor_watch.db.subscribers import confirm_subscription, normalise_email, request_subscription
 from ddor_watch.publish.channels.email import sender_domain, smtp_send
 from ddor_watch.publish.render import render
 from ddor_watch.publish.settings import SmtpSettings, UnsubscribeSettings
 from ddor_watch.publish.unsubscribe import secret, unsubscribe
+from ddor_watch.publish.web_server import Network, client_address
+
+logger = logging.getLogger(__name__)
 
 MAX_BODY = 16 * 1024
+BODY_TIMEOUT = 10.0          # seconds for a form body to arrive whole
 CONFIRM_MAX_AGE = 48 * 3600
 CSRF_MAX_AGE = 2 * 3600
 CSRF_COOKIE = "ddor_csrf"
@@ -61,6 +69,8 @@ class WebSettings:
     # What a reader may follow: (source name, what it is), and the state codes that exist.
     sources: tuple[tuple[str, str], ...] = ()
     states: frozenset[str] = frozenset()
+    # Proxies whose X-Forwarded-For is believed (DDOR_TRUSTED_PROXIES); nobody else's is.
+    trusted: tuple[Network, ...] = ()
 
 
 class RateLimiter:
@@ -106,6 +116,16 @@ class TooLarge(Exception):
     pass
 
 
+class TooSlow(Exception):
+    """The body did not arrive within BODY_TIMEOUT."""
+
+
+def masked(email: str) -> str:
+    """An address for the log: "a***@example.org"."""
+    local, _, domain = email.partition("@")
+    return f"{local[:1]}***@{domain}"
+
+
 class SecurityHeaders:
     """Headers every answer carries: no framing, no sniffing, no referrer, only our own sources."""
 
@@ -144,11 +164,15 @@ async def read_form_lists(request: Request) -> dict[str, list[str]]:
     if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY):
         raise TooLarge
     body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY:
-            raise TooLarge
-    fields = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
+    try:
+        async with asyncio.timeout(BODY_TIMEOUT):
+            async for chunk in request.stream():
+                body += chunk
+                if len(body) > MAX_BODY:
+                    raise TooLarge
+    except TimeoutError:
+        raise TooSlow from None
+    fields = parse_qs(bytes(body).decode("utf-8", "replace"), keep_blank_values=True)
     return {key: [value[:1024] for value in values[:64]] for key, values in fields.items()}
 
 
@@ -195,7 +219,28 @@ def create_app(web: WebSettings, unsub: UnsubscribeSettings, db: Database, maile
         return response
 
     def client(request: Request) -> str:
-        return request.client.host if request.client else "unknown"
+        peer = request.client.host if request.client else "unknown"
+        return client_address(peer, request.headers.get("x-forwarded-for"), web.trusted)
+
+    def request_and_mail(email: str, chosen: tuple[tuple[str, ...], tuple[str, ...]]) -> None:
+        """After the answer is sent, in a worker thread: the same answer and the same time for
+        every address, known or not, and a slow mail server stalls no request."""
+        if not per_address.allow(f"address:{email.lower()}"):
+            logger.info("subscribe for %s: over the per-address limit; no mail", masked(email))
+            return
+        pending = request_subscription(db, email, *chosen)
+        if pending.send:
+            link = f"{base}/confirm?{urlencode({'token': confirm_tokens.dumps({'t': pending.token})})}"
+            try:
+                mailer(pending.email, "Confirm your ddor-watch subscription",
+                       "Someone (we hope you) asked to receive ddor-watch digests at this address.\n\n"
+                       f"Confirm within 48 hours: {link}\n\nIf it was not you, ignore this mail; nothing "
+                       "will be sent.\n")
+            except (OSError, PublishError) as error:
+                logger.warning("confirmation mail to %s failed: %s", masked(email), error)
+                return
+        logger.info("subscribe for %s: %s", masked(email), "confirmation sent" if pending.send
+                    else "already subscribed; nothing sent")
 
     async def subscribe_form(request: Request) -> Response:
         nonce, token = csrf_pair()
@@ -221,17 +266,12 @@ def create_app(web: WebSettings, unsub: UnsubscribeSettings, db: Database, maile
         if chosen is None:
             return page(Page("Those choices are not on the form", (
                 "Pick sources from the list and give states as two-letter codes (FL, TX).",)), 400)
-        # Whatever happens below, the answer is the same: it must not tell who subscribes.
-        if per_address.allow(f"address:{email.lower()}"):
-            pending = request_subscription(db, email, *chosen)
-            if pending.send:
-                link = f"{base}/confirm?{urlencode({'token': confirm_tokens.dumps({'t': pending.token})})}"
-                mailer(pending.email, "Confirm your ddor-watch subscription",
-                       "Someone (we hope you) asked to receive ddor-watch digests at this address.\n\n"
-                       f"Confirm within 48 hours: {link}\n\nIf it was not you, ignore this mail; nothing "
-                       "will be sent.\n")
-        return page(Page("Check your inbox", (
+        # The answer is the same for every address and leaves before any work on it is done: it
+        # must not tell who subscribes, by its words or by its time.
+        answer = page(Page("Check your inbox", (
             "If the address can receive mail, a confirmation link is on its way. It works for 48 hours.",)))
+        answer.background = BackgroundTask(request_and_mail, email, chosen)
+        return answer
 
     def confirm_token(request: Request) -> str:
         return request.query_params.get("token", "")[:512]
@@ -252,9 +292,10 @@ def create_app(web: WebSettings, unsub: UnsubscribeSettings, db: Database, maile
             return page(Page("This link has expired", ("Subscribe again to get a new one.",)), 400)
         except BadSignature:
             return page(Page("This link is not valid", ("Use the link exactly as the email gives it.",)), 400)
-        email = confirm_subscription(db, str(payload.get("t", "")))
+        email = await run_in_threadpool(confirm_subscription, db, str(payload.get("t", "")))
         if email is None:
             return page(Page("This link was already used", ("The subscription it confirms is settled.",)), 400)
+        logger.info("confirmed %s", masked(email))
         return page(Page("Subscribed", ("You will receive the next digest.",)))
 
     async def unsubscribe_form(request: Request) -> Response:
@@ -265,9 +306,10 @@ def create_app(web: WebSettings, unsub: UnsubscribeSettings, db: Database, maile
     async def unsubscribe_post(request: Request) -> Response:
         await read_form(request)   # RFC 8058: "List-Unsubscribe=One-Click"; the token is in the URL
         try:
-            unsubscribe(unsub, db, confirm_token(request))
+            gone = await run_in_threadpool(unsubscribe, unsub, db, confirm_token(request))
         except BadInput as error:
             return page(Page("Could not unsubscribe", (str(error),)), 400)
+        logger.info("unsubscribed %s", masked(str(gone)))
         return page(Page("You are unsubscribed", ("No more digests will be sent to this address.",)))
 
     async def health(request: Request) -> Response:
@@ -286,8 +328,15 @@ def create_app(web: WebSettings, unsub: UnsubscribeSettings, db: Database, maile
     async def too_large(request: Request, error: Exception) -> Response:
         return page(Page("Request too large", ("The form sends less than this.",)), 413, {"Connection": "close"})
 
+    async def too_slow(request: Request, error: Exception) -> Response:
+        return page(Page("Request too slow", ("The form did not arrive in time.",)), 408, {"Connection": "close"})
+
+    async def disconnected(request: Request, error: Exception) -> Response:
+        logger.info("client %s hung up before sending its form", client(request))
+        return Response(status_code=400)    # nobody is there to read it
+
     handlers: dict[type[Exception] | int, Callable[[Request, Exception], Awaitable[Response]]] = {
-        TooLarge: too_large}
+        TooLarge: too_large, TooSlow: too_slow, ClientDisconnect: disconnected}
     app = Starlette(routes=routes, exception_handlers=handlers)
     app.add_middleware(SecurityHeaders)
     return app
