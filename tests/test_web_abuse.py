@@ -195,4 +195,4 @@ def test_the_deploy_files_agree_on_every_path_and_trust_only_their_proxy() -> No
     assert client_address(upstream.split(":")[0], "198.51.100.7", parse_networks(settings.trusted_proxies)) \
         == "198.51.100.7", "the app believes the proxy the Caddyfile puts in front of it"
     dockerfile = (deploy / "Dockerfile").read_text()
-    assert "[test]" not in dockerfile and ".[test" not in dockerfile, "production installs no test extras"
+    assert "[test" not in dockerfile and "tests/" not in dockerfile, "production installs no test extras or tests"
