@@ -52,6 +52,7 @@ logger = logging.getLogger(__name__)
 
 MAX_BODY = 16 * 1024
 BODY_TIMEOUT = 10.0          # seconds for a form body to arrive whole
+CONFIRMATION_SMTP_TIMEOUT = 10.0   # a confirmation mail holds a worker thread no longer than this
 CONFIRM_MAX_AGE = 48 * 3600
 CSRF_MAX_AGE = 2 * 3600
 CSRF_COOKIE = "ddor_csrf"
@@ -352,7 +353,7 @@ def mail_sender(smtp: SmtpSettings, folder: Path) -> Mailer:
         mail["Message-ID"] = make_msgid(domain=sender_domain(smtp.email_from))
         mail.set_content(text)
         if smtp.configured:
-            smtp_send(smtp, mail)
+            smtp_send(smtp, mail, timeout=CONFIRMATION_SMTP_TIMEOUT)
             return
         folder.mkdir(parents=True, exist_ok=True)
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")

@@ -58,7 +58,8 @@ DATA_STARTED = "smtp-data"
 _LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 
 
-def smtp_send(smtp: SmtpSettings, mail: EmailMessage, before_data: Callable[[], None] | None = None) -> None:
+def smtp_send(smtp: SmtpSettings, mail: EmailMessage, before_data: Callable[[], None] | None = None,
+              timeout: float = 30.0) -> None:
     """Send one message. `before_data` runs after the connection, TLS and login succeeded and
     just before the message is handed over: past it, the server may have the message."""
     if smtp.username and smtp.security is SmtpSecurity.NONE and smtp.host not in _LOOPBACK:
@@ -66,9 +67,9 @@ def smtp_send(smtp: SmtpSettings, mail: EmailMessage, before_data: Callable[[], 
                            "DDOR_SMTP_SECURITY to starttls or tls", permanent=True)
     context = ssl.create_default_context(cafile=smtp.ca_file or None)
     if smtp.security is SmtpSecurity.TLS:
-        client: smtplib.SMTP = smtplib.SMTP_SSL(smtp.host, smtp.port, timeout=30, context=context)
+        client: smtplib.SMTP = smtplib.SMTP_SSL(smtp.host, smtp.port, timeout=timeout, context=context)
     else:
-        client = smtplib.SMTP(smtp.host, smtp.port, timeout=30)
+        client = smtplib.SMTP(smtp.host, smtp.port, timeout=timeout)
     with client:
         if smtp.security is SmtpSecurity.STARTTLS:
             client.starttls(context=context)
