@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import func, select, text
 
-from ddor_watch.db.lists import first_listed
+from ddor_watch.db.lists import Membership, bare_name, memberships
 from ddor_watch.db.models import PolicyRow, Report
 from ddor_watch.db.session import Database
 from ddor_watch.db.text import fold
@@ -45,8 +45,9 @@ def history(db: Database, what: str) -> tuple[list[str], list[tuple[Any, ...]]]:
 def _with_other_sources(db: Database, columns: list[str], rows: list[tuple[Any, ...]]
                         ) -> tuple[list[str], list[tuple[Any, ...]]]:
     """Each place's history across sources: its DDOR Section II listings (the view), the first
-    report that put it in Section III, and each jurisdiction list naming it with the date it was
-    first seen there ("doj-list since 2025-08-05"). Places only a list names get rows too."""
+    report that put it in Section III, and what holds today on each jurisdiction list that ever
+    named it ("doj-list: listed since 2025-08-05", "doj-list: removed 2025-08-12 (listed since
+    2025-08-05)"). Places only a list names get rows too."""
     with db.session() as session:
         section_iii: dict[tuple[str | None, str], Any] = {}
         for fips, state, name, period in session.execute(
@@ -55,11 +56,13 @@ def _with_other_sources(db: Database, columns: list[str], rows: list[tuple[Any, 
                 .group_by(PolicyRow.county_fips, PolicyRow.state, PolicyRow.jurisdiction)):
             key = (state, fips or fold(name))
             section_iii[key] = min(period, section_iii.get(key, period)) if period else section_iii.get(key)
-    listed, entries = first_listed(db)
-    names = {key: entry.name for key, entry in entries.items()}
+    found = memberships(db)
+    by_key: dict[tuple[str | None, str], list[Membership]] = {}
+    for member in found:
+        by_key.setdefault(member.key, []).append(member)
 
     def lists_text(key: tuple[str | None, str]) -> str:
-        return "; ".join(f"{source} since {when:%Y-%m-%d}" for source, when in sorted(listed.get(key, {}).items()))
+        return "; ".join(membership_text(m) for m in by_key.get(key, []))
 
     index = {name: i for i, name in enumerate(columns)}
     out, seen = [], set()
@@ -69,10 +72,22 @@ def _with_other_sources(db: Database, columns: list[str], rows: list[tuple[Any, 
         seen.add(key)
         period = section_iii.get(key)
         out.append((*row, period.isoformat() if period else None, lists_text(key) or None))
-    for key in sorted(set(listed) - seen, key=lambda k: (k[0] or "", names[k])):
+    names = {key: bare_name(members[-1].entry.name) for key, members in by_key.items()}
+    for key in sorted(set(by_key) - seen, key=lambda k: (k[0] or "", names[k])):
         period = section_iii.get(key)
         blank: list[Any] = [None] * len(columns)
         blank[index["name"]], blank[index["state"]] = names[key], key[0]
         blank[index["county_fips"]] = key[1] if key[1].isdigit() else None
         out.append((*blank, period.isoformat() if period else None, lists_text(key)))
     return [*columns, "section_iii_since", "lists"], out
+
+
+def membership_text(member: Membership) -> str:
+    """What holds today: "doj-list: listed since 2025-08-05", "doj-list: removed 2025-08-12
+    (listed since 2025-08-05)", "dhs-list: page gone 2025-06-02 (listed since 2025-05-29)"."""
+    since = f"{member.since:%Y-%m-%d}"
+    if member.listed_now:
+        return f"{member.source}: listed since {since}"
+    ended = f"{member.ended_on:%Y-%m-%d}" if member.ended_on else "?"
+    what = "page gone" if member.ended_how == "gone" else "removed"
+    return f"{member.source}: {what} {ended} (listed since {since})"

@@ -221,24 +221,68 @@ def place_key(state: str | None, fips: str | None, name: str) -> tuple[str | Non
     return state, fips if fips and len(fips) == 5 else fold(bare_name(name))
 
 
-def first_listed(db: Database) -> tuple[dict[tuple[str | None, str], dict[str, dt.datetime]],
-                                        dict[tuple[str | None, str], ListEntry]]:
-    """For each place a list ever named: {source: first seen}, and the entry as last printed."""
-    found: dict[tuple[str | None, str], dict[str, dt.datetime]] = {}
-    entries: dict[tuple[str | None, str], ListEntry] = {}
+@dataclass(frozen=True)
+class Membership:
+    """One place on one source's list over time: each interval it was listed, and how the last
+    one ended ("removed": the list dropped it; "gone": the whole page went away), if it did."""
+
+    source: str
+    key: tuple[str | None, str]
+    entry: ListEntry                                          # as the list last printed it
+    intervals: tuple[tuple[dt.datetime, dt.datetime | None], ...]
+    ended_how: str | None = None                              # None while listed today
+
+    @property
+    def listed_now(self) -> bool:
+        return self.intervals[-1][1] is None
+
+    @property
+    def since(self) -> dt.datetime:
+        """The start of the current (or last) interval."""
+        return self.intervals[-1][0]
+
+    @property
+    def ended_on(self) -> dt.datetime | None:
+        return self.intervals[-1][1]
+
+
+def memberships(db: Database) -> list[Membership]:
+    """Every place each jurisdiction list ever named, as intervals: what holds today and since
+    when, or when and how it stopped holding (agencies, 287(g), are not places)."""
     with db.session() as session:
-        rows = session.execute(select(ListSnapshotRow.source, ListSnapshotRow.fetched_at, ListEntryRow)
-                               .join(ListEntryRow, ListEntryRow.snapshot_id == ListSnapshotRow.id)
-                               # agencies (287(g)) are not jurisdictions: they have pages of their own
-                               .where(ListEntryRow.level != str(ListLevel.AGENCY))
-                               .order_by(ListSnapshotRow.fetched_at, ListEntryRow.position))
-        for source, fetched, row in rows:
-            key = place_key(row.state, row.fips, row.name)
-            stamp = as_utc(fetched)
-            if stamp is not None:
-                found.setdefault(key, {}).setdefault(source, stamp)
-            entries[key] = _entry(row)
-    return found, entries
+        snapshots = list(session.execute(select(ListSnapshotRow.id, ListSnapshotRow.source, ListSnapshotRow.status,
+                                                ListSnapshotRow.fetched_at).order_by(ListSnapshotRow.id)))
+        rows = session.scalars(select(ListEntryRow).where(ListEntryRow.level != str(ListLevel.AGENCY))
+                               .order_by(ListEntryRow.snapshot_id, ListEntryRow.position))
+        by_snapshot: dict[int, list[ListEntry]] = {}
+        for row in rows:
+            by_snapshot.setdefault(row.snapshot_id, []).append(_entry(row))
+    open_: dict[tuple[str, tuple[str | None, str]], dt.datetime] = {}
+    closed: dict[tuple[str, tuple[str | None, str]], list[tuple[dt.datetime, dt.datetime | None]]] = {}
+    how: dict[tuple[str, tuple[str | None, str]], str] = {}
+    printed: dict[tuple[str, tuple[str | None, str]], ListEntry] = {}
+    for snapshot_id, source, status, fetched in snapshots:
+        when = as_utc(fetched)
+        assert when is not None
+        entries = by_snapshot.get(snapshot_id, [])
+        if status == LISTED and not entries:
+            continue    # an agreement list's snapshot: no places in it
+        present = {}
+        for entry in entries:
+            present[(source, place_key(entry.state, entry.fips, entry.name))] = entry
+        for member in [m for m in open_ if m[0] == source and m not in present]:
+            closed.setdefault(member, []).append((open_.pop(member), when))
+            how[member] = "gone" if status == GONE else "removed"
+        for member, entry in present.items():
+            open_.setdefault(member, when)
+            printed[member] = entry
+            how.pop(member, None)
+    found = []
+    for member in sorted(set(open_) | set(closed), key=lambda m: (m[0], m[1][0] or "", m[1][1])):
+        intervals = [*closed.get(member, [])] + ([(open_[member], None)] if member in open_ else [])
+        found.append(Membership(member[0], member[1], printed[member], tuple(intervals),
+                                None if member in open_ else how.get(member)))
+    return found
 
 
 # The changes whose entry's own document (a 287(g) MOA) is worth a copy: new agreements and

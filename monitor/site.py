@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ddor_watch.db.changes import load_changes
 from ddor_watch.db.list_history import first_seen, list_events
-from ddor_watch.db.lists import GONE, LISTED, bare_name, first_listed, followed_links, latest_list
+from ddor_watch.db.lists import GONE, LISTED, bare_name, followed_links, latest_list, memberships
 from ddor_watch.db.session import Database
 from ddor_watch.db.snapshots import as_parsed, load_facts, load_snapshot, previous_report_id, report_ids_in_order
 from ddor_watch.monitor.config import Settings
@@ -54,19 +54,19 @@ def site_reports(settings: Settings, db: Database) -> list[SiteReport]:
 
 
 def list_memberships(db: Database) -> tuple[ListMembership, ...]:
-    """Every place another source's list has named, for its jurisdiction page."""
+    """Every place another source's list has named, with what holds today, for its page."""
     from ddor_watch.scraper.sources import SOURCES
 
-    seen, entries = first_listed(db)
     found = []
-    for key, sources in seen.items():
-        entry = entries[key]
+    for member in memberships(db):
+        entry = member.entry
         fips = entry.fips if entry.fips and len(entry.fips) == 5 else None
-        slug = jurisdiction_slug(entry.state, bare_name(entry.name), fips)
-        for name, since in sorted(sources.items()):
-            source = SOURCES.get(name)
-            label = f"{source.agency}'s {source.title}" if source else name
-            found.append(ListMembership(slug, entry.name, entry.state, fips, label, since.date().isoformat()))
+        source = SOURCES.get(member.source)
+        label = f"{source.agency}'s {source.title}" if source else member.source
+        earlier = tuple((start.date(), end.date()) for start, end in member.intervals[:-1] if end is not None)
+        found.append(ListMembership(jurisdiction_slug(entry.state, bare_name(entry.name), fips), entry.name,
+                                    entry.state, fips, label, member.since.date(),
+                                    member.ended_on.date() if member.ended_on else None, member.ended_how, earlier))
     return tuple(sorted(found, key=lambda m: (m.slug, m.label)))
 
 

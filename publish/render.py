@@ -73,7 +73,7 @@ def environment(html: bool) -> Environment:
     env = Environment(loader=FileSystemLoader(template_dir()), undefined=StrictUndefined,
                       autoescape=html, keep_trailing_newline=not html, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(number=_number, count=_count, signed=_signed, policy_kind=_policy_kind, abs=abs,
-                       short_url=short_url, day=_day)
+                       short_url=short_url, day=_day, capitalize_first=lambda text: text[:1].upper() + text[1:])
     env.globals.update(place=_place)
     return env
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from feedgen.feed import FeedGenerator
 
 from ddor_watch.db.csv_text import csv_text
+from ddor_watch.db.lists import bare_name
 from ddor_watch.db.records import Change, ChangeKind, ReportSnapshot, WordAccounting
 from ddor_watch.db.text import jurisdiction_key
 from ddor_watch.publish.context import ReportContext, period_text
@@ -96,14 +97,22 @@ class PolicyEntry:
 
 @dataclass(frozen=True)
 class ListMembership:
-    """A place on another source's list: "DOJ's sanctuary jurisdiction list, since 2025-08-05"."""
+    """A place on another source's list, and what holds today: listed since a day, or removed
+    (or the page gone) on a day; with every earlier interval for the timeline."""
 
     slug: str            # the jurisdiction page it belongs on
     name: str            # as the list prints it
     state: str | None
     fips: str | None
-    label: str
-    since: str
+    label: str           # "DOJ's sanctuary jurisdiction list"
+    since: dt.date       # start of the current (or last) interval
+    ended: dt.date | None = None           # None: on the list today
+    ended_how: str | None = None           # "removed" | "gone"
+    earlier: tuple[tuple[dt.date, dt.date], ...] = ()
+
+    @property
+    def listed_now(self) -> bool:
+        return self.ended is None
 
 
 @dataclass
@@ -163,7 +172,8 @@ def jurisdictions(reports: list[SiteReport], memberships: tuple[ListMembership, 
             entry(p.state, p.jurisdiction, p.county_fips).policies.append(
                 PolicyEntry(report.slug, report.period, p.policy_type, p.description, p.page))
     for member in memberships:
-        found.setdefault(member.slug, JurisdictionHistory(member.slug, member.name, member.state,
+        # A list prints "Trenton City, NJ": the page's name is the place without its state.
+        found.setdefault(member.slug, JurisdictionHistory(member.slug, bare_name(member.name), member.state,
                                                           member.fips)).lists.append(member)
     return dict(sorted(found.items()))
 
@@ -215,14 +225,18 @@ def build_site(reports: list[SiteReport], output: Path, site_url: str = "",
     """Render the whole site into `output`, replacing what was there only once all is written."""
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
-    with open(output.parent / f".{output.name}.lock", "a+") as lock:
-        # One build at a time; a build killed before its swap left its work folder behind, a
-        # whole copy of the site each time: the next build removes it.
-        fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+    # One build at a time (a lock on the parent folder itself: no lock file to leave behind); a
+    # build killed before its swap left its work folder, a whole copy of the site each time:
+    # the next build removes it.
+    folder = os.open(output.parent, os.O_RDONLY)
+    try:
+        fcntl.flock(folder, fcntl.LOCK_EX)
         for stale in output.parent.glob(f".{output.name}.*"):
             if stale.is_dir():
                 shutil.rmtree(stale, ignore_errors=True)
         return _build_in_place(reports, output, site_url, memberships, agreements)
+    finally:
+        os.close(folder)    # releases the lock
 
 
 def _build_in_place(reports: list[SiteReport], output: Path, site_url: str, memberships: tuple[ListMembership, ...],

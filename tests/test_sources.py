@@ -210,15 +210,16 @@ def test_a_jurisdictions_history_spans_the_ddor_and_the_lists(list_config, db, d
     assert columns[-2:] == ["section_iii_since", "lists"]
     by_name = {(row[columns.index("name")], row[columns.index("state")]): row for row in rows}
     cook = by_name[("Cook County", "IL")]
-    assert cook[-1].startswith("doj-list since 20") and cook[-2] == "2017-02-03"
+    assert cook[-1].startswith("doj-list: listed since 20") and cook[-2] == "2017-02-03"
     assert cook[columns.index("first_listed")] is not None, "in Section II of week 2"
-    baltimore = by_name[("Baltimore County, MD", "MD")]
-    assert baltimore[columns.index("first_listed")] is None and baltimore[-1].startswith("doj-list since")
+    baltimore = by_name[("Baltimore County", "MD")]   # the state once, not "Baltimore County, MD, MD"
+    assert baltimore[columns.index("first_listed")] is None and baltimore[-1].startswith("doj-list: listed since")
     from ddor_watch.monitor.site import build
 
     site_dir = build(list_config, db, data_dir / "site").folder
     cook_page = (site_dir / "jurisdictions" / "17031.html").read_text()
-    assert "DOJ&#39;s sanctuary jurisdiction list: listed as \"Cook County, IL\" since 20" in cook_page
+    assert "<strong>On DOJ&#39;s sanctuary jurisdiction list</strong> since " in cook_page
+    assert ", as \"Cook County, IL\"." in cook_page
     assert (site_dir / "jurisdictions" / "24005.html").exists(), "a place only a list names gets a page"
 
 
