@@ -1,31 +1,49 @@
-"""Helpers for the public-site tests: a built demo history and a static server on 127.0.0.1."""
+"""Helpers for the public-site tests: `ddor serve`'s app on 127.0.0.1, console watching, axe."""
 
 from __future__ import annotations
 
-import functools
 import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
 @contextmanager
-def static_server(folder: Path) -> Iterator[str]:
-    class Quiet(SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-            pass
+def app_server(settings, db, site_dir: Path) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """`ddor serve`'s own app (security headers and CSP included) under uvicorn on 127.0.0.1."""
+    import socket
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    import uvicorn
+
+    from ddor_watch.monitor.web import web_app
+    from ddor_watch.publish.web_server import guarded_protocol
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(web_app(settings, db, site_dir), host="127.0.0.1", port=port,
+                                          http=guarded_protocol(10.0, 50, ()), log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        threading.Event().wait(0.02)
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
+        yield f"http://127.0.0.1:{port}"
     finally:
-        server.shutdown()
-        server.server_close()
+        server.should_exit = True
+        thread.join(10)
+
+
+def watch_console(page) -> list[str]:  # type: ignore[no-untyped-def]
+    """Collects what the browser reports as refused or broken: CSP violations, page errors."""
+    found: list[str] = []
+    page.on("console", lambda message: found.append(message.text) if message.type in ("error", "warning")
+            and ("Content Security Policy" in message.text or "Refused" in message.text) else None)
+    page.on("pageerror", lambda error: found.append(str(error)))
+    return found
 
 
 def serious_violations(page) -> list[str]:  # type: ignore[no-untyped-def]

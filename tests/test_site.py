@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from site_support import CHROMIUM, serious_violations, static_server
+from site_support import CHROMIUM, app_server, serious_violations, watch_console
 
 from ddor_watch.monitor.site import build, site_reports
 from ddor_watch.publish.outbox import enqueue_report
@@ -154,11 +154,12 @@ def test_a_failed_build_leaves_the_previous_site_whole(history, tmp_path: Path, 
 def test_the_site_in_chromium_links_downloads_accessibility_and_phone_width(history, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from playwright.sync_api import sync_playwright
 
-    _settings, _db, site = history
-    with static_server(site) as url, sync_playwright() as p:
+    settings, db, site = history
+    with app_server(settings, db, site) as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM)
         try:
             page = browser.new_page(viewport={"width": 1200, "height": 900}, accept_downloads=True)
+            refused = watch_console(page)
             page.goto(f"{url}/index.html")
             assert serious_violations(page) == [], "home"
             page.get_by_role("link", name="Feb 4 – 10, 2017").first.click()
@@ -173,7 +174,10 @@ def test_the_site_in_chromium_links_downloads_accessibility_and_phone_width(hist
             page.get_by_role("link", name="Travis County").first.click()
             assert page.url.endswith("/jurisdictions/48453.html")
             assert "Declined detainers listed (Section II)" in page.content()
+            assert page.evaluate("Math.min(...[...document.querySelectorAll('.chart .bar')]"
+                                 ".map(bar => bar.getBoundingClientRect().width))") > 0, "every bar is drawn"
             assert serious_violations(page) == [], "jurisdiction"
+            assert refused == [], "nothing the served CSP refuses"
             phone = browser.new_page(viewport={"width": 360, "height": 740})
             for path in ("index.html", "reports/2017-02-10-r1/index.html", "jurisdictions/48453.html"):
                 phone.goto(f"{url}/{path}")
