@@ -180,6 +180,10 @@ class DeliveryState(StrEnum):
 DUE_STATES = (DeliveryState.PENDING, DeliveryState.SENDING)
 
 
+# The source of a PDF a maintainer added with `ddor ingest` without `--url`: not a web address.
+MAINTAINER_UPLOAD = "maintainers:"
+
+
 @dataclass(frozen=True)
 class ReportLink:
     url: str
@@ -378,9 +382,10 @@ class UrlState:
 
     url: str
     kind: str                # listing | landing | release | pdf | robots
-    status: int | None
+    status: int | None       # 0: no answer at all
     etag: str | None = None
     last_modified: str | None = None
+    checked_at: str | None = None    # ISO time of the last check (known URLs only)
 
 
 @dataclass(frozen=True)
@@ -401,6 +406,9 @@ class CrawlResult:
     discovered_landing_pages: tuple[str, ...] = ()
     # Jurisdiction-list pages (sources other than the DDOR).
     list_pages: tuple[FetchedPage, ...] = ()
+    # Known documents re-checked that no longer answer ("URL: HTTP 404"): our archived copy
+    # stands, so this is news for the maintainers, never a failed check.
+    unreachable: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

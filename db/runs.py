@@ -45,7 +45,8 @@ def abandon_stale_runs(db: Database) -> int:
 
 def known_urls(db: Database) -> tuple[UrlState, ...]:
     with db.session() as session:
-        return tuple(UrlState(s.url, s.kind, s.last_status, s.etag, s.last_modified)
+        return tuple(UrlState(s.url, s.kind, s.last_status, s.etag, s.last_modified,
+                              checked.isoformat() if (checked := as_utc(s.last_checked_at)) else None)
                      for s in session.scalars(select(Source)))
 
 

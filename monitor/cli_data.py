@@ -13,6 +13,7 @@ import click
 
 from ddor_watch.db.errors import BadInput
 from ddor_watch.monitor.cli_state import State, echo, parse_date, pass_state
+from ddor_watch.monitor.overwrite import replaceable_png
 
 T = TypeVar("T")
 
@@ -40,6 +41,8 @@ def parse(state: State, file: Path, fmt: str, debug_page: int | None, output: Pa
 
     if debug_page is not None and output is None:
         raise BadInput("--debug-page needs -o FILE.png")
+    if output is not None:
+        replaceable_png(output)
     report = parse_sandboxed(file, limits=parse_limits(state.settings))
     if debug_page is not None and output is not None:
         from ddor_watch.scraper.pdf.debug import draw_debug_page
@@ -57,8 +60,10 @@ def parse(state: State, file: Path, fmt: str, debug_page: int | None, output: Pa
 @click.command()
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--reparse-all", is_flag=True, help="Re-parse every archived document with the current parser.")
+@click.option("--url", help="Where the file came from (its address on ICE's site); without it pages say "
+                            "'added by the maintainers'.")
 @pass_state
-def ingest(state: State, files: tuple[Path, ...], reparse_all: bool) -> None:
+def ingest(state: State, files: tuple[Path, ...], reparse_all: bool, url: str | None) -> None:
     """Archive, parse and store local PDFs (backfill, manual fixes)."""
     from ddor_watch.monitor.ingest import ingest_files
     from ddor_watch.monitor.ingest import reparse_all as reparse
@@ -78,7 +83,7 @@ def ingest(state: State, files: tuple[Path, ...], reparse_all: bool) -> None:
             echo(f"{sha256[:12]}  {outcome}")
             failed += outcome.startswith("failed")
     with _progress(list(files), "ingesting") as paths:
-        for result in ingest_files(state.settings, state.db, paths):
+        for result in ingest_files(state.settings, state.db, paths, url):
             echo(str(result), err=result.failed)
             refused += result.failed
     if failed:
@@ -147,6 +152,7 @@ def map_command(state: State, period_end: str | None, output: Path) -> None:
 
     if not output.resolve().parent.is_dir():
         raise BadInput(f"-o {output}: no folder {output.resolve().parent}")
+    replaceable_png(output)
     result = map_for_period(state.settings, state.read_db, parse_date(period_end), output)
     echo(f"{output} ({result.width}x{result.height}, {result.size:,} bytes)")
     echo(f"alt: {result.alt_text}")

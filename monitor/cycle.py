@@ -6,6 +6,7 @@ The only place that wires rooms together. A failed crawl is a recorded run with 
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass, field
 
@@ -36,6 +37,8 @@ logger = logging.getLogger(__name__)
 CRAWL_FAILURES_BEFORE_ALERT = 3
 # Retries of one request (429, 5xx, timeouts) within a crawl, with exponential backoff.
 CRAWL_RETRIES = 3
+# How often a known document that stopped answering is asked again.
+UNREACHABLE_RECHECK = dt.timedelta(hours=24)
 
 
 @dataclass
@@ -69,7 +72,10 @@ def crawl_job(config: Settings, sources: list[str] | None, db: Database,
     # nothing to re-check).
     reread = {url for name, url in list_pages
               if statuses.get(name) == GONE or (SOURCES[name].documents and not documents.get(name))}
-    known = tuple(k for k in known_urls(db) if k.url not in reread)
+    # A known document that stopped answering is re-validated once a day, not every check.
+    day_ago = (dt.datetime.now(dt.UTC) - UNREACHABLE_RECHECK).isoformat()
+    known = tuple(k for k in known_urls(db) if k.url not in reread
+                  and not (k.kind == "pdf" and k.status not in (None, 200, 304) and (k.checked_at or "") > day_ago))
     return CrawlJob(
         start_urls=(replaced or config.start_urls) if reports else (),
         landing_urls=(() if replaced else config.landing_urls) if reports else (),
@@ -164,6 +170,11 @@ def _cycle(config: Settings, db: Database, run_id: int, sources: list[str] | Non
             errors.append(f"{document.url}: quarantined: {result.message}")
             alert(db, config, f"quarantined:{result.sha256[:16]}",
                   f"A document from {document.url} was quarantined: {result.message}")
+    for gone in crawl.unreachable:
+        url = gone.split(": ", 1)[0]
+        if not alerted_before(db, f"copy-gone:{url}"):
+            alert(db, config, f"copy-gone:{url}", f"ICE's copy of {url} no longer answers ({gone.split(': ', 1)[-1]}); "
+                  "our archived copy stands and the site links it. Checked again once a day.")
     for page in crawl.empty_landing_pages:
         alert(db, config, f"layout:{page}", f"Layout drift: the landing page {page} links no report any more.")
     if publish:

@@ -24,6 +24,7 @@ from ddor_watch.monitor.config import Settings, load_config
 from ddor_watch.monitor.cycle import run_check
 from ddor_watch.monitor.describe import describe_change
 from ddor_watch.monitor.output import render_rows
+from ddor_watch.monitor.overwrite import replaceable_folder
 from ddor_watch.monitor.samples import render_report
 from ddor_watch.monitor.samples.agreements import PAGE_PATH as AGREEMENTS_PAGE
 from ddor_watch.monitor.samples.agreements import Update, demo_updates
@@ -63,11 +64,19 @@ def _agreements_update(config: Settings, db: Database, site: ReplicaSite, base_u
          f"({sum(1 for p in moas if p.status == 200)} archived, {sum(1 for p in moas if p.status == 404)} dead)")
 
 
+DEMO_MARKER = ".ddor-demo"
+
+
 def run_demo(out: Path, echo: Echo) -> Path:
+    # Only an empty folder or an earlier demo is replaced: --out pointing at someone's files
+    # is refused before anything is removed.
+    replaceable_folder(out, DEMO_MARKER, "an earlier demo", looks_like=("data",) if (out / "data" / "outbox").is_dir()
+                       else ())
     if out.exists():
         shutil.rmtree(out)
     data = out / "data"
     data.mkdir(parents=True)
+    (out / DEMO_MARKER).write_text("written by `ddor demo`; the next demo may replace this folder\n")
     site = ReplicaSite()
     with ReplicaServer(site) as server:
         # Embedded defaults only: the demo ignores the caller's environment and ddor.toml.

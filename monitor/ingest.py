@@ -14,7 +14,7 @@ from ddor_watch.db.changes import has_changes, load_changes, store_changes
 from ddor_watch.db.errors import BadInput
 from ddor_watch.db.models import Document
 from ddor_watch.db.paths import DataDir
-from ddor_watch.db.records import Change, FetchedDocument, ParsedReport
+from ddor_watch.db.records import MAINTAINER_UPLOAD, Change, FetchedDocument, ParsedReport
 from ddor_watch.db.session import Database
 from ddor_watch.db.snapshots import load_snapshot, previous_report_id, report_for_period, report_ids_in_order
 from ddor_watch.db.store import (
@@ -81,7 +81,9 @@ def ingest_path(db: Database, data: DataDir, path: Path, limits: ParseLimits | N
         return existing
     parsed = parse_sandboxed(path, display_name=str(path), limits=limits or ParseLimits())
     sha256, archived, size = archive_file(data, path)
-    fetched = FetchedDocument(url=url or path.resolve().as_uri(), sha256=sha256, bytes_path=str(archived),
+    # Without --url the file's place on the maintainer's disk is nobody's business and no source:
+    # pages and digests say "added by the maintainers".
+    fetched = FetchedDocument(url=url or f"{MAINTAINER_UPLOAD}{path.name}", sha256=sha256, bytes_path=str(archived),
                               etag=None, last_modified=None, fetched_at=dt.datetime.now(dt.UTC), size=size,
                               title=path.name)
     return _store_parsed(db, fetched, parsed, backfill, publish=False)
@@ -107,16 +109,21 @@ class FileOutcome:
         return f"{self.path}: {self.result.message}"
 
 
-def ingest_files(settings: Settings, db: Database, paths: Iterable[Path]) -> Iterator[FileOutcome]:
+def ingest_files(settings: Settings, db: Database, paths: Iterable[Path], url: str | None = None
+                 ) -> Iterator[FileOutcome]:
     """Ingest local files one by one (a bad one never stops the rest); several files into an
-    empty database are a silent backfill."""
+    empty database are a silent backfill. `url`: where the (one) file came from."""
     from ddor_watch.monitor.config import parse_limits
 
     paths = list(paths)
+    if url is not None and len(paths) != 1:
+        raise BadInput("--url names where one file came from: give exactly one file with it")
+    if url is not None and not url.startswith(("http://", "https://")):
+        raise BadInput(f"--url {url}: not an http(s) address")
     backfill = count_reports(db) == 0 and len(paths) > 1
     for path in paths:
         try:
-            result = ingest_path(db, settings.data, path, parse_limits(settings), backfill=backfill)
+            result = ingest_path(db, settings.data, path, parse_limits(settings), backfill=backfill, url=url)
         except BadInput as error:
             yield FileOutcome(path, None, str(error))
             continue

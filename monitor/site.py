@@ -11,9 +11,10 @@ from ddor_watch.db.lists import GONE, LISTED, bare_name, followed_links, latest_
 from ddor_watch.db.session import Database
 from ddor_watch.db.snapshots import as_parsed, load_facts, load_snapshot, previous_report_id, report_ids_in_order
 from ddor_watch.monitor.config import Settings
+from ddor_watch.monitor.overwrite import replaceable_folder
 from ddor_watch.publish.context import build_context
 from ddor_watch.publish.map import alt_text, map_data, newly_listed_keys
-from ddor_watch.publish.site import ListMembership, SiteReport, SiteSummary, build_site, jurisdiction_slug
+from ddor_watch.publish.site import SITE_MARKER, ListMembership, SiteReport, SiteSummary, build_site, jurisdiction_slug
 from ddor_watch.publish.site_agreements import AgreementEvent, AgreementSection
 from ddor_watch.scraper.pdf.export import report_to_json
 
@@ -90,5 +91,8 @@ def agreement_section(db: Database) -> AgreementSection | None:
 
 
 def build(settings: Settings, db: Database, output: Path | None = None) -> SiteSummary:
+    # The folder is replaced whole: only an earlier site (or an empty folder) may be.
+    replaceable_folder(output or settings.site_folder, SITE_MARKER, "an earlier ddor-watch site",
+                       looks_like=("index.html", "site.css", "reports"))
     return build_site(site_reports(settings, db), output or settings.site_folder, settings.site_url,
                       list_memberships(db), agreement_section(db))

@@ -34,6 +34,7 @@ from ddor_watch.publish.site_agreements import feeds as agreement_feeds
 from ddor_watch.publish.site_agreements import view as agreement_view
 
 STYLESHEET = "site.css"
+SITE_MARKER = ".ddor-site"     # a folder holding it is a site we built, and may be replaced whole
 
 
 @dataclass(frozen=True)
@@ -277,6 +278,7 @@ def _write_site(reports: list[SiteReport], root: Path, site_url: str,
         return _Page(prefix="../" * depth, site_url=site_url, agreements_link=agreements is not None)
 
     write(STYLESHEET, render("site/site.css.j2", None))
+    write(SITE_MARKER, "written by `ddor site build`; the next build replaces this folder whole\n")
     latest = next((r for r in ordered if r.current), None)
     if latest is not None and latest.map_file is not None and latest.map_file.is_file():
         write(f"reports/{latest.slug}/map.png", latest.map_file.read_bytes())

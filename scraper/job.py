@@ -84,4 +84,5 @@ def result_from_json(text: str) -> CrawlResult:
         forbidden=tuple(raw.get("forbidden", ())),
         discovered_landing_pages=tuple(raw.get("discovered_landing_pages", ())),
         list_pages=tuple(FetchedPage(**page) for page in raw.get("list_pages", ())),
+        unreachable=tuple(raw.get("unreachable", ())),
     )

@@ -48,3 +48,63 @@ def test_a_place_reads_as_what_holds_today_at_every_step(config, db, data_dir) -
             columns, rows = history(db, "jurisdictions")
             trenton = next(r for r in rows if r[columns.index("name")] == "Trenton City")
             assert trenton[-1].startswith(lists_column[label]), (label, trenton[-1])
+
+
+def test_a_known_report_whose_url_stops_answering_fails_no_check_and_is_said_once(config, db) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from ddor_watch.db.models import Alert
+    from ddor_watch.monitor.samples import render_report
+    from ddor_watch.monitor.samples.series import series
+
+    cfg = config.with_overrides(download_delay=0.0, retry_backoff=0.05, download_timeout=3)
+    site = ReplicaSite()
+    name, truth = series()[0]
+    site.add_report(name, render_report(truth)[0], "week 1", dt.date(2017, 3, 20))
+    with ReplicaServer(site) as server:
+        cfg = cfg.with_overrides(start_urls=",".join(server.start_urls), landing_urls=",".join(server.landing_urls))
+        assert run_check(cfg, db, publish=False).status == "ok"
+        site.faults[site.pdf_path(name)] = "status:404"
+        site.log.clear()
+        first = run_check(cfg, db, publish=False)
+        asked = [entry.path for entry in site.log].count(site.pdf_path(name))
+        site.log.clear()
+        second = run_check(cfg, db, publish=False)
+        asked_again = [entry.path for entry in site.log].count(site.pdf_path(name))
+    assert first.status == "ok" and second.status == "ok", "nothing new is wrong"
+    assert first.crawl.unreachable and first.crawl.errors == ()
+    assert asked == 1 and asked_again == 0, "re-validated on a slower schedule"
+    with db.session() as session:
+        said = [a.message for a in session.scalars(select(Alert)) if a.problem.startswith("copy-gone:")]
+    assert len(said) == 1 and "our archived copy stands" in said[0]
+
+
+def test_commands_never_delete_or_overwrite_what_is_not_theirs(tmp_path, data_dir) -> None:  # type: ignore[no-untyped-def]
+    from conftest import run_ddor
+
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "thesis.txt").write_text("years of work")
+    demo = run_ddor("demo", "--out", str(mine))
+    assert demo.returncode == 2 and "not an earlier demo; not touched" in demo.stderr
+    assert demo.stderr.count("\n") == 1
+    built = run_ddor("--data-dir", str(data_dir), "site", "build", "-o", str(mine))
+    assert built.returncode == 2
+    assert (mine / "thesis.txt").read_text() == "years of work"
+    picture = tmp_path / "notes.png"
+    picture.write_text("not an image")
+    drawn = run_ddor("--data-dir", str(data_dir), "map", "-o", str(picture))
+    assert drawn.returncode == 2 and "not a PNG image; not overwritten" in drawn.stderr
+    assert picture.read_text() == "not an image"
+
+
+def test_a_report_added_by_the_maintainers_never_shows_a_local_path(config, db, report_pdf) -> None:  # type: ignore[no-untyped-def]
+    from ddor_watch.monitor.ingest import ingest_files
+
+    path, _expected = report_pdf(3)
+    [outcome] = list(ingest_files(config, db, [path]))
+    assert outcome.result is not None and outcome.result.report_id is not None
+    site = build(config, db).folder
+    page = next((site / "reports").glob("*/index.html")).read_text()
+    assert "Added by the maintainers of ddor-watch" in page
+    assert "file://" not in page and str(path.parent) not in page

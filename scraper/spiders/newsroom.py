@@ -99,6 +99,7 @@ class NewsroomSpider(scrapy.Spider):
         self.configured_landing = set(job.landing_urls)
         self.list_pages: list[FetchedPage] = []
         self.forbidden: list[str] = []
+        self.unreachable: list[str] = []
 
     # -- requests ---------------------------------------------------------------------------
     def _request(self, url: str, callback: Callback, kind: str, **meta: Any) -> scrapy.Request:
@@ -132,7 +133,7 @@ class NewsroomSpider(scrapy.Spider):
         for known in self.job.known:
             if known.kind == "pdf" and known.url not in self.pdfs_found:
                 self.pdfs_found.add(known.url)
-                yield self._request(known.url, self.save_pdf, "pdf", title=None)
+                yield self._request(known.url, self.save_pdf, "pdf", title=None, recheck=True)
 
     # -- bookkeeping --------------------------------------------------------------------------
     def _answered(self, response: Response) -> bool:
@@ -152,6 +153,9 @@ class NewsroomSpider(scrapy.Spider):
                                f"{self.job.retry_after_max:.0f} s we wait; skipped this cycle")
             return False
         if status >= 400:
+            if response.meta.get("recheck"):   # a document we hold: its loss is news, not a failure
+                self.unreachable.append(f"{response.url}: HTTP {status}")
+                return False
             self.errors.append(f"{response.url}: HTTP {status}")
             return False
         if 300 <= status < 400:
@@ -166,6 +170,10 @@ class NewsroomSpider(scrapy.Spider):
                 self.errors.append(f"{request.url}: forbidden by robots.txt")
             else:
                 self.forbidden.append(request.url)
+            return
+        if request.meta.get("recheck"):   # a document we hold, not answering: news, not a failure
+            self.unreachable.append(f"{request.url}: {type(failure.value).__name__}: {failure.value}")
+            self.states.append(UrlState(request.url, "pdf", 0))
             return
         if request.meta.get("kind") == "followed":   # no answer: tried again at the next check
             self.list_pages.append(FetchedPage(request.meta["source"], request.url, 0, part=FOLLOWED_PART))
