@@ -5,12 +5,13 @@ source, oldest first. Rows of plain values for `ddor history` (table, CSV, JSON)
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 
 from ddor_watch.db.lists import LISTED, latest_list, load_list, load_list_changes
-from ddor_watch.db.models import ListSnapshotRow, as_utc
+from ddor_watch.db.models import ListChangeRow, ListSnapshotRow, as_utc
 from ddor_watch.db.records import ListChange, ListChangeKind, ListLevel
 from ddor_watch.db.session import Database
 
@@ -84,3 +85,28 @@ def list_changes(db: Database, source: str | None = None) -> tuple[list[str], li
                          entry.signed.isoformat() if entry and entry.signed else None, fetched.isoformat(),
                          before.name if before else None, before.state if before else None, snapshot_id))
     return CHANGE_COLUMNS, rows
+
+
+@dataclass(frozen=True)
+class SnapshotSummary:
+    """One stored version of a list: when it was seen, whether it was there, and what changed."""
+
+    seen: dt.datetime
+    status: str                        # listed | gone
+    entries: int
+    kinds: dict[str, int]              # change kind -> how many
+
+
+def snapshot_summaries(db: Database, source: str) -> list[SnapshotSummary]:
+    """Every stored version of one source's list, oldest first."""
+    with db.session() as session:
+        rows = list(session.execute(select(ListSnapshotRow.id, ListSnapshotRow.fetched_at, ListSnapshotRow.status,
+                                           ListSnapshotRow.entry_count).where(ListSnapshotRow.source == source)
+                                    .order_by(ListSnapshotRow.id)))
+        counts: dict[int, dict[str, int]] = {}
+        for snapshot_id, kind in session.execute(select(ListChangeRow.snapshot_id, ListChangeRow.kind).where(
+                ListChangeRow.snapshot_id.in_([r[0] for r in rows]), ListChangeRow.role == "")):
+            counts.setdefault(snapshot_id, {}).setdefault(kind, 0)
+            counts[snapshot_id][kind] += 1
+    return [SnapshotSummary(as_utc(fetched) or fetched, status, entries, counts.get(snapshot_id, {}))
+            for snapshot_id, fetched, status, entries in rows]

@@ -46,8 +46,10 @@ def check(state: State, sources: tuple[str, ...], only: str | None, dry_run: boo
 @pass_state
 def run(state: State, run_now: bool) -> None:
     """The scheduler daemon: `check` on the configured cron schedule until stopped."""
+    from ddor_watch.monitor.logs import service_logging
     from ddor_watch.monitor.scheduler import run_daemon
 
+    service_logging()
     run_daemon(state.settings, run_now)
 
 
@@ -207,9 +209,11 @@ def serve(state: State, host: str, port: int, site_dir: Path | None) -> None:
     """The public site, subscription with double opt-in, confirm and one-click unsubscribe."""
     import uvicorn
 
+    from ddor_watch.monitor.logs import service_logging
     from ddor_watch.monitor.web import web_app
     from ddor_watch.publish.web_server import guarded_protocol, parse_networks
 
+    service_logging()
     settings = state.settings
     app = web_app(settings, state.db, site_dir)
     echo(f"serving on http://{host}:{port}/ (subscribe at /subscribe)")
@@ -228,7 +232,8 @@ def sources_command(state: State, fmt: str) -> None:
     """Every source: enabled or not, its start pages, last check, last change and health."""
     from ddor_watch.monitor.sources_view import sources_overview
 
-    rows = sources_overview(state.settings, state.read_db)
+    # A fresh install has no database yet: every source reads "never checked", nothing is created.
+    rows = sources_overview(state.settings, state.read_db if state.has_database else None)
     if fmt == "json":
         import json
 

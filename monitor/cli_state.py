@@ -29,12 +29,17 @@ class State:
         return self._db
 
     @property
+    def has_database(self) -> bool:
+        """Whether anything is stored yet (a server database always counts as there)."""
+        url = make_url(self.settings.db_url)
+        return not (url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:"
+                    and not Path(url.database).is_file())
+
+    @property
     def read_db(self) -> Database:
         """The database for commands that only read: never created by looking at it."""
-        url = make_url(self.settings.db_url)
-        if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:" \
-                and not Path(url.database).is_file():
-            raise BadInput(f"no database at {url.database}: nothing is stored yet "
+        if not self.has_database:
+            raise BadInput(f"no database at {make_url(self.settings.db_url).database}: nothing is stored yet "
                            "(`ddor check` or `ddor ingest` creates it)")
         return self.db
 

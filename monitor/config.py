@@ -134,6 +134,10 @@ class Settings(BaseSettings):
         "Seconds a connection to `ddor serve` may take to send its request headers."))
     serve_client_connections: int = Field(20, ge=1, description=(
         "Connections one address may hold open to `ddor serve` (trusted proxies exempt)."))
+    contact: str = Field("", description=(
+        "How readers reach the maintainers (an address or a page), for the About page."))
+    code_url: str = Field("https://github.com/ddor-watch/ddor-watch", description=(
+        "Where the code is, for the About page."))
     x_api_base: str = Field("https://api.x.com", description="X API base URL.")
     x_consumer_key: SecretStr = _secret(help="X app consumer key.")
     x_consumer_secret: SecretStr = _secret(help="X app consumer secret.")

@@ -54,3 +54,11 @@ def setup_logging(fmt: str = "text", level: int = logging.WARNING) -> None:
     for credential_logger in ("oauthlib", "requests_oauthlib", "tweepy", "atproto", "atproto_client", "httpcore",
                               "mastodon", "requests"):
         logging.getLogger(credential_logger).setLevel(logging.WARNING)
+
+
+def service_logging() -> None:
+    """A long-running service (`ddor run`, `ddor serve`) logs its routine lines (INFO): it has
+    no terminal to answer on, so its journal must say what it did."""
+    root = logging.getLogger()
+    if root.level > logging.INFO:
+        root.setLevel(logging.INFO)

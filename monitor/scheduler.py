@@ -84,13 +84,13 @@ def run_daemon(config: Settings, run_now: bool = False) -> None:
     scheduler = build_scheduler(config, run_now)
 
     def stop(signum: int, _frame: FrameType | None) -> None:
-        logger.warning("signal %s: finishing the running cycle, then stopping", signum)
+        logger.info("signal %s: finishing the running cycle, then stopping", signum)
         # Runs in the main thread while the cycle runs in the executor's thread: waits for it.
         scheduler.shutdown(wait=True)
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    logger.warning("ddor run: schedule %r (%s); next check %s", config.schedule, config.timezone,
+    logger.info("ddor run: schedule %r (%s); next check %s", config.schedule, config.timezone,
                    next_run(config))
     scheduler.start()
-    logger.warning("ddor run: stopped")
+    logger.info("ddor run: stopped")

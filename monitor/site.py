@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
 from ddor_watch.db.changes import load_changes
-from ddor_watch.db.list_history import first_seen, list_events
+from ddor_watch.db.list_history import first_seen, list_events, snapshot_summaries
 from ddor_watch.db.lists import GONE, LISTED, bare_name, followed_links, latest_list, memberships
 from ddor_watch.db.session import Database
 from ddor_watch.db.snapshots import as_parsed, load_facts, load_snapshot, previous_report_id, report_ids_in_order
@@ -14,7 +15,16 @@ from ddor_watch.monitor.config import Settings
 from ddor_watch.monitor.overwrite import replaceable_folder
 from ddor_watch.publish.context import build_context
 from ddor_watch.publish.map import alt_text, map_data, newly_listed_keys
-from ddor_watch.publish.site import SITE_MARKER, ListMembership, SiteReport, SiteSummary, build_site, jurisdiction_slug
+from ddor_watch.publish.site import (
+    SITE_MARKER,
+    ListMembership,
+    SiteExtras,
+    SiteReport,
+    SiteSummary,
+    SourcePage,
+    build_site,
+    jurisdiction_slug,
+)
 from ddor_watch.publish.site_agreements import AgreementEvent, AgreementSection
 from ddor_watch.scraper.pdf.export import report_to_json
 
@@ -90,9 +100,72 @@ def agreement_section(db: Database) -> AgreementSection | None:
     return None
 
 
+_CHANGE_WORDS = {"list_baseline": "first version stored", "list_entry_added": "added", "list_entry_removed": "removed",
+                 "list_gone": "the page answered 'gone'", "list_back": "the page was back"}
+
+
+def _change_words(kinds: dict[str, int]) -> str:
+    parts = []
+    for kind, count in kinds.items():
+        words = _CHANGE_WORDS.get(kind, kind.removeprefix("agreement_").replace("_", " "))
+        parts.append(words if kind in ("list_baseline", "list_gone", "list_back") else f"{count} {words}")
+    return ", ".join(parts) or "changed"
+
+
+def source_pages(settings: Settings, db: Database, reports: list[SiteReport]) -> tuple[SourcePage, ...]:
+    """Each enabled source (and any with history), what holds today and every version seen."""
+    from ddor_watch.scraper.sources import SOURCES, SourceKind
+
+    pages = []
+    for name, source in SOURCES.items():
+        if source.kind is SourceKind.DDOR_REPORT:
+            current = [r for r in reports if r.current]
+            latest = max(current, key=lambda r: r.snapshot.period_end or dt.date.min, default=None)
+            status = (f"{len(current)} reports stored; the latest covers {latest.period}" if latest
+                      else "no report stored yet (the series has been dormant since 2017)")
+            updates = tuple(sorted(((r.parsed_at, f"report for {r.period} stored"
+                                     + (f" (revision {r.snapshot.revision})" if r.snapshot.revision > 1 else ""))
+                                    for r in reports), reverse=True))
+            pages.append(SourcePage(name, source.agency, source.title, settings.start_urls, status, updates))
+            continue
+        versions = snapshot_summaries(db, name)
+        if not versions and name not in settings.sources:
+            continue
+        last = versions[-1] if versions else None
+        if last is None:
+            status = "not checked yet"
+        elif last.status == GONE:
+            status = f"its page answered 'gone' when ddor-watch checked it on {last.seen:%b} {last.seen.day}, " \
+                     f"{last.seen.year}; the last version is kept"
+        else:
+            status = f"lists {last.entries} entries as of {last.seen:%b} {last.seen.day}, {last.seen.year}"
+        updates = tuple((v.seen, _change_words(v.kinds)) for v in reversed(versions))
+        section = "agreements/index.html" if source.kind is SourceKind.AGREEMENT_LIST and versions else None
+        pages.append(SourcePage(name, source.agency, source.title, settings.start_pages(name), status, updates,
+                                section))
+    return tuple(pages)
+
+
+def history_downloads(db: Database) -> tuple[tuple[str, str], ...]:
+    """The whole history as files: reports, jurisdictions (across sources) and every list event."""
+    from ddor_watch.db.history import history
+    from ddor_watch.db.list_history import list_changes
+    from ddor_watch.monitor.output import render_rows
+
+    found = []
+    for name, (columns, rows) in (("reports", history(db, "reports")), ("jurisdictions", history(db, "jurisdictions")),
+                                  ("list-changes", list_changes(db))):
+        found.append((f"data/{name}.csv", render_rows(columns, rows, "csv") + "\n"))
+        found.append((f"data/{name}.json", render_rows(columns, rows, "json") + "\n"))
+    return tuple(found)
+
+
 def build(settings: Settings, db: Database, output: Path | None = None) -> SiteSummary:
     # The folder is replaced whole: only an earlier site (or an empty folder) may be.
     replaceable_folder(output or settings.site_folder, SITE_MARKER, "an earlier ddor-watch site",
                        looks_like=("index.html", "site.css", "reports"))
-    return build_site(site_reports(settings, db), output or settings.site_folder, settings.site_url,
-                      list_memberships(db), agreement_section(db))
+    reports = site_reports(settings, db)
+    extras = SiteExtras(source_pages(settings, db, reports), history_downloads(db), settings.contact,
+                        settings.code_url)
+    return build_site(reports, output or settings.site_folder, settings.site_url, list_memberships(db),
+                      agreement_section(db), extras)

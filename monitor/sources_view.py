@@ -36,14 +36,15 @@ def _iso(value: dt.datetime | None) -> str | None:
     return value.isoformat(timespec="seconds") if value else None
 
 
-def sources_overview(settings: Settings, db: Database) -> list[SourceRow]:
-    checks = source_checks(db)
+def sources_overview(settings: Settings, db: Database | None) -> list[SourceRow]:
+    """Every registered source; with no database yet (a fresh install) each is "never checked"."""
+    checks = source_checks(db) if db is not None else {}
     rows = []
     for name, source in SOURCES.items():
         enabled = name in settings.sources
         if source.kind is SourceKind.DDOR_REPORT:
-            last = last_successful_run(db)
-            has_report = report_for_period(db) is not None
+            last = last_successful_run(db) if db is not None else None
+            has_report = db is not None and report_for_period(db) is not None
             rows.append(SourceRow(name, source.agency, source.title, str(source.kind), enabled,
                                   settings.start_urls + settings.landing_urls, _iso(last),
                                   "crawl ok" if last else None,

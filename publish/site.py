@@ -116,6 +116,33 @@ class ListMembership:
         return self.ended is None
 
 
+@dataclass(frozen=True)
+class SourcePage:
+    """One watched source, for its page and the About page: what it is and how it stands."""
+
+    name: str
+    agency: str
+    title: str
+    start_urls: tuple[str, ...]
+    status: str                           # what holds today, in words
+    updates: tuple[tuple[dt.datetime, str], ...] = ()   # (when ddor-watch saw it, what changed), newest first
+    section: str | None = None            # the site's own section for it ("agreements/index.html")
+
+
+@dataclass(frozen=True)
+class SiteExtras:
+    """What the site shows beyond reports: sources, the history as files, who runs it."""
+
+    sources: tuple[SourcePage, ...] = ()
+    downloads: tuple[tuple[str, str], ...] = ()    # (relative path, text): the whole history as CSV and JSON
+    contact: str = ""
+    code_url: str = ""
+
+
+FAVICON = ("<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'><rect width='16' height='16' rx='3' "
+           "fill='#8c2d04'/><path d='M4 4h5a3 3 0 0 1 0 8H4z' fill='#fff'/></svg>\n")
+
+
 @dataclass
 class JurisdictionHistory:
     slug: str
@@ -222,7 +249,8 @@ def _feed(site_url: str, name: str, title: str, items: list[SiteReport]) -> byte
 
 
 def build_site(reports: list[SiteReport], output: Path, site_url: str = "",
-               memberships: tuple[ListMembership, ...] = (), agreements: AgreementSection | None = None) -> SiteSummary:
+               memberships: tuple[ListMembership, ...] = (), agreements: AgreementSection | None = None,
+               extras: SiteExtras = SiteExtras()) -> SiteSummary:
     """Render the whole site into `output`, replacing what was there only once all is written."""
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -235,16 +263,16 @@ def build_site(reports: list[SiteReport], output: Path, site_url: str = "",
         for stale in output.parent.glob(f".{output.name}.*"):
             if stale.is_dir():
                 shutil.rmtree(stale, ignore_errors=True)
-        return _build_in_place(reports, output, site_url, memberships, agreements)
+        return _build_in_place(reports, output, site_url, memberships, agreements, extras)
     finally:
         os.close(folder)    # releases the lock
 
 
 def _build_in_place(reports: list[SiteReport], output: Path, site_url: str, memberships: tuple[ListMembership, ...],
-                    agreements: AgreementSection | None) -> SiteSummary:
+                    agreements: AgreementSection | None, extras: SiteExtras) -> SiteSummary:
     work = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent))
     try:
-        count = _write_site(reports, work, site_url, memberships, agreements)
+        count = _write_site(reports, work, site_url, memberships, agreements, extras)
         os.chmod(work, 0o755)
         old = output.with_name(f".{output.name}.old")
         shutil.rmtree(old, ignore_errors=True)
@@ -259,7 +287,8 @@ def _build_in_place(reports: list[SiteReport], output: Path, site_url: str, memb
 
 
 def _write_site(reports: list[SiteReport], root: Path, site_url: str,
-                memberships: tuple[ListMembership, ...], agreements: AgreementSection | None = None) -> tuple[int, int]:
+                memberships: tuple[ListMembership, ...], agreements: AgreementSection | None = None,
+                extras: SiteExtras = SiteExtras()) -> tuple[int, int]:
     ordered = sorted(reports, key=lambda r: (r.snapshot.period_end or dt.date.min, r.snapshot.revision), reverse=True)
     places = jurisdictions(list(reversed(ordered)), memberships)
     files = 0
@@ -275,10 +304,16 @@ def _write_site(reports: list[SiteReport], root: Path, site_url: str,
         write(relative, render(f"site/{template}", values, html=True))
 
     def at(depth: int) -> _Page:
-        return _Page(prefix="../" * depth, site_url=site_url, agreements_link=agreements is not None)
+        return _Page(prefix="../" * depth, site_url=site_url, agreements_link=agreements is not None, extras=extras)
 
     write(STYLESHEET, render("site/site.css.j2", None))
     write(SITE_MARKER, "written by `ddor site build`; the next build replaces this folder whole\n")
+    write("favicon.svg", FAVICON)
+    page("about.html.j2", "about.html", at(0))
+    for source in extras.sources:
+        page("source.html.j2", f"sources/{source.name}.html", replace(at(1), source=source))
+    for relative, text in extras.downloads:
+        write(relative, text)
     latest = next((r for r in ordered if r.current), None)
     if latest is not None and latest.map_file is not None and latest.map_file.is_file():
         write(f"reports/{latest.slug}/map.png", latest.map_file.read_bytes())
@@ -343,6 +378,8 @@ class _Page:
     agreements_link: bool = False          # the site has a 287(g) section: the header links it
     view: AgreementView | None = None
     agency_page: AgencyPage | None = None
+    extras: SiteExtras = field(default_factory=SiteExtras)
+    source: SourcePage | None = None
 
     def slug(self, state: str | None, name: str | None, fips: str | None) -> str:
         return jurisdiction_slug(state, name, fips)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import os
 import re
 import secrets
 import threading
@@ -27,6 +28,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlencode
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -111,6 +113,24 @@ class Page:
     title: str
     lines: tuple[str, ...] = ()
     form: Form | None = None
+
+
+# Text formats served with their charset: without one, browsers guess (an Atom feed's "–"
+# showed as "â€“"). Starlette adds a charset only to text/* types.
+_TYPES = {".atom": "application/atom+xml; charset=utf-8", ".json": "application/json; charset=utf-8",
+          ".csv": "text/csv; charset=utf-8", ".svg": "image/svg+xml; charset=utf-8"}
+
+
+class SiteFiles(StaticFiles):
+    """The static site, with charsets on the text formats it ships."""
+
+    def file_response(self, full_path: Any, stat_result: os.stat_result, scope: Scope,
+                      status_code: int = 200) -> Response:
+        response = super().file_response(full_path, stat_result, scope, status_code)
+        kind = _TYPES.get(Path(str(full_path)).suffix.lower())
+        if kind is not None:
+            response.headers["content-type"] = kind
+        return response
 
 
 class TooLarge(Exception):
@@ -324,7 +344,7 @@ def create_app(web: WebSettings, unsub: UnsubscribeSettings, db: Database, maile
         Route("/healthz", health, methods=["GET"]),
     ]
     if web.site_dir is not None:
-        routes.append(Mount("/", StaticFiles(directory=web.site_dir, html=True, check_dir=False)))
+        routes.append(Mount("/", SiteFiles(directory=web.site_dir, html=True, check_dir=False)))
 
     async def too_large(request: Request, error: Exception) -> Response:
         return page(Page("Request too large", ("The form sends less than this.",)), 413, {"Connection": "close"})
