@@ -203,6 +203,30 @@ def save_png(fig: Figure, output: Path) -> bytes:
     return png
 
 
+DIGEST_MAX_BYTES = 150 * 1024   # a digest's map: a phone on a slow line opens the mail
+
+
+def digest_copy(root: Path, relative: str | None) -> str | None:
+    """A lighter copy of a map for email (800 px wide, a palette of at most 48 colours, well
+    under DIGEST_MAX_BYTES), beside the original; the relative path, or None without a map."""
+    if relative is None:
+        return None
+    from PIL import Image
+
+    source = root / relative
+    target = source.with_name(f"{source.stem}-email.png")
+    with Image.open(source) as image:
+        width, height = image.size
+        for colours, scale in ((48, 800 / width), (24, 640 / width), (16, 560 / width)):
+            smaller = image.convert("RGB").resize((round(width * scale), round(height * scale)), Image.Resampling.LANCZOS)
+            buffer = io.BytesIO()
+            smaller.quantize(colors=colours, method=Image.Quantize.MEDIANCUT).save(buffer, "PNG", optimize=True)
+            if len(buffer.getvalue()) <= DIGEST_MAX_BYTES:
+                break
+    target.write_bytes(buffer.getvalue())
+    return str(target.relative_to(root))
+
+
 def _shrink(png: bytes) -> bytes:
     """Re-encode with a palette when the PNG is over the Bluesky limit (rare: few colours)."""
     if len(png) <= MAX_BYTES:

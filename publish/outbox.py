@@ -52,7 +52,7 @@ from ddor_watch.publish.channels.base import Channel
 from ddor_watch.publish.context import ReportContext, build_context
 from ddor_watch.publish.list_context import ListContext, ListSourceInfo, build_list_context
 from ddor_watch.publish.list_map import AGREEMENT_LEGEND, LIST_LEGEND, ListMapData, render_list_map
-from ddor_watch.publish.map import map_data, newly_listed_keys, render_map
+from ddor_watch.publish.map import digest_copy, map_data, newly_listed_keys, render_map
 from ddor_watch.publish.render import render_digest, render_post
 
 logger = logging.getLogger(__name__)
@@ -125,7 +125,8 @@ def enqueue_report(data: DataDir, db: Database, report_id: int, include_silent: 
             done.append(channel)
     if not has_message(db, report_id, ChannelName.EMAIL, kind):
         subject, text, html = render_digest(kind, context, with_map=map_path is not None)
-        if add_message(db, Message(report_id, ChannelName.EMAIL, kind, (text,), subject, html, map_path, alt, link),
+        if add_message(db, Message(report_id, ChannelName.EMAIL, kind, (text,), subject, html,
+                                   digest_copy(data.root, map_path), alt, link),
                        status, reason, active_subscribers(db, "ddor", {c.state for c in changes if c.state})):
             done.append(ChannelName.EMAIL)
     return Enqueued(report_id, kind, status, reason, tuple(done), map_path, map_error)
@@ -233,7 +234,8 @@ def enqueue_list(data: DataDir, db: Database, snapshot_id: int, info: ListSource
     if not has_list_message(db, snapshot_id, ChannelName.EMAIL):
         subject, text, html = render_digest(kind, context, with_map=map_path is not None)
         recipients = active_subscribers(db, info.name, set(context.states))
-        if add_message(db, Message(None, ChannelName.EMAIL, kind, (text,), subject, html, map_path, alt, snapshot.url,
+        if add_message(db, Message(None, ChannelName.EMAIL, kind, (text,), subject, html,
+                                   digest_copy(data.root, map_path), alt, snapshot.url,
                                    snapshot_id), status, reason, recipients):
             done.append(ChannelName.EMAIL)
     return Enqueued(snapshot_id, kind, status, reason, tuple(done), map_path, map_error)

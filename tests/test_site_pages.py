@@ -12,7 +12,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from publish_support import store_series
 from site_support import CHROMIUM, app_server, serious_violations, watch_console
 
 from ddor_watch.monitor.cycle import run_check
@@ -20,6 +19,7 @@ from ddor_watch.monitor.samples.agreements import PAGE_PATH, demo_updates, publi
 from ddor_watch.monitor.samples.lists import DOJ_AUGUST_2025, DOJ_PATH, doj_page
 from ddor_watch.monitor.samples.newsroom import ReplicaServer, ReplicaSite
 from ddor_watch.monitor.site import build
+from publish_support import store_series
 
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "bench" / "screenshots"
 
@@ -74,3 +74,29 @@ def test_every_page_type_passes_axe_and_the_csp_at_desktop_and_phone_width(confi
     assert "newsroom@example.org" in about and "data/list-changes.csv" in about
     source = (folder / "sources" / "doj-list.html").read_text()
     assert "1 added, 1 removed" in source and "Lists 34 entries as of" in source
+
+
+@pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="no Chromium on this machine")
+def test_the_html_digest_fits_a_phone_and_its_map_is_light(config, db, data_dir, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import sync_playwright
+    from sqlalchemy import select
+
+    from ddor_watch.db.models import MessageRow
+    from ddor_watch.publish.map import DIGEST_MAX_BYTES
+    from ddor_watch.publish.outbox import enqueue_report
+
+    ids = store_series(db, data_dir, tmp_path, steps=2)
+    enqueue_report(config.data, db, ids[1], include_silent=True)
+    with db.session() as session:
+        digest = session.scalar(select(MessageRow).where(MessageRow.channel == "email"))
+        assert digest is not None and digest.html and digest.image_path
+        html, image = digest.html, config.data.root / digest.image_path
+    assert image.stat().st_size <= DIGEST_MAX_BYTES
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM)
+        try:
+            phone = browser.new_page(viewport={"width": 390, "height": 800})
+            phone.set_content(html)
+            assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "no sideways scroll"
+        finally:
+            browser.close()
