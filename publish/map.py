@@ -218,7 +218,8 @@ def digest_copy(root: Path, relative: str | None) -> str | None:
     with Image.open(source) as image:
         width, height = image.size
         for colours, scale in ((48, 800 / width), (24, 640 / width), (16, 560 / width)):
-            smaller = image.convert("RGB").resize((round(width * scale), round(height * scale)), Image.Resampling.LANCZOS)
+            size = (round(width * scale), round(height * scale))
+            smaller = image.convert("RGB").resize(size, Image.Resampling.LANCZOS)
             buffer = io.BytesIO()
             smaller.quantize(colors=colours, method=Image.Quantize.MEDIANCUT).save(buffer, "PNG", optimize=True)
             if len(buffer.getvalue()) <= DIGEST_MAX_BYTES:

@@ -429,7 +429,8 @@ def test_the_outbox_works_from_any_folder_and_a_missing_map_is_an_alerted_failur
     enqueue_report(config.data, db, week2)
     with db.session() as session:
         stored = {m.image_path for m in session.scalars(select(MessageRow))}
-    assert stored == {"maps/2017-02-10-r1.png", "maps/2017-02-10-r1-email.png"}, "relative: posts and the digest's lighter copy"
+    # Relative to the data dir: the posts' map and the digest's lighter copy.
+    assert stored == {"maps/2017-02-10-r1.png", "maps/2017-02-10-r1-email.png"}
     from ddor_watch.monitor.publishing import preview
 
     outbox = data_dir / "outbox"
