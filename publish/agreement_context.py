@@ -60,7 +60,8 @@ class AgreementContext:
     report_url: str | None = None
     map_cid: str | None = None
     unsubscribe_url: str = "__UNSUBSCRIBE_URL__"
-    short: bool = False
+    short: bool = False         # the head's short form: drops what the post can do without
+    compact: bool = False       # a tighter wording of the same facts, tried before the short form
     states: tuple[str, ...] = field(default_factory=tuple)
 
     @property

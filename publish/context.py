@@ -106,7 +106,8 @@ class ReportContext:
     # The report's page on the public site, when it has a public address.
     report_url: str | None = None
     unresolved: list[str] = field(default_factory=list)
-    short: bool = False
+    short: bool = False         # the head's short form: drops what the post can do without
+    compact: bool = False       # a tighter wording of the same facts, tried before the short form
     map_cid: str | None = None
     unsubscribe_url: str = "__UNSUBSCRIBE_URL__"
 

@@ -104,7 +104,8 @@ def render_post(channel: str, kind: str, context: Context) -> list[str]:
     """The thread for one channel: a head post that fits (short form if need be), then follow-ups."""
     more_url = context.more_url or context.source_url
     more_url = short_url(more_url) if channel == "bluesky" else more_url
-    for attempt in (context, replace(context, short=True)):
+    # The full head, the same facts worded tighter (a long source address), then the short form.
+    for attempt in (context, replace(context, compact=True), replace(context, compact=True, short=True)):
         head, blocks = split_blocks(render(f"{channel}/{kind}.txt.j2", attempt))
         if fits(channel, head):
             return pack_thread(head, blocks, channel, more_url)

@@ -194,10 +194,15 @@ def test_the_demo_runs_offline_and_leaves_its_outputs(tmp_path: Path) -> None:
         thread = (outbox / channel / "list-6-agreements.txt").read_text()
         assert "4 new agreements since May 16, 2025" in thread
         assert not [name for name in ("Fort Myers", "Hernando", "Gaston", "Cobb") if name in thread]
+    for channel in ("x", "mastodon", "bluesky"):
+        head = (outbox / channel / "report-2-report.txt").read_text().split("\n---\n")[0]
+        assert "tops its list of detainers issued" in head, f"the README's first-post promise on {channel}"
     assert len(list((outbox / "email").glob("*.eml"))) == 6
     # Four report maps (the silent baseline gets one too), the DOJ change's and the 287(g) update's;
     # a page gone has none.
-    assert len(list((out / "data" / "maps").glob("*.png"))) == 6
+    maps = list((out / "data" / "maps").glob("*.png"))
+    assert len([m for m in maps if not m.stem.endswith("-email")]) == 6
+    assert len([m for m in maps if m.stem.endswith("-email")]) == 6, "each with the digest's lighter copy"
     assert "correction, not posted: renamed: Ft. Myers Police Department, FL -> Fort Myers" in result.stdout
     assert "2 MOA links of new agreements followed (1 archived, 1 dead)" in result.stdout
     assert (out / "data" / "site" / "agreements" / "index.html").exists()
