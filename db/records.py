@@ -140,14 +140,19 @@ class ListChange:
     before: ListEntry | None = None     # RENAMED, SIGNED_DATE_CHANGED, MOA_PUBLISHED, UNDECIDED, SIGNED
 
 
+# The report series' name where readers choose what to follow (subscriptions, `--source`).
+REPORT_SOURCE = "ddor"
+
+
 class ChannelName(StrEnum):
+    """Stored in the outbox; what each channel is and does is declared by its module in
+    publish/channels/ (registry.py)."""
+
     X = "x"
     MASTODON = "mastodon"
     BLUESKY = "bluesky"
     EMAIL = "email"
-
-
-SOCIAL_CHANNELS = (ChannelName.X, ChannelName.MASTODON, ChannelName.BLUESKY)
+    APPRISE = "apprise"
 
 
 class MessageKind(StrEnum):

@@ -30,6 +30,7 @@ from pydantic_settings import (
 from ddor_watch.db.errors import BadInput
 from ddor_watch.db.paths import DataDir
 from ddor_watch.publish.settings import (
+    AppriseSettings,
     BlueskySettings,
     MastodonSettings,
     PublishSettings,
@@ -148,6 +149,9 @@ class Settings(BaseSettings):
     bluesky_base_url: str = Field("https://bsky.social/xrpc", description="Bluesky PDS XRPC URL.")
     bluesky_handle: str = Field("", description="Bluesky handle.")
     bluesky_app_password: SecretStr = _secret(help="Bluesky app password.")
+    apprise_urls: SecretStr = _secret(help=(
+        "Apprise URLs, separated by spaces or commas (slack://…, discord://…, tgram://…, json://host/path): "
+        "each gets every post, as one target."))
     smtp_host: str = Field("", description="SMTP server for digests and alerts.")
     smtp_port: int = Field(587, ge=1, le=65535, description="SMTP port.")
     smtp_security: Literal["starttls", "tls", "none"] = Field("starttls", description="starttls, tls or none.")
@@ -467,6 +471,8 @@ def publish_settings(settings: Settings) -> PublishSettings:
         unsubscribe=UnsubscribeSettings(settings.public_url, str(data.unsubscribe_secret),
                                         settings.unsubscribe_secret.get_secret_value()),
         alert_email=settings.alert_email,
+        apprise=AppriseSettings(tuple(url for url in re.split(r"[\s,]+", settings.apprise_urls.get_secret_value())
+                                      if url)),
     )
 
 

@@ -38,6 +38,7 @@ def report_page_url(settings: Settings, db: Database, report_id: int) -> str | N
 
 def enqueue(settings: Settings, db: Database, report_id: int, include_silent: bool = False) -> Enqueued:
     queued = enqueue_report(settings.data, db, report_id, include_silent=include_silent,
+                            publish=publish_settings(settings),
                             report_url=report_page_url(settings, db, report_id))
     if queued.map_error:
         alert(db, settings, f"map-failed:{report_id}", f"The map for report {report_id} could not be drawn "
@@ -83,7 +84,8 @@ def queue_list_changes(settings: Settings, db: Database) -> list[str]:
         page = f"{settings.site_url.rstrip('/')}/agreements/index.html" \
             if settings.site_url and kind is MessageKind.AGREEMENTS else None
         queued = enqueue_list(settings.data, db, snapshot_id,
-                              ListSourceInfo(source.name, source.agency, source.title, kind), page)
+                              ListSourceInfo(source.name, source.agency, source.title, kind), page,
+                              publish=publish_settings(settings))
         if queued.status == MessageStatus.HELD:
             flapping = FLAPPING in (queued.hold_reason or "")
             alert(db, settings, f"held:list:{source.name}:flapping" if flapping else f"held:list:{snapshot_id}",

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import grapheme
 
 from ddor_watch.db.errors import PublishError
+from ddor_watch.db.records import ChannelName
 
 with warnings.catch_warnings():
     # twitter-text-parser (last release 2023) imports pkg_resources, which warns on import.
@@ -18,7 +19,9 @@ with warnings.catch_warnings():
 
 URL = re.compile(r"https?://\S+")
 
-LIMITS = {"x": 280, "mastodon": 500, "bluesky": 300}
+# A post's length limit and how each network counts, by channel (posting channels only).
+LIMITS: dict[str, int] = {ChannelName.X: 280, ChannelName.MASTODON: 500, ChannelName.BLUESKY: 300,
+                          ChannelName.APPRISE: 1900}   # Apprise: under Discord's 2,000, the smallest common target
 
 
 def x_length(text: str) -> int:
@@ -37,7 +40,8 @@ def bluesky_length(text: str) -> int:
     return count
 
 
-LENGTH: dict[str, Callable[[str], int]] = {"x": x_length, "mastodon": mastodon_length, "bluesky": bluesky_length}
+LENGTH: dict[str, Callable[[str], int]] = {ChannelName.X: x_length, ChannelName.MASTODON: mastodon_length,
+                                           ChannelName.BLUESKY: bluesky_length, ChannelName.APPRISE: len}
 
 
 def short_url(url: str, limit: int = 48) -> str:

@@ -31,7 +31,7 @@ from ddor_watch.db.outbox import (
 )
 from ddor_watch.db.paths import DataDir
 from ddor_watch.db.records import (
-    SOCIAL_CHANNELS,
+    REPORT_SOURCE,
     Change,
     ChannelName,
     DeliveryOutcome,
@@ -49,11 +49,14 @@ from ddor_watch.db.session import Database
 from ddor_watch.db.snapshots import is_first_report, load_snapshot, previous_report_id
 from ddor_watch.publish.agreement_context import AgreementContext, build_agreement_context
 from ddor_watch.publish.channels.base import Channel
+from ddor_watch.publish.channels.registry import DIGEST, POSTING
+from ddor_watch.publish.channels.spec import ChannelSpec, one_recipient
 from ddor_watch.publish.context import ReportContext, build_context
 from ddor_watch.publish.list_context import ListContext, ListSourceInfo, build_list_context
 from ddor_watch.publish.list_map import AGREEMENT_LEGEND, LIST_LEGEND, ListMapData, render_list_map
 from ddor_watch.publish.map import digest_copy, map_data, newly_listed_keys, render_map
 from ddor_watch.publish.render import render_digest, render_post
+from ddor_watch.publish.settings import PublishSettings
 
 logger = logging.getLogger(__name__)
 
@@ -88,13 +91,28 @@ def report_context(db: Database, report_id: int, report_url: str | None = None
     return current, previous, changes, build_context(current, previous, changes, report_url)
 
 
+def _recipients(spec: ChannelSpec, publish: PublishSettings | None) -> list[str]:
+    """Who gets a posting channel's message: its account, or (Apprise) each configured target.
+    Without the publishing settings, only channels with one account get one."""
+    if publish is None:
+        return [""] if spec.recipients is one_recipient else []
+    return spec.recipients(publish)
+
+
+def _posting(publish: PublishSettings | None) -> list[tuple[ChannelSpec, list[str]]]:
+    """The posting channels that have someone to post to (an unconfigured Apprise has no
+    target: no message is made for it), with their recipients."""
+    return [(spec, recipients) for spec in POSTING if (recipients := _recipients(spec, publish))]
+
+
 def enqueue_report(data: DataDir, db: Database, report_id: int, include_silent: bool = False,
-                   report_url: str | None = None) -> Enqueued:
+                   report_url: str | None = None, publish: PublishSettings | None = None) -> Enqueued:
     """Render and queue every channel's message for a report; `report_url` is its page on the
     public site (where "and N more" points), when there is one."""
     current, previous, changes, context = report_context(db, report_id, report_url)
     kind = MessageKind.CORRECTION if current.revision > 1 else MessageKind.REPORT
-    if all(has_message(db, report_id, channel, kind) for channel in ChannelName):
+    posting = _posting(publish)
+    if all(has_message(db, report_id, channel, kind) for channel in [*(s.name for s, _ in posting), DIGEST.name]):
         return Enqueued(report_id, kind, "already queued", None, (), None)
     map_error: str | None = None
     status, reason = _status(db, report_id, current.warnings, current.backfill, include_silent)
@@ -111,7 +129,9 @@ def enqueue_report(data: DataDir, db: Database, report_id: int, include_silent: 
         map_error = f"{type(error).__name__}: {error}"
     link = current.source_url
     done: list[ChannelName] = []
-    for channel in SOCIAL_CHANNELS:
+    subject, text, html = render_digest(kind, context, with_map=map_path is not None)
+    for spec, recipients in posting:
+        channel = spec.name
         if has_message(db, report_id, channel, kind):
             continue
         message_status, message_reason = status, reason
@@ -119,16 +139,15 @@ def enqueue_report(data: DataDir, db: Database, report_id: int, include_silent: 
             parts = tuple(render_post(channel, kind, context))
         except PublishError as error:
             parts, message_status, message_reason = ("",), MessageStatus.HELD, str(error)
-        added = add_message(db, Message(report_id, channel, kind, parts, None, None, map_path, alt, link),
-                            message_status, message_reason, [""])
+        added = add_message(db, Message(report_id, channel, kind, parts, subject if spec.titled else None, None,
+                                        map_path, alt, link), message_status, message_reason, recipients)
         if added:
             done.append(channel)
-    if not has_message(db, report_id, ChannelName.EMAIL, kind):
-        subject, text, html = render_digest(kind, context, with_map=map_path is not None)
-        if add_message(db, Message(report_id, ChannelName.EMAIL, kind, (text,), subject, html,
+    if not has_message(db, report_id, DIGEST.name, kind):
+        if add_message(db, Message(report_id, DIGEST.name, kind, (text,), subject, html,
                                    digest_copy(data.root, map_path), alt, link),
-                       status, reason, active_subscribers(db, "ddor", {c.state for c in changes if c.state})):
-            done.append(ChannelName.EMAIL)
+                       status, reason, active_subscribers(db, REPORT_SOURCE, {c.state for c in changes if c.state})):
+            done.append(DIGEST.name)
     return Enqueued(report_id, kind, status, reason, tuple(done), map_path, map_error)
 
 
@@ -200,7 +219,7 @@ def deliver_pending(db: Database, channels: Mapping[ChannelName, Channel], max_a
 
 
 def enqueue_list(data: DataDir, db: Database, snapshot_id: int, info: ListSourceInfo,
-                 more_url: str | None = None) -> Enqueued:
+                 more_url: str | None = None, publish: PublishSettings | None = None) -> Enqueued:
     """Render and queue every channel's message for a list change, with its map. A snapshot
     whose reading left warnings (or whose drop or matches need a look) is held; a change that
     holds only the agency's corrections of its own list reaches digests, never posts."""
@@ -220,7 +239,9 @@ def enqueue_list(data: DataDir, db: Database, snapshot_id: int, info: ListSource
         else (MessageStatus.READY, None)
     map_path, alt, map_error = _list_map(data, info, snapshot, changes, context) if postable else (None, None, None)
     done: list[ChannelName] = []
-    for channel in SOCIAL_CHANNELS if postable else ():
+    subject, text, html = render_digest(kind, context, with_map=map_path is not None)
+    for spec, recipients in _posting(publish) if postable else ():
+        channel = spec.name
         if has_list_message(db, snapshot_id, channel):
             continue
         message_status, message_reason = status, reason
@@ -228,16 +249,16 @@ def enqueue_list(data: DataDir, db: Database, snapshot_id: int, info: ListSource
             parts = tuple(render_post(channel, kind, context))
         except PublishError as error:
             parts, message_status, message_reason = ("",), MessageStatus.HELD, str(error)
-        message = Message(None, channel, kind, parts, None, None, map_path, alt, snapshot.url, snapshot_id)
-        if add_message(db, message, message_status, message_reason, [""]):
+        message = Message(None, channel, kind, parts, subject if spec.titled else None, None, map_path, alt,
+                          snapshot.url, snapshot_id)
+        if add_message(db, message, message_status, message_reason, recipients):
             done.append(channel)
-    if not has_list_message(db, snapshot_id, ChannelName.EMAIL):
-        subject, text, html = render_digest(kind, context, with_map=map_path is not None)
+    if not has_list_message(db, snapshot_id, DIGEST.name):
         recipients = active_subscribers(db, info.name, set(context.states))
-        if add_message(db, Message(None, ChannelName.EMAIL, kind, (text,), subject, html,
+        if add_message(db, Message(None, DIGEST.name, kind, (text,), subject, html,
                                    digest_copy(data.root, map_path), alt, snapshot.url,
                                    snapshot_id), status, reason, recipients):
-            done.append(ChannelName.EMAIL)
+            done.append(DIGEST.name)
     return Enqueued(snapshot_id, kind, status, reason, tuple(done), map_path, map_error)
 
 

@@ -26,7 +26,6 @@ from ddor_watch.publish.list_context import ListContext
 
 Context = ReportContext | ListContext | AgreementContext
 
-SOCIAL = ("x", "mastodon", "bluesky")
 
 
 def template_dir() -> Path:

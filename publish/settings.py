@@ -71,6 +71,15 @@ class BlueskySettings:
 
 
 @dataclass(frozen=True)
+class AppriseSettings:
+    urls: tuple[str, ...] = field(default=(), repr=False)   # they carry tokens
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.urls)
+
+
+@dataclass(frozen=True)
 class UnsubscribeSettings:
     public_url: str
     secret_file: str
@@ -88,3 +97,4 @@ class PublishSettings:
     smtp: SmtpSettings
     unsubscribe: UnsubscribeSettings
     alert_email: str = ""
+    apprise: AppriseSettings = AppriseSettings()

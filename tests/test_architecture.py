@@ -140,3 +140,50 @@ def test_plain_http_unsubscribe_links_are_warned_about_when_digests_go_out() -> 
     quiet = run_ddor("config", "show", env={"DDOR_SMTP_HOST": "smtp.example.org",
                                             "DDOR_PUBLIC_URL": "https://ddor.example.org"})
     assert "not https" not in quiet.stderr
+
+
+# The shared machinery reads the registries; a source or a channel is named only by its module.
+SHARED = ["scraper/crawl.py", "scraper/spiders/newsroom.py", "scraper/pipelines.py", "monitor/cycle.py",
+          "monitor/lists.py", "monitor/publishing.py", "monitor/site.py", "publish/outbox.py", "publish/site.py",
+          "publish/channels/factory.py"]
+
+
+def test_the_crawl_cycle_outbox_and_site_never_name_a_source_or_a_channel() -> None:
+    import ast
+
+    from ddor_watch.db.records import ChannelName
+    from ddor_watch.scraper.sources import SOURCES
+
+    names = set(SOURCES) | {str(c) for c in ChannelName}
+    members = {c.name for c in ChannelName}
+    for relative in SHARED:
+        tree = ast.parse((ROOT / relative).read_text())
+        named = [node.value for node in ast.walk(tree) if isinstance(node, ast.Constant) and node.value in names]
+        named += [f"ChannelName.{node.attr}" for node in ast.walk(tree) if isinstance(node, ast.Attribute)
+                  and isinstance(node.value, ast.Name) and node.value.id == "ChannelName" and node.attr in members]
+        assert named == [], f"{relative} names {named}"
+
+
+def test_every_registered_source_and_channel_declares_what_runs_it() -> None:
+    from ddor_watch.db.records import ChannelName
+    from ddor_watch.publish.channels.registry import CHANNELS
+    from ddor_watch.publish.common import LENGTH, LIMITS
+    from ddor_watch.publish.render import template_dir
+    from ddor_watch.scraper.sources import SOURCES, SourceKind
+
+    for name, source in SOURCES.items():
+        assert source.name == name and source.agency and source.title and source.start_urls, name
+        if source.kind is not SourceKind.DDOR_REPORT:
+            assert source.parse is not None, f"{name} declares how to read it"
+            kind = source.kind.message_kind
+            for channel in CHANNELS.values():
+                folder = "email" if not channel.posts else str(channel.name)
+                template = f"{folder}/{kind}.txt.j2"
+                assert (template_dir() / template).is_file(), f"{name}: {template}"
+    assert set(CHANNELS) == set(ChannelName), "every channel has a module with a SPEC"
+    for name, spec in CHANNELS.items():
+        assert callable(spec.configured) and callable(spec.live) and callable(spec.dry_run), name
+        if spec.posts:
+            assert name in LIMITS and name in LENGTH, f"{name} declares its limit and how it counts"
+            for kind in ("report", "correction", "list", "agreements"):
+                assert (template_dir() / f"{name}/{kind}.txt.j2").is_file(), f"{name}/{kind}"

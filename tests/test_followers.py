@@ -16,10 +16,13 @@ import pytest
 from ddor_watch.db.records import Change, ChangeKind
 from ddor_watch.publish.context import build_context
 from ddor_watch.publish.outbox import report_context
-from ddor_watch.publish.render import SOCIAL, render_digest, render_post
+from ddor_watch.publish.render import render_digest, render_post
 from publish_support import store_series
 
 GOLDEN = Path(__file__).parent / "golden"
+
+# The networks with golden files of the demo's posts.
+SOCIAL = ("x", "mastodon", "bluesky")
 
 
 def check_golden(name: str, text: str) -> None:

@@ -7,6 +7,7 @@ session is kept in the data dir: createSession is limited to 30 per 5 minutes.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import time
@@ -25,12 +26,15 @@ from atproto_client.models.blob_ref import BlobRef, IpldLink
 from atproto_client.models.utils import get_model_as_dict
 
 from ddor_watch.db.errors import PublishError
-from ddor_watch.db.records import PendingDelivery
+from ddor_watch.db.records import ChannelName, PendingDelivery
+from ddor_watch.db.session import Database
 from ddor_watch.publish.channels.base import Progress, SendResult, image_bytes
+from ddor_watch.publish.channels.dryrun import DryRunChannel
 from ddor_watch.publish.channels.plan import Encoding, PlannedRequest, file_field, part_id
+from ddor_watch.publish.channels.spec import ChannelSpec
 from ddor_watch.publish.common import URL, short_url
 from ddor_watch.publish.map import MAX_BYTES
-from ddor_watch.publish.settings import BlueskySettings
+from ddor_watch.publish.settings import BlueskySettings, PublishSettings
 
 _TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
 COLLECTION = "app.bsky.feed.post"
@@ -216,3 +220,13 @@ class BlueskyChannel:
                                    retry_at=float(reset) if reset else time.time() + 300) from None
             raise PublishError("bluesky", f"HTTP {status}: {error}", permanent=status in (400, 401, 403)) from None
         return SendResult(posted[0] if posted else None, note=note)
+
+
+def _dry_run(settings: PublishSettings, db: Database) -> DryRunChannel:
+    return DryRunChannel(ChannelName.BLUESKY, settings.data.outbox,
+                         planner=functools.partial(planned_requests, base_url=settings.bluesky.base_url,
+                                                   site_url=settings.bluesky.site_url))
+
+
+SPEC = ChannelSpec(ChannelName.BLUESKY, posts=True, configured=lambda settings: settings.bluesky.configured,
+                   live=lambda settings, db: BlueskyChannel(settings.bluesky), dry_run=_dry_run)

@@ -16,9 +16,12 @@ from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 
 from ddor_watch.db.errors import PublishError
-from ddor_watch.db.records import PendingDelivery
+from ddor_watch.db.records import ChannelName, PendingDelivery
+from ddor_watch.db.session import Database
 from ddor_watch.publish.channels.base import Progress, SendResult, image_bytes
-from ddor_watch.publish.settings import SmtpSecurity, SmtpSettings
+from ddor_watch.publish.channels.dryrun import DryRunChannel
+from ddor_watch.publish.channels.spec import ChannelSpec
+from ddor_watch.publish.settings import PublishSettings, SmtpSecurity, SmtpSettings
 
 POLICY = policy.SMTP.clone(max_line_length=998)
 PLACEHOLDER = "__UNSUBSCRIBE_URL__"
@@ -107,3 +110,20 @@ class EmailChannel:
             raise PublishError("email", f"SMTP server unreachable: {error}") from None
         return SendResult(mail["Message-ID"])
 
+
+def _unsubscribe_links(settings: PublishSettings, db: Database) -> Callable[[str], str]:
+    from ddor_watch.publish.unsubscribe import unsubscribe_url
+
+    return lambda recipient: unsubscribe_url(settings.unsubscribe, db, recipient)
+
+
+def _dry_run(settings: PublishSettings, db: Database) -> DryRunChannel:
+    url_for = _unsubscribe_links(settings, db)
+    return DryRunChannel(ChannelName.EMAIL, settings.data.outbox, email_builder=lambda item: bytes(
+        build_email(settings.smtp.email_from, item, url_for(item.recipient))))
+
+
+# The digest's recipients are the subscribers who follow what changed: the outbox picks them.
+SPEC = ChannelSpec(ChannelName.EMAIL, posts=False, configured=lambda settings: settings.smtp.configured,
+                   live=lambda settings, db: EmailChannel(settings.smtp, _unsubscribe_links(settings, db)),
+                   dry_run=_dry_run)

@@ -7,6 +7,7 @@ recording never double-posts. Rate limits throw instead of sleeping in the sched
 
 from __future__ import annotations
 
+import functools
 import html
 import io
 import re
@@ -22,10 +23,13 @@ from mastodon import (
 )
 
 from ddor_watch.db.errors import PublishError
-from ddor_watch.db.records import PendingDelivery
+from ddor_watch.db.records import ChannelName, PendingDelivery
+from ddor_watch.db.session import Database
 from ddor_watch.publish.channels.base import Progress, SendResult, post_thread
+from ddor_watch.publish.channels.dryrun import DryRunChannel
 from ddor_watch.publish.channels.plan import MEDIA_ID, Encoding, JsonValue, PlannedRequest, file_field, part_id
-from ddor_watch.publish.settings import MastodonSettings
+from ddor_watch.publish.channels.spec import ChannelSpec
+from ddor_watch.publish.settings import MastodonSettings, PublishSettings
 
 VISIBILITY = "public"
 LANGUAGE = "en"
@@ -103,3 +107,13 @@ class MastodonChannel:
             code = error.args[1] if len(error.args) > 1 else None
             raise PublishError("mastodon", f"API error {code}: {error}", permanent=code in (401, 403, 422)) from None
         return SendResult(posted[0] if posted else None, note=note)
+
+
+def _dry_run(settings: PublishSettings, db: Database) -> DryRunChannel:
+    return DryRunChannel(ChannelName.MASTODON, settings.data.outbox,
+                         planner=functools.partial(planned_requests,
+                                                   base_url=settings.mastodon.base_url or "https://<your instance>"))
+
+
+SPEC = ChannelSpec(ChannelName.MASTODON, posts=True, configured=lambda settings: settings.mastodon.configured,
+                   live=lambda settings, db: MastodonChannel(settings.mastodon), dry_run=_dry_run)

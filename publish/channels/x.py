@@ -14,10 +14,13 @@ import requests
 import tweepy
 
 from ddor_watch.db.errors import PublishError
-from ddor_watch.db.records import PendingDelivery
+from ddor_watch.db.records import ChannelName, PendingDelivery
+from ddor_watch.db.session import Database
 from ddor_watch.publish.channels.base import Progress, SendResult, post_thread
+from ddor_watch.publish.channels.dryrun import DryRunChannel
 from ddor_watch.publish.channels.plan import MEDIA_ID, Encoding, JsonValue, PlannedRequest, file_field, part_id
-from ddor_watch.publish.settings import XSettings
+from ddor_watch.publish.channels.spec import ChannelSpec
+from ddor_watch.publish.settings import PublishSettings, XSettings
 
 TIMEOUT = 30
 # tweepy's Client posts here whatever the media host is.
@@ -134,3 +137,12 @@ class XChannel:
         except requests.RequestException as error:
             raise PublishError("x", f"network: {type(error).__name__}: {error}") from None
         return SendResult(posted[0] if posted else None, note=note)
+
+
+def _dry_run(settings: PublishSettings, db: Database) -> DryRunChannel:
+    return DryRunChannel(ChannelName.X, settings.data.outbox,
+                         planner=functools.partial(planned_requests, api_base=settings.x.api_base))
+
+
+SPEC = ChannelSpec(ChannelName.X, posts=True, configured=lambda settings: settings.x.configured,
+                   live=lambda settings, db: XChannel(settings.x), dry_run=_dry_run)
