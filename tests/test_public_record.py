@@ -4,7 +4,15 @@ list's page gone and back again, read on its page and in `ddor history jurisdict
 from __future__ import annotations
 
 import datetime as dt
+import html
+import os
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
+from pathlib import Path
+
+from site_support import CHROMIUM
 
 from ddor_watch.db.history import history
 from ddor_watch.monitor.cycle import run_check
@@ -13,21 +21,44 @@ from ddor_watch.monitor.samples.newsroom import ReplicaServer, ReplicaSite
 from ddor_watch.monitor.site import build
 
 T0 = dt.datetime(2025, 8, 5, tzinfo=dt.UTC)
+
+
+@contextmanager
+def reader() -> Iterator[Callable[[Path], str]]:
+    """The text a reader sees on a page: Chromium's rendering of its main part (the file's
+    text, tags stripped, where Chromium is not installed)."""
+    if not os.path.exists(CHROMIUM):
+        yield lambda path: re.sub(r"<[^>]+>", "", html.unescape(path.read_text()))
+        return
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM)
+        page = browser.new_page()
+
+        def read(path: Path) -> str:
+            page.goto(path.as_uri())
+            return " ".join(page.inner_text("main").split())
+
+        try:
+            yield read
+        finally:
+            browser.close()
 WITH_TRENTON = replace(DOJ_AUGUST_2025, cities=(*DOJ_AUGUST_2025.cities, "Trenton City, NJ"))
 
 
 def test_a_place_reads_as_what_holds_today_at_every_step(config, db, data_dir) -> None:  # type: ignore[no-untyped-def]
     cfg = config.with_overrides(download_delay=0.0, retry_backoff=0.05, download_timeout=5)
     site = ReplicaSite()
-    steps = [("baseline", DOJ_AUGUST_2025, None), ("added", WITH_TRENTON, "<strong>On DOJ&#39;s sanctuary"),
-             ("removed", DOJ_AUGUST_2025, "<strong>Removed from DOJ&#39;s sanctuary"),
-             ("back on the list", WITH_TRENTON, "<strong>On DOJ&#39;s sanctuary"),
-             ("page gone", None, "the page went away</strong>"),
-             ("page back", WITH_TRENTON, "<strong>On DOJ&#39;s sanctuary")]
+    steps = [("baseline", DOJ_AUGUST_2025, None), ("added", WITH_TRENTON, "On DOJ's sanctuary jurisdiction list since"),
+             ("removed", DOJ_AUGUST_2025, "Removed from DOJ's sanctuary jurisdiction list on"),
+             ("back on the list", WITH_TRENTON, "On DOJ's sanctuary jurisdiction list since"),
+             ("page gone", None, "DOJ's sanctuary jurisdiction list: the page went away on"),
+             ("page back", WITH_TRENTON, "On DOJ's sanctuary jurisdiction list since")]
     lists_column = {"added": "doj-list: listed since", "removed": "doj-list: removed",
                     "back on the list": "doj-list: listed since", "page gone": "doj-list: page gone",
                     "page back": "doj-list: listed since"}
-    with ReplicaServer(site) as server:
+    with ReplicaServer(site) as server, reader() as read:
         for index, (label, truth, expected) in enumerate(steps):
             if truth is None:
                 site.faults[DOJ_PATH] = "status:410"
@@ -37,14 +68,13 @@ def test_a_place_reads_as_what_holds_today_at_every_step(config, db, data_dir) -
             run_check(cfg, db, [f"{server.url}{DOJ_PATH}"], publish=False, only="doj-list")
             if expected is None:
                 continue
-            page = (build(cfg, db).folder / "jurisdictions" / "nj-trenton-city.html")
-            text = page.read_text()
+            text = read(build(cfg, db).folder / "jurisdictions" / "nj-trenton-city.html")
             assert expected in text, label
             assert "Trenton City, NJ, NJ" not in text, "the state once"
             if label == "back on the list":
                 assert "Also listed from" in text, "the earlier interval stays in the timeline"
             if label == "page gone":
-                assert "<strong>On DOJ" not in text, "nothing reads as listed after the page went away"
+                assert "On DOJ's" not in text, "nothing reads as listed after the page went away"
             columns, rows = history(db, "jurisdictions")
             trenton = next(r for r in rows if r[columns.index("name")] == "Trenton City")
             assert trenton[-1].startswith(lists_column[label]), (label, trenton[-1])
@@ -108,3 +138,15 @@ def test_a_report_added_by_the_maintainers_never_shows_a_local_path(config, db, 
     page = next((site / "reports").glob("*/index.html")).read_text()
     assert "Added by the maintainers of ddor-watch" in page
     assert "file://" not in page and str(path.parent) not in page
+
+
+def test_read_only_commands_work_on_a_fresh_install_and_create_nothing(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from conftest import run_ddor
+
+    fresh = tmp_path / "fresh"
+    listed = run_ddor("--data-dir", str(fresh), "sources", "--format", "json")
+    assert listed.returncode == 0, listed.stderr
+    assert {row["health"] for row in json.loads(listed.stdout) if row["enabled"]} == {"never checked"}
+    assert not fresh.exists(), "looking creates nothing"

@@ -64,7 +64,10 @@ def _status(db, email: str) -> list[str]:  # type: ignore[no-untyped-def]
         return [s.status for s in session.scalars(select(Subscriber).where(Subscriber.email.ilike(email)))]
 
 
-def test_subscribe_confirm_once_and_case_insensitive_addresses(app, db) -> None:  # type: ignore[no-untyped-def]
+def test_subscribe_confirm_once_and_case_insensitive_addresses(app, db, caplog) -> None:  # type: ignore[no-untyped-def]
+    import logging
+
+    caplog.set_level(logging.INFO, logger="ddor_watch.publish.web")
     client, mailbox, _clock = app
     answer = _subscribe(client, "Ana@Example.org")
     assert answer.status_code == 200 and "Check your inbox" in answer.text
@@ -80,6 +83,10 @@ def test_subscribe_confirm_once_and_case_insensitive_addresses(app, db) -> None:
     again = _subscribe(client, "ana@EXAMPLE.org")
     assert again.text == answer.text, "the same answer for a known address"
     assert len(mailbox.sent) == 1 and _status(db, "ana@example.org") == ["active"]
+    lines = [r.getMessage() for r in caplog.records if r.name == "ddor_watch.publish.web" and r.levelname == "INFO"]
+    assert lines == ["subscribe for A***@example.org: confirmation sent", "confirmed A***@example.org",
+                     "subscribe for a***@example.org: already subscribed; nothing sent"], "one line each, masked"
+    assert not any("Ana@" in line or "ana@" in line for line in lines)
 
 
 def test_the_form_chooses_sources_and_states_and_a_confirmed_reader_gets_only_those(config, db) -> None:  # type: ignore[no-untyped-def]

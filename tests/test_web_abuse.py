@@ -196,3 +196,8 @@ def test_the_deploy_files_agree_on_every_path_and_trust_only_their_proxy() -> No
         == "198.51.100.7", "the app believes the proxy the Caddyfile puts in front of it"
     dockerfile = (deploy / "Dockerfile").read_text()
     assert "[test" not in dockerfile and "tests/" not in dockerfile, "production installs no test extras or tests"
+    steps = (deploy / "README.md").read_text()
+    assert "make install-prod" in steps and "make install " not in steps and "make install\n" not in steps
+    makefile = (deploy.parent / "Makefile").read_text()
+    recipe = makefile.split("install-prod:", 1)[1].split("\n\n", 1)[0]
+    assert "[test" not in recipe and "-e " not in recipe, "the production recipe installs no test extras"
