@@ -31,18 +31,6 @@ class NotADdorReport(BadInput):
     """A readable PDF that is not a Declined Detainer Outcome Report."""
 
 
-class SourceLayoutChanged(DdorError):
-    """The source changed shape: no report links, no rows, unknown headers."""
-
-
-class ValidationFailed(DdorError):
-    """Parsed data that contradicts itself."""
-
-
-class CrawlFailed(DdorError):
-    """A crawl that did not complete (server down, timeouts, refused downloads)."""
-
-
 class PublishError(DdorError):
     """A channel refused or failed a delivery."""
 

@@ -274,47 +274,6 @@ def test_resubscribing_voids_the_old_unsubscribe_link(db, config) -> None:  # ty
         unsubscribe(slice_, db, old)
 
 
-def test_the_unsubscribe_endpoint_escapes_caps_bodies_and_answers_a_burst(db, config) -> None:  # type: ignore[no-untyped-def]
-    import http.client
-    import threading
-    from concurrent.futures import ThreadPoolExecutor
-
-    from ddor_watch.monitor.config import publish_settings
-    from ddor_watch.publish.unsubscribe import serve
-
-    server = serve(publish_settings(config.with_overrides(unsubscribe_secret="s3cret")).unsubscribe, db, port=0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    port = server.server_address[1]
-    try:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        conn.request("GET", '/unsubscribe?token="><script>alert(1)</script>')
-        page = conn.getresponse().read().decode()
-        assert "<script>" not in page and "&lt;script&gt;" in page or "%3Cscript%3E" in page
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        conn.putrequest("POST", "/unsubscribe?token=x")
-        conn.putheader("Content-Length", str(1024 * 1024))
-        conn.endheaders()
-        assert conn.getresponse().status == 413
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        conn.putrequest("POST", "/unsubscribe?token=x")
-        conn.putheader("Content-Length", "twelve")
-        conn.endheaders()
-        assert conn.getresponse().status == 400
-
-        def post(_: int) -> int:
-            c = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
-            c.request("POST", "/unsubscribe?token=forged", body="List-Unsubscribe=One-Click",
-                      headers={"Content-Type": "application/x-www-form-urlencoded"})
-            return c.getresponse().status
-
-        with ThreadPoolExecutor(max_workers=50) as pool:
-            statuses = list(pool.map(post, range(200)))
-        assert statuses == [400] * 200, "every request answered (a forged token is refused), none reset"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 def test_jurisdiction_history_follows_the_current_revision_after_a_correction(db, data_dir, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """Week 1 listed Franklin County IA and Montgomery County IA; its correction moved the
     Franklin rows to Franklin County PA and dropped the Montgomery one. Franklin IA is first
