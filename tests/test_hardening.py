@@ -87,6 +87,7 @@ def test_a_check_killed_between_two_steps_loses_nothing_and_sends_nothing_twice(
     from ddor_watch.monitor.cycle import run_check
     from ddor_watch.monitor.samples.newsroom import ReplicaServer, ReplicaSite
     from ddor_watch.monitor.samples.series import series
+    from ddor_watch.publish.channels.dryrun import JOURNAL
     from factories import render_report
 
     site = ReplicaSite()
@@ -113,6 +114,10 @@ def test_a_check_killed_between_two_steps_loses_nothing_and_sends_nothing_twice(
             Delivery.message_id == m.id))]
         assert states and set(states) == {"dry_run"}
         assert not list(session.scalars(select(Run).where(Run.status == "running"))), "stale runs are closed"
+    # The dry run overwrites a delivery's files; its journal has a line per send: each key once.
+    sends = [line.split("\t")[0] for journal in (data_dir / "outbox").glob(f"*/{JOURNAL}")
+             for line in journal.read_text().splitlines()]
+    assert sends and len(sends) == len(set(sends)), "nothing was sent twice"
     assert not list((data_dir / "tmp").glob("ddor-crawl-*")), "a killed crawl's scratch folder is cleared"
 
 

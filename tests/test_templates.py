@@ -159,3 +159,36 @@ def test_with_a_public_site_every_head_post_and_digest_links_the_report_page_bes
         assert LENGTH[channel](head) <= LIMITS[channel]
     _subject, text, html = render_digest(kind, ctx, False)
     assert page in text and URL in text and f'href="{page}"' in html
+
+
+def _list_context(names: list[str]):  # type: ignore[no-untyped-def]
+    from ddor_watch.publish.list_context import EntryLine, ListContext
+
+    lines = [EntryLine(name, "CITIES", "city") for name in names]
+    return ListContext("DOJ", "sanctuary jurisdiction list", "https://www.justice.gov/ag/sanctuary-jurisdictions",
+                       "Aug 12, 2025", 35, lines, lines[:3], gone=False, back=False, unmapped=0,
+                       more_url="https://www.justice.gov/ag/sanctuary-jurisdictions")
+
+
+def _agreement_context(names: list[str]):  # type: ignore[no-untyped-def]
+    from ddor_watch.publish.agreement_context import AgreementContext, AgreementLine
+
+    lines = [AgreementLine(f"{name}, TX", "Task Force Model", "May 21, 2025", None) for name in names]
+    return AgreementContext("ICE", "287(g) list", "https://www.ice.gov/identify-and-arrest/287g", "May 23, 2025",
+                            "May 16, 2025", lines, lines[:2], lines[:3], lines[:1], 1, [], [], "TX 40, FL 3", 1200,
+                            1100, 80, gone=False, back=False, more_url="https://www.ice.gov/identify-and-arrest/287g")
+
+
+@pytest.mark.parametrize("channel", SOCIAL)
+@pytest.mark.parametrize(("kind", "build"), [("list", _list_context), ("agreements", _agreement_context)])
+def test_list_and_agreement_posts_render_within_limits(channel: str, kind: str, build) -> None:  # type: ignore[no-untyped-def]
+    parts = render_post(channel, kind, build(["Trenton City, NJ", "Newark City, NJ", "Doña Ana County, NM"]))
+    assert parts and all(LENGTH[channel](p) <= LIMITS[channel] for p in parts)
+
+
+@settings(max_examples=40, deadline=None)
+@given(names=names, channel=st.sampled_from(SOCIAL), kind=st.sampled_from(["list", "agreements"]))
+def test_long_list_and_agency_names_are_threaded_within_limits(names, channel, kind) -> None:  # type: ignore[no-untyped-def]
+    build = _list_context if kind == "list" else _agreement_context
+    parts = render_post(channel, kind, build(names))
+    assert len(parts) <= 4 and all(LENGTH[channel](p) <= LIMITS[channel] for p in parts)

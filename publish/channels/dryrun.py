@@ -17,6 +17,8 @@ from ddor_watch.db.records import ChannelName, PendingDelivery
 from ddor_watch.publish.channels.base import Progress, SendResult
 from ddor_watch.publish.channels.plan import JsonValue, PlannedRequest
 
+JOURNAL = "journal.tsv"   # one line per send: idempotency key, file name
+
 # (delivery, name of the map file or None) -> the requests the live client will make
 Planner = Callable[[PendingDelivery, str | None], list[PlannedRequest]]
 
@@ -39,6 +41,17 @@ class DryRunChannel:
     def send(self, item: PendingDelivery, progress: Progress) -> SendResult:
         self.folder.mkdir(parents=True, exist_ok=True)
         name = _stem(item)
+        journal_path = self.folder / JOURNAL
+        # Resuming, the dry run does what the live clients do (they find the post on the account):
+        # a delivery its journal already holds was written, and is not written again.
+        if item.resuming and journal_path.is_file() and any(
+                line.split("\t", 1)[0] == item.idempotency_key for line in journal_path.read_text().splitlines()):
+            return SendResult(f"dry-run:{name}", note="written by an interrupted attempt; not written again",
+                              dry_run=True)
+        # Every send is also a line in the channel's journal: the files below are overwritten by
+        # a second send of the same delivery, the journal would show it twice.
+        with journal_path.open("a", encoding="utf-8") as journal:
+            journal.write(f"{item.idempotency_key}\t{name}\n")
 
         def path(suffix: str) -> Path:
             # Not Path.with_suffix: "ana_example.org" would lose ".org" (two addresses, one file).
