@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from enum import StrEnum
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -20,9 +21,22 @@ from ddor_watch.db.session import Database
 from ddor_watch.db.text import jurisdiction_key
 
 
+class StoreStatus(StrEnum):
+    """What storing a fetched document did."""
+
+    STORED = "stored"                   # a new report
+    REVISION = "revision"               # a new revision of a period already stored
+    ALREADY_STORED = "already_stored"   # the same bytes: nothing to do
+    QUARANTINED = "quarantined"         # kept, not parsed; the maintainers are told
+
+    @property
+    def new_report(self) -> bool:
+        return self in (StoreStatus.STORED, StoreStatus.REVISION)
+
+
 @dataclass(frozen=True)
 class StoreResult:
-    status: str               # stored | revision | already_stored | quarantined
+    status: StoreStatus
     sha256: str
     document_id: int
     report_id: int | None = None
@@ -46,7 +60,7 @@ def already_stored(db: Database, sha256: str) -> StoreResult | None:
         if existing is None:
             return None
         report = session.scalar(select(Report).where(Report.document_id == existing.id))
-        return StoreResult("already_stored", sha256, existing.id, report.id if report else None,
+        return StoreResult(StoreStatus.ALREADY_STORED, sha256, existing.id, report.id if report else None,
                            report.revision if report else None,
                            f"already stored ({existing.status})")
 
@@ -55,13 +69,13 @@ def store_quarantined(db: Database, doc: FetchedDocument, error: str) -> StoreRe
     try:
         with db.session() as session:
             if existing := _existing(session, doc.sha256):
-                return StoreResult("already_stored", doc.sha256, existing.id, message="already stored")
-            row = _document(doc, "quarantined", error)
+                return StoreResult(StoreStatus.ALREADY_STORED, doc.sha256, existing.id, message="already stored")
+            row = _document(doc, StoreStatus.QUARANTINED, error)
             session.add(row)
             session.flush()
-            return StoreResult("quarantined", doc.sha256, row.id, message=error)
+            return StoreResult(StoreStatus.QUARANTINED, doc.sha256, row.id, message=error)
     except IntegrityError:
-        return already_stored(db, doc.sha256) or StoreResult("already_stored", doc.sha256, 0)
+        return already_stored(db, doc.sha256) or StoreResult(StoreStatus.ALREADY_STORED, doc.sha256, 0)
 
 
 def store_report(db: Database, doc: FetchedDocument, report: ParsedReport, backfill: bool = False,
@@ -73,7 +87,7 @@ def store_report(db: Database, doc: FetchedDocument, report: ParsedReport, backf
             with db.session() as session:
                 if existing := _existing(session, doc.sha256):
                     rep = session.scalar(select(Report).where(Report.document_id == existing.id))
-                    return StoreResult("already_stored", doc.sha256, existing.id, rep.id if rep else None,
+                    return StoreResult(StoreStatus.ALREADY_STORED, doc.sha256, existing.id, rep.id if rep else None,
                                        rep.revision if rep else None, "already stored")
                 document = _document(doc)
                 session.add(document)
@@ -86,7 +100,7 @@ def store_report(db: Database, doc: FetchedDocument, report: ParsedReport, backf
                 session.add(row)
                 session.flush()
                 _insert_rows(session, row, report)
-                status = "revision" if revision > 1 else "stored"
+                status = StoreStatus.REVISION if revision > 1 else StoreStatus.STORED
                 return StoreResult(status, doc.sha256, document.id, row.id, revision,
                                    f"stored {report.period_start} to {report.period_end} revision {revision}")
         except IntegrityError:
@@ -189,7 +203,7 @@ def replace_report(db: Database, document_id: int, report: ParsedReport) -> int:
 def mark_quarantined(db: Database, document_id: int, error: str) -> None:
     with db.session() as session:
         document = session.get(Document, document_id)
-        if document is not None and document.status == "quarantined":
+        if document is not None and document.status == StoreStatus.QUARANTINED:
             document.error = error
 
 

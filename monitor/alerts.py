@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ddor_watch.db.errors import PublishError
 from ddor_watch.db.models import Alert
-from ddor_watch.db.records import DeliveryOutcome
+from ddor_watch.db.records import DeliveryOutcome, OutcomeKind
 from ddor_watch.db.session import Database
 from ddor_watch.monitor.config import Settings, smtp_settings
 from ddor_watch.publish.alerts import send_alert
@@ -38,7 +38,8 @@ def alert_on_outcomes(db: Database, settings: Settings, outcomes: list[DeliveryO
     """Failed deliveries, and channels that raised something unforeseen, reach the maintainers."""
     for outcome in outcomes:
         if outcome.needs_attention:
-            what = {"failed": "failed for good", "possibly sent": "may have gone out (not resent)"}.get(
+            what = {OutcomeKind.FAILED: "failed for good",
+                    OutcomeKind.POSSIBLY_SENT: "may have gone out (not resent)"}.get(
                 outcome.kind, "hit an unexpected error")
             alert(db, settings, f"delivery-{outcome.kind}:{outcome.channel}:{outcome.delivery_id}",
                   f"Delivery {what} ({outcome.label}): {outcome.detail}")

@@ -139,7 +139,9 @@ class Settings(BaseSettings):
         "How readers reach the maintainers (an address or a page), for the About page."))
     code_url: str = Field("https://github.com/ddor-watch/ddor-watch", description=(
         "Where the code is, for the About page."))
-    x_api_base: str = Field("https://api.x.com", description="X API base URL.")
+    x_media_api_base: str = Field("https://api.x.com", description=(
+        "Where X media uploads go (the v2 media endpoints). Posts go to tweepy's own address "
+        "(https://api.twitter.com/2/tweets), which this does not move."))
     x_consumer_key: SecretStr = _secret(help="X app consumer key.")
     x_consumer_secret: SecretStr = _secret(help="X app consumer secret.")
     x_access_token: SecretStr = _secret(help="X user access token.")
@@ -461,7 +463,7 @@ def publish_settings(settings: Settings) -> PublishSettings:
     data = settings.data
     return PublishSettings(
         data=data, enabled=settings.publish_enabled, max_attempts=settings.max_attempts,
-        x=XSettings(settings.x_api_base, settings.x_consumer_key.get_secret_value(),
+        x=XSettings(settings.x_media_api_base, settings.x_consumer_key.get_secret_value(),
                     settings.x_consumer_secret.get_secret_value(), settings.x_access_token.get_secret_value(),
                     settings.x_access_token_secret.get_secret_value()),
         mastodon=MastodonSettings(settings.mastodon_base_url, settings.mastodon_access_token.get_secret_value()),

@@ -21,7 +21,7 @@ from ddor_watch.db.runs import (
     start_run,
 )
 from ddor_watch.db.session import Database
-from ddor_watch.db.store import StoreResult, count_reports
+from ddor_watch.db.store import StoreResult, StoreStatus, count_reports
 from ddor_watch.monitor.alerts import alert
 from ddor_watch.monitor.config import Settings, parse_limits
 from ddor_watch.monitor.ingest import ingest_fetched
@@ -52,7 +52,7 @@ class CheckSummary:
 
     @property
     def new_reports(self) -> list[StoreResult]:
-        return [s for s in self.stored if s.status in {"stored", "revision"}]
+        return [s for s in self.stored if s.status.new_report]
 
 
 def crawl_job(config: Settings, sources: list[str] | None, db: Database,
@@ -166,7 +166,7 @@ def _cycle(config: Settings, db: Database, run_id: int, sources: list[str] | Non
     for document in crawl.documents:
         result = ingest_fetched(db, document, parse_limits(config), backfill=backfill)
         summary.stored.append(result)
-        if result.status == "quarantined":
+        if result.status is StoreStatus.QUARANTINED:
             errors.append(f"{document.url}: quarantined: {result.message}")
             alert(db, config, f"quarantined:{result.sha256[:16]}",
                   f"A document from {document.url} was quarantined: {result.message}")

@@ -110,7 +110,7 @@ def run_demo(out: Path, echo: Echo) -> Path:
                  f"{len(crawl.documents)} PDFs downloaded")
             for stored in summary.stored:
                 echo(f"stored: {stored.message}")
-                if stored.report_id and stored.status in {"stored", "revision"}:
+                if stored.report_id and stored.status.new_report:
                     for change in load_changes(db, stored.report_id):
                         echo(f"  - {describe_change(change)}")
             for outcome in summary.lists:

@@ -55,7 +55,7 @@ def describe_summary(db: Database, summary: CheckSummary) -> list[str]:
              f"{len(summary.new_reports)} new documents"]
     for stored in summary.stored:
         lines.append(f"  {stored.sha256[:12]} {stored.status}: {stored.message}")
-        if stored.report_id and stored.status in {"stored", "revision"}:
+        if stored.report_id and stored.status.new_report:
             lines += [f"    - {describe_change(change)}" for change in load_changes(db, stored.report_id)[:25]]
     lines += [f"  {line}" for line in summary.published]
     return lines

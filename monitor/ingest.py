@@ -19,6 +19,7 @@ from ddor_watch.db.session import Database
 from ddor_watch.db.snapshots import load_snapshot, previous_report_id, report_for_period, report_ids_in_order
 from ddor_watch.db.store import (
     StoreResult,
+    StoreStatus,
     already_stored,
     count_reports,
     mark_quarantined,
@@ -67,7 +68,7 @@ def ingest_fetched(db: Database, fetched: FetchedDocument, limits: ParseLimits, 
 def _store_parsed(db: Database, fetched: FetchedDocument, parsed: ParsedReport, backfill: bool,
                   publish: bool) -> StoreResult:
     result = store_report(db, fetched, parsed, backfill=backfill, publish=publish)
-    if result.report_id is not None and result.status in {"stored", "revision"}:
+    if result.report_id is not None and result.status.new_report:
         record_changes(db, result.report_id)
     return result
 
@@ -99,12 +100,12 @@ class FileOutcome:
 
     @property
     def failed(self) -> bool:
-        return self.result is None or self.result.status == "quarantined"
+        return self.result is None or self.result.status is StoreStatus.QUARANTINED
 
     def __str__(self) -> str:
         if self.result is None:
             return f"error: {self.error}"
-        if self.result.status == "quarantined":
+        if self.result.status is StoreStatus.QUARANTINED:
             return f"error: {self.path}: quarantined: {self.result.message}"
         return f"{self.path}: {self.result.message}"
 

@@ -35,7 +35,7 @@ class SmtpSettings:
 
 @dataclass(frozen=True)
 class XSettings:
-    api_base: str = "https://api.x.com"
+    media_api_base: str = "https://api.x.com"
     consumer_key: str = field(default="", repr=False)
     consumer_secret: str = field(default="", repr=False)
     access_token: str = field(default="", repr=False)

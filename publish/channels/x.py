@@ -28,9 +28,9 @@ TWEETS_URL = "https://api.twitter.com/2/tweets"
 ALT_LIMIT = 1000
 
 
-def planned_requests(item: PendingDelivery, image_name: str | None, *, api_base: str) -> list[PlannedRequest]:
+def planned_requests(item: PendingDelivery, image_name: str | None, *, media_api_base: str) -> list[PlannedRequest]:
     """What `XChannel.send` will request for this delivery (ids from the server as placeholders)."""
-    api = api_base.rstrip("/")
+    api = media_api_base.rstrip("/")
     planned: list[PlannedRequest] = []
     if image_name:
         planned.append(PlannedRequest("POST", f"{api}/2/media/upload", Encoding.MULTIPART,
@@ -73,7 +73,7 @@ class XChannel:
     name = "x"
 
     def __init__(self, x: XSettings) -> None:
-        self.api = x.api_base.rstrip("/")
+        self.api = x.media_api_base.rstrip("/")
         self.client = tweepy.Client(consumer_key=x.consumer_key, consumer_secret=x.consumer_secret,
                                     access_token=x.access_token, access_token_secret=x.access_token_secret)
         # tweepy sends without a timeout; a hung request must not hang the scheduler.
@@ -141,7 +141,7 @@ class XChannel:
 
 def _dry_run(settings: PublishSettings, db: Database) -> DryRunChannel:
     return DryRunChannel(ChannelName.X, settings.data.outbox,
-                         planner=functools.partial(planned_requests, api_base=settings.x.api_base))
+                         planner=functools.partial(planned_requests, media_api_base=settings.x.media_api_base))
 
 
 SPEC = ChannelSpec(ChannelName.X, posts=True, configured=lambda settings: settings.x.configured,
