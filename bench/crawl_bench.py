@@ -14,7 +14,7 @@ from ddor_watch.db.session import open_database
 from ddor_watch.monitor.config import load_config
 from ddor_watch.monitor.cycle import run_check
 from ddor_watch.monitor.samples import render_report
-from ddor_watch.monitor.samples.lists import DHS_PATH, DOJ_AUGUST_2025, DOJ_PATH, dhs_page, doj_page
+from ddor_watch.monitor.samples.list_pages import DHS_PATH, DOJ_AUGUST_2025, DOJ_PATH, dhs_page, doj_page
 from ddor_watch.monitor.samples.newsroom import ReplicaServer, ReplicaSite
 from ddor_watch.monitor.samples.series import series
 

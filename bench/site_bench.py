@@ -24,7 +24,7 @@ from ddor_watch.monitor.config import load_config
 from ddor_watch.monitor.ingest import record_changes
 from ddor_watch.monitor.samples import render_report
 from ddor_watch.monitor.samples.truth import truth_week
-from ddor_watch.monitor.site import build
+from ddor_watch.monitor.site_data import build
 from ddor_watch.publish.map import map_data, render_map
 
 FETCHED = dt.datetime(2017, 1, 1, tzinfo=dt.UTC)

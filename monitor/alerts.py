@@ -12,7 +12,7 @@ from ddor_watch.db.models import Alert
 from ddor_watch.db.records import DeliveryOutcome, OutcomeKind
 from ddor_watch.db.session import Database
 from ddor_watch.monitor.config import Settings, smtp_settings
-from ddor_watch.publish.alerts import send_alert
+from ddor_watch.publish.alert_mail import send_alert
 
 logger = logging.getLogger(__name__)
 

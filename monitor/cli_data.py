@@ -148,7 +148,7 @@ def history(state: State, what: str, fmt: str, state_code: str | None, source: s
 @pass_state
 def map_command(state: State, period_end: str | None, output: Path) -> None:
     """The county map snapshot for a report."""
-    from ddor_watch.monitor.publishing import map_for_period
+    from ddor_watch.monitor.dispatch import map_for_period
 
     if not output.resolve().parent.is_dir():
         raise BadInput(f"-o {output}: no folder {output.resolve().parent}")
@@ -169,7 +169,7 @@ def site_group() -> None:
 @pass_state
 def site_build(state: State, output: Path | None) -> None:
     """Render every stored report, jurisdiction page, download and feed as static files."""
-    from ddor_watch.monitor.site import build
+    from ddor_watch.monitor.site_data import build
 
     if output is not None and output.exists() and not output.is_dir():
         raise BadInput(f"-o {output}: not a folder")

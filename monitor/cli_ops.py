@@ -64,7 +64,7 @@ def publish(ctx: click.Context, dry_run: bool, channel: str | None) -> None:
     """Deliver what is pending in the outbox (subcommands: list, approve, reject, enqueue)."""
     if ctx.invoked_subcommand is not None:
         return
-    from ddor_watch.monitor.publishing import deliver_now, preview
+    from ddor_watch.monitor.dispatch import deliver_now, preview
 
     state: State = ctx.obj
     only = ChannelName(channel) if channel else None
@@ -86,7 +86,7 @@ def publish(ctx: click.Context, dry_run: bool, channel: str | None) -> None:
 @pass_state
 def publish_list(state: State, status: str | None) -> None:
     """Messages in the outbox (ID, what it is about, channel, kind, status, reason)."""
-    from ddor_watch.db.outbox import list_messages
+    from ddor_watch.db.outbox_store import list_messages
     from ddor_watch.monitor.output import render_rows
 
     rows = list_messages(state.read_db, MessageStatus(status) if status else None)
@@ -99,7 +99,7 @@ def publish_list(state: State, status: str | None) -> None:
 @pass_state
 def publish_approve(state: State, ids: tuple[int, ...], force: bool) -> None:
     """Release held (or silent) messages for delivery."""
-    from ddor_watch.db.outbox import superseded_by
+    from ddor_watch.db.outbox_store import superseded_by
 
     for message_id in ids:
         stale = superseded_by(state.db, message_id)
@@ -118,7 +118,7 @@ def publish_reject(state: State, ids: tuple[int, ...]) -> None:
 
 
 def _set_status(state: State, ids: tuple[int, ...], status: MessageStatus) -> None:
-    from ddor_watch.db.outbox import set_message_status
+    from ddor_watch.db.outbox_store import set_message_status
 
     for message_id in ids:
         if not set_message_status(state.db, message_id, status):
@@ -133,7 +133,7 @@ def _set_status(state: State, ids: tuple[int, ...], status: MessageStatus) -> No
 def publish_enqueue(state: State, period_end: str | None, include_silent: bool) -> None:
     """Render a stored report into the outbox (e.g. to publish a backfilled report on request)."""
     from ddor_watch.db.snapshots import report_for_period
-    from ddor_watch.monitor.publishing import enqueue
+    from ddor_watch.monitor.dispatch import enqueue
 
     report_id = report_for_period(state.db, parse_date(period_end))
     if report_id is None:
@@ -210,7 +210,7 @@ def serve(state: State, host: str, port: int, site_dir: Path | None) -> None:
     import uvicorn
 
     from ddor_watch.monitor.logs import service_logging
-    from ddor_watch.monitor.web import web_app
+    from ddor_watch.monitor.web_app import web_app
     from ddor_watch.publish.web_server import guarded_protocol, parse_networks
 
     service_logging()

@@ -25,7 +25,7 @@ from ddor_watch.db.store import StoreResult, StoreStatus, count_reports
 from ddor_watch.monitor.alerts import alert
 from ddor_watch.monitor.config import Settings, parse_limits
 from ddor_watch.monitor.ingest import ingest_fetched
-from ddor_watch.monitor.lists import ListOutcome, process_list_pages
+from ddor_watch.monitor.list_checks import ListOutcome, process_list_pages
 from ddor_watch.monitor.lock import cycle_lock
 from ddor_watch.scraper.crawl import run_crawl
 from ddor_watch.scraper.job import CrawlJob
@@ -115,7 +115,7 @@ def _landing_moved(config: Settings, db: Database, crawl: CrawlResult, errors: l
 def _rebuild_site(config: Settings, db: Database) -> list[str]:
     """The public site follows every new report and list change; a failed build keeps the old
     site and says so (the returned error fails the check)."""
-    from ddor_watch.monitor.site import build
+    from ddor_watch.monitor.site_data import build
 
     try:
         build(config, db)
@@ -179,7 +179,7 @@ def _cycle(config: Settings, db: Database, run_id: int, sources: list[str] | Non
         alert(db, config, f"layout:{page}", f"Layout drift: the landing page {page} links no report any more.")
     if publish:
         # Every cycle also retries what is due from earlier ones (rate limits, outages).
-        from ddor_watch.monitor.publishing import publish_new_reports
+        from ddor_watch.monitor.dispatch import publish_new_reports
 
         summary.published = publish_new_reports(config, db, [s.report_id for s in summary.new_reports
                                                              if s.report_id], dry_run=dry_run)

@@ -29,7 +29,7 @@ from ddor_watch.monitor.samples import render_report
 from ddor_watch.monitor.samples.agreements import PAGE_PATH as AGREEMENTS_PAGE
 from ddor_watch.monitor.samples.agreements import Update, demo_updates
 from ddor_watch.monitor.samples.agreements import publish as publish_agreements
-from ddor_watch.monitor.samples.lists import DHS_PATH, DOJ_AUGUST_2025, DOJ_PATH, dhs_page, doj_page
+from ddor_watch.monitor.samples.list_pages import DHS_PATH, DOJ_AUGUST_2025, DOJ_PATH, dhs_page, doj_page
 from ddor_watch.monitor.samples.newsroom import ReplicaServer, ReplicaSite
 from ddor_watch.monitor.samples.series import series
 

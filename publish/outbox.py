@@ -17,7 +17,7 @@ from pathlib import Path
 from ddor_watch.db.changes import load_changes
 from ddor_watch.db.errors import PublishError
 from ddor_watch.db.lists import StoredList, load_list, load_list_changes, previous_list
-from ddor_watch.db.outbox import (
+from ddor_watch.db.outbox_store import (
     active_subscribers,
     add_message,
     claim_due,

@@ -73,14 +73,14 @@ def crawl_in_this_process(job: CrawlJob) -> CrawlResult:
     from scrapy.crawler import CrawlerProcess
 
     from ddor_watch.scraper.settings import scrapy_settings
-    from ddor_watch.scraper.spiders.newsroom import NewsroomSpider
+    from ddor_watch.scraper.spiders.watch import WatchSpider
 
     process = CrawlerProcess(scrapy_settings(job), install_root_handler=False)
-    crawler = process.create_crawler(NewsroomSpider)
+    crawler = process.create_crawler(WatchSpider)
     process.crawl(crawler, job=job)
     process.start()
     spider = crawler.spider
-    if not isinstance(spider, NewsroomSpider) or crawler.stats is None:
+    if not isinstance(spider, WatchSpider) or crawler.stats is None:
         raise RuntimeError("the crawl did not start (no spider or no stats)")
     stats = crawler.stats.get_stats()
     return CrawlResult(

@@ -8,7 +8,7 @@ from scrapy.crawler import Crawler
 
 from ddor_watch.db.archive import archive_bytes
 from ddor_watch.db.paths import DataDir
-from ddor_watch.scraper.spiders.newsroom import ListDownload, NewsroomSpider, PdfDownload
+from ddor_watch.scraper.spiders.watch import ListDownload, PdfDownload, WatchSpider
 
 
 class ArchivePipeline:
@@ -19,7 +19,7 @@ class ArchivePipeline:
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
         return cls(crawler)
 
-    def process_item(self, item: PdfDownload | ListDownload, spider: NewsroomSpider | None = None) -> None:
+    def process_item(self, item: PdfDownload | ListDownload, spider: WatchSpider | None = None) -> None:
         spider = spider or self._spider()
         data = DataDir(Path(spider.job.data_dir))
         if isinstance(item, ListDownload):
@@ -30,8 +30,8 @@ class ArchivePipeline:
         sha256, path, _size = archive_bytes(data, item.body)
         spider.fetched(item, sha256, str(path))
 
-    def _spider(self) -> NewsroomSpider:
+    def _spider(self) -> WatchSpider:
         spider = self.crawler.spider
-        if not isinstance(spider, NewsroomSpider):
-            raise TypeError(f"ArchivePipeline runs only with NewsroomSpider, not {type(spider).__name__}")
+        if not isinstance(spider, WatchSpider):
+            raise TypeError(f"ArchivePipeline runs only with WatchSpider, not {type(spider).__name__}")
         return spider

@@ -18,7 +18,7 @@ def app_server(settings, db, site_dir: Path) -> Iterator[str]:  # type: ignore[n
 
     import uvicorn
 
-    from ddor_watch.monitor.web import web_app
+    from ddor_watch.monitor.web_app import web_app
     from ddor_watch.publish.web_server import guarded_protocol
 
     with socket.socket() as probe:

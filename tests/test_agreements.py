@@ -25,7 +25,7 @@ from ddor_watch.monitor.samples.agreements import (
     file_paths,
     publish,
 )
-from ddor_watch.monitor.samples.lists import DOJ_AUGUST_2025, DOJ_PATH, doj_page
+from ddor_watch.monitor.samples.list_pages import DOJ_AUGUST_2025, DOJ_PATH, doj_page
 from ddor_watch.monitor.samples.newsroom import ReplicaServer, ReplicaSite
 
 K = ListChangeKind

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from ddor_watch.db.models import Delivery, MessageRow
 from ddor_watch.db.records import ChannelName
-from ddor_watch.monitor.publishing import deliver, enqueue
+from ddor_watch.monitor.dispatch import deliver, enqueue
 from publish_support import store_series
 
 

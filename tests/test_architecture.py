@@ -143,9 +143,9 @@ def test_plain_http_unsubscribe_links_are_warned_about_when_digests_go_out() -> 
 
 
 # The shared machinery reads the registries; a source or a channel is named only by its module.
-SHARED = ["scraper/crawl.py", "scraper/spiders/newsroom.py", "scraper/pipelines.py", "monitor/cycle.py",
-          "monitor/lists.py", "monitor/publishing.py", "monitor/site.py", "publish/outbox.py", "publish/site.py",
-          "publish/channels/factory.py"]
+SHARED = ["scraper/crawl.py", "scraper/spiders/watch.py", "scraper/pipelines.py", "monitor/cycle.py",
+          "monitor/list_checks.py", "monitor/dispatch.py", "monitor/site_data.py", "publish/outbox.py",
+          "publish/site.py", "publish/channels/factory.py"]
 
 
 def test_the_crawl_cycle_outbox_and_site_never_name_a_source_or_a_channel() -> None:

@@ -19,7 +19,7 @@ from conftest import run_ddor
 from ddor_watch.db.models import Delivery, MessageRow, Subscriber
 from ddor_watch.db.paths import DataDir
 from ddor_watch.db.subscribers import add_subscriber
-from ddor_watch.monitor.publishing import deliver
+from ddor_watch.monitor.dispatch import deliver
 from ddor_watch.publish.outbox import enqueue_report
 from publish_support import store_series
 
@@ -228,7 +228,7 @@ _KILLED_AFTER_SMTP_ACCEPTED = """
 import json, os, signal, smtplib, sys
 from ddor_watch.db.session import open_database
 from ddor_watch.monitor.config import load_config
-from ddor_watch.monitor.publishing import deliver
+from ddor_watch.monitor.dispatch import deliver
 
 original = smtplib.SMTP.send_message
 

@@ -64,8 +64,8 @@ run_check(settings, open_database(settings.db_url))
 """
 
 CRASH_POINTS = {
-    "stored, not yet queued": ("ddor_watch.monitor.publishing", "reports_pending_publication"),
-    "rendered, not yet marked queued": ("ddor_watch.monitor.publishing", "mark_queued"),
+    "stored, not yet queued": ("ddor_watch.monitor.dispatch", "reports_pending_publication"),
+    "rendered, not yet marked queued": ("ddor_watch.monitor.dispatch", "mark_queued"),
     "sent, not yet recorded": ("ddor_watch.publish.outbox", "mark_sent"),
 }
 

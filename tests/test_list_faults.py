@@ -18,7 +18,7 @@ from ddor_watch.db.lists import latest_list, load_list_changes
 from ddor_watch.db.models import Alert, ListSnapshotRow, MessageRow
 from ddor_watch.db.records import ListChangeKind
 from ddor_watch.monitor.cycle import run_check
-from ddor_watch.monitor.samples.lists import DOJ_AUGUST_2025, DOJ_PATH, doj_page
+from ddor_watch.monitor.samples.list_pages import DOJ_AUGUST_2025, DOJ_PATH, doj_page
 from ddor_watch.monitor.samples.newsroom import ReplicaServer, ReplicaSite
 
 T0 = dt.datetime(2025, 8, 5, tzinfo=dt.UTC)
@@ -132,7 +132,7 @@ def test_two_first_ever_checks_give_one_winner_and_one_clean_refusal(tmp_path: P
 
 
 def test_a_killed_site_build_leaves_nothing_behind_after_the_next(config, db) -> None:  # type: ignore[no-untyped-def]
-    from ddor_watch.monitor.site import build
+    from ddor_watch.monitor.site_data import build
 
     output = config.site_folder
     output.parent.mkdir(parents=True, exist_ok=True)

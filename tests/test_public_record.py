@@ -16,9 +16,9 @@ from site_support import CHROMIUM
 
 from ddor_watch.db.history import history
 from ddor_watch.monitor.cycle import run_check
-from ddor_watch.monitor.samples.lists import DOJ_AUGUST_2025, DOJ_PATH, doj_page
+from ddor_watch.monitor.samples.list_pages import DOJ_AUGUST_2025, DOJ_PATH, doj_page
 from ddor_watch.monitor.samples.newsroom import ReplicaServer, ReplicaSite
-from ddor_watch.monitor.site import build
+from ddor_watch.monitor.site_data import build
 
 T0 = dt.datetime(2025, 8, 5, tzinfo=dt.UTC)
 

@@ -13,9 +13,9 @@ import responses
 from sqlalchemy import select
 
 from ddor_watch.db.models import Alert, Delivery, MessageRow
-from ddor_watch.db.outbox import set_message_status
+from ddor_watch.db.outbox_store import set_message_status
 from ddor_watch.db.paths import DataDir
-from ddor_watch.monitor.publishing import deliver, publish_new_reports
+from ddor_watch.monitor.dispatch import deliver, publish_new_reports
 from ddor_watch.publish.channels.plan import MEDIA_ID, part_id
 from ddor_watch.publish.common import LENGTH, LIMITS
 from ddor_watch.publish.outbox import enqueue_report
@@ -431,7 +431,7 @@ def test_the_outbox_works_from_any_folder_and_a_missing_map_is_an_alerted_failur
         stored = {m.image_path for m in session.scalars(select(MessageRow))}
     # Relative to the data dir: the posts' map and the digest's lighter copy.
     assert stored == {"maps/2017-02-10-r1.png", "maps/2017-02-10-r1-email.png"}
-    from ddor_watch.monitor.publishing import preview
+    from ddor_watch.monitor.dispatch import preview
 
     outbox = data_dir / "outbox"
 
@@ -482,7 +482,7 @@ def test_approving_a_superseded_message_needs_force(db, config, data_dir, tmp_pa
 
 def _dry_requests(config, db, channel: str) -> list[dict]:  # type: ignore[no-untyped-def]
     from ddor_watch.db.records import ChannelName
-    from ddor_watch.monitor.publishing import preview
+    from ddor_watch.monitor.dispatch import preview
 
     preview(config, db, ChannelName(channel))
     document = json.loads((config.data.outbox / channel / "report-2-report.json").read_text())

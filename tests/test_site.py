@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from site_support import CHROMIUM, app_server, serious_violations, watch_console
 
-from ddor_watch.monitor.site import build, site_reports
+from ddor_watch.monitor.site_data import build, site_reports
 from ddor_watch.publish.outbox import enqueue_report
 from ddor_watch.publish.site import build_site
 from publish_support import store_series

@@ -16,9 +16,9 @@ from site_support import CHROMIUM, app_server, serious_violations, watch_console
 
 from ddor_watch.monitor.cycle import run_check
 from ddor_watch.monitor.samples.agreements import PAGE_PATH, demo_updates, publish
-from ddor_watch.monitor.samples.lists import DOJ_AUGUST_2025, DOJ_PATH, doj_page
+from ddor_watch.monitor.samples.list_pages import DOJ_AUGUST_2025, DOJ_PATH, doj_page
 from ddor_watch.monitor.samples.newsroom import ReplicaServer, ReplicaSite
-from ddor_watch.monitor.site import build
+from ddor_watch.monitor.site_data import build
 from publish_support import store_series
 
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "bench" / "screenshots"

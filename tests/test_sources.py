@@ -12,7 +12,7 @@ from ddor_watch.db.lists import latest_list, load_list_changes
 from ddor_watch.db.models import Alert, ListSnapshotRow
 from ddor_watch.db.records import ListChangeKind, ListLevel
 from ddor_watch.monitor.cycle import run_check
-from ddor_watch.monitor.samples.lists import DHS_PATH, DOJ_AUGUST_2025, DOJ_PATH, dhs_page, doj_page
+from ddor_watch.monitor.samples.list_pages import DHS_PATH, DOJ_AUGUST_2025, DOJ_PATH, dhs_page, doj_page
 from ddor_watch.monitor.samples.newsroom import ReplicaServer, ReplicaSite
 
 T0 = dt.datetime(2025, 8, 5, tzinfo=dt.UTC)
@@ -214,7 +214,7 @@ def test_a_jurisdictions_history_spans_the_ddor_and_the_lists(list_config, db, d
     assert cook[columns.index("first_listed")] is not None, "in Section II of week 2"
     baltimore = by_name[("Baltimore County", "MD")]   # the state once, not "Baltimore County, MD, MD"
     assert baltimore[columns.index("first_listed")] is None and baltimore[-1].startswith("doj-list: listed since")
-    from ddor_watch.monitor.site import build
+    from ddor_watch.monitor.site_data import build
 
     site_dir = build(list_config, db, data_dir / "site").folder
     cook_page = (site_dir / "jurisdictions" / "17031.html").read_text()

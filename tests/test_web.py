@@ -90,8 +90,8 @@ def test_subscribe_confirm_once_and_case_insensitive_addresses(app, db, caplog) 
 
 
 def test_the_form_chooses_sources_and_states_and_a_confirmed_reader_gets_only_those(config, db) -> None:  # type: ignore[no-untyped-def]
-    from ddor_watch.db.outbox import active_subscribers
-    from ddor_watch.monitor.web import web_app
+    from ddor_watch.db.outbox_store import active_subscribers
+    from ddor_watch.monitor.web_app import web_app
 
     chosen = config.with_overrides(sources="ddor,ice-287g,doj-list", public_url="https://ddor.example")
     client = TestClient(web_app(chosen, db), base_url="https://ddor.example")
@@ -203,9 +203,9 @@ def test_subscribe_confirm_receive_a_digest_and_unsubscribe_in_chromium(  # type
     import uvicorn
     from playwright.sync_api import sync_playwright
 
-    from ddor_watch.monitor.publishing import deliver
-    from ddor_watch.monitor.site import build
-    from ddor_watch.monitor.web import web_app
+    from ddor_watch.monitor.dispatch import deliver
+    from ddor_watch.monitor.site_data import build
+    from ddor_watch.monitor.web_app import web_app
     from ddor_watch.publish.outbox import enqueue_report
     from publish_support import store_series
 

@@ -9,14 +9,14 @@ from pathlib import Path
 from ddor_watch.db.changes import load_changes
 from ddor_watch.db.errors import BadInput
 from ddor_watch.db.lists import lists_pending_publication, load_list, mark_list_queued
-from ddor_watch.db.outbox import peek_due
+from ddor_watch.db.outbox_store import peek_due
 from ddor_watch.db.records import ChannelName, DeliveryOutcome, MessageKind, MessageStatus
 from ddor_watch.db.session import Database
 from ddor_watch.db.snapshots import load_snapshot, previous_report_id, report_for_period
 from ddor_watch.db.store import mark_queued, reports_pending_publication
 from ddor_watch.monitor.alerts import alert, alert_on_outcomes
 from ddor_watch.monitor.config import Settings, publish_settings
-from ddor_watch.monitor.lists import FLAPPING
+from ddor_watch.monitor.list_checks import FLAPPING
 from ddor_watch.monitor.lock import cycle_lock
 from ddor_watch.publish.channels.factory import build_channels
 from ddor_watch.publish.list_context import ListSourceInfo
@@ -30,7 +30,7 @@ def report_page_url(settings: Settings, db: Database, report_id: int) -> str | N
     """The report's page on the public site, when the site has a public address."""
     if not settings.site_url:
         return None
-    from ddor_watch.monitor.site import report_slug
+    from ddor_watch.monitor.site_data import report_slug
 
     snapshot = load_snapshot(db, report_id)
     return f"{settings.site_url.rstrip('/')}/reports/{report_slug(snapshot.period_end, snapshot.revision, report_id)}/"

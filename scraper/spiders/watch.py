@@ -78,8 +78,8 @@ def _header(response: Response, name: str) -> str | None:
     return value.decode("latin-1") if value else None
 
 
-class NewsroomSpider(scrapy.Spider):
-    name = "ddor_newsroom"
+class WatchSpider(scrapy.Spider):
+    name = "ddor_watch"
 
     def __init__(self, job: CrawlJob, **kwargs: Any) -> None:
         super().__init__(**kwargs)
