@@ -414,6 +414,8 @@ class CrawlResult:
     # Known documents re-checked that no longer answer ("URL: HTTP 404"): our archived copy
     # stands, so this is news for the maintainers, never a failed check.
     unreachable: tuple[str, ...] = ()
+    # The URLs that answered an HTTP error, with the status: `errors` says it in words.
+    http_errors: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)

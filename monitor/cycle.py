@@ -101,15 +101,16 @@ def _landing_moved(config: Settings, db: Database, crawl: CrawlResult, errors: l
     if not crawl.discovered_landing_pages:
         return errors
     new = crawl.discovered_landing_pages[0]
-    old = [url for url in config.landing_urls if url in crawl.empty_landing_pages
-           or any(e.startswith(f"{url}: HTTP") for e in errors)]
+    failed = {url for url, _status in crawl.http_errors}
+    old = [url for url in config.landing_urls if url in crawl.empty_landing_pages or url in failed]
     if not old:
         return errors
     if not alerted_before(db, f"landing-moved:{new}"):
         alert(db, config, f"landing-moved:{new}",
               f"The report landing page moved: {', '.join(old)} no longer lists the reports; the newsroom "
               f"route found them on {new}. Set DDOR_LANDING_URLS={new}.")
-    return [e for e in errors if not any(e.startswith(f"{url}: HTTP") for url in old)]
+    moved = {f"{url}: HTTP {status}" for url, status in crawl.http_errors if url in old}
+    return [e for e in errors if e not in moved]
 
 
 def _rebuild_site(config: Settings, db: Database) -> list[str]:

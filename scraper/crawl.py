@@ -89,7 +89,7 @@ def crawl_in_this_process(job: CrawlJob) -> CrawlResult:
         not_modified=spider.not_modified, errors=tuple(spider.errors),
         requests=int(stats.get("downloader/request_count", 0)), empty_landing_pages=tuple(spider.empty_landing),
         discovered_landing_pages=tuple(spider.discovered_landing), list_pages=tuple(spider.list_pages),
-        unreachable=tuple(spider.unreachable),
+        unreachable=tuple(spider.unreachable), http_errors=tuple(spider.http_errors),
         forbidden=tuple(spider.forbidden),
     )
 

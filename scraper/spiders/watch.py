@@ -100,6 +100,7 @@ class WatchSpider(scrapy.Spider):
         self.list_pages: list[FetchedPage] = []
         self.forbidden: list[str] = []
         self.unreachable: list[str] = []
+        self.http_errors: list[tuple[str, int]] = []
 
     # -- requests ---------------------------------------------------------------------------
     def _request(self, url: str, callback: Callback, kind: str, **meta: Any) -> scrapy.Request:
@@ -157,6 +158,7 @@ class WatchSpider(scrapy.Spider):
                 self.unreachable.append(f"{response.url}: HTTP {status}")
                 return False
             self.errors.append(f"{response.url}: HTTP {status}")
+            self.http_errors.append((response.url, status))
             return False
         if 300 <= status < 400:
             self.errors.append(f"{response.url}: HTTP {status} without a usable Location")
