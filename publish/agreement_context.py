@@ -11,12 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ddor_watch.db.inert import inert
 from ddor_watch.db.lists import StoredList
 from ddor_watch.db.records import ListChange, ListChangeKind, ListEntry
-from ddor_watch.publish.list_context import ListSourceInfo
+from ddor_watch.publish.list_context import ChangeDelivery, ListSourceInfo
 
 PARTICIPATING, PENDING = "participating", "pending"
 
@@ -37,7 +37,7 @@ class CorrectionLine:
 
 
 @dataclass(frozen=True)
-class AgreementContext:
+class AgreementContext(ChangeDelivery):
     agency: str
     title: str
     source_url: str
@@ -56,13 +56,6 @@ class AgreementContext:
     pending: int                              # pending rows now
     gone: bool
     back: bool
-    more_url: str
-    report_url: str | None = None
-    map_cid: str | None = None
-    unsubscribe_url: str = "__UNSUBSCRIBE_URL__"
-    short: bool = False         # the head's short form: drops what the post can do without
-    compact: bool = False       # a tighter wording of the same facts, tried before the short form
-    states: tuple[str, ...] = field(default_factory=tuple)
 
     @property
     def postable(self) -> bool:

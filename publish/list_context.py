@@ -27,8 +27,21 @@ class EntryLine:
     level: str
 
 
+@dataclass(frozen=True, kw_only=True)
+class ChangeDelivery:
+    """What every list change's context carries for its delivery, whatever the kind of list."""
+
+    more_url: str                  # where "and N more" points
+    report_url: str | None = None
+    map_cid: str | None = None
+    unsubscribe_url: str = "__UNSUBSCRIBE_URL__"
+    short: bool = False            # the head's short form: drops what the post can do without
+    compact: bool = False          # a tighter wording of the same facts, tried before the short form
+    states: tuple[str, ...] = field(default_factory=tuple)   # states the change touches
+
+
 @dataclass(frozen=True)
-class ListContext:
+class ListContext(ChangeDelivery):
     agency: str
     title: str
     source_url: str
@@ -39,13 +52,6 @@ class ListContext:
     gone: bool
     back: bool
     unmapped: int
-    more_url: str
-    report_url: str | None = None
-    map_cid: str | None = None
-    unsubscribe_url: str = "__UNSUBSCRIBE_URL__"
-    short: bool = False         # the head's short form: drops what the post can do without
-    compact: bool = False       # a tighter wording of the same facts, tried before the short form
-    states: tuple[str, ...] = field(default_factory=tuple)   # states the change touches
 
 
 def _line(entry: ListEntry) -> EntryLine:

@@ -12,22 +12,15 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
+from ddor_watch.scraper.pdf.normalize import STATE_NAMES as PLAIN_STATE_NAMES
+
 PAGE_PATH = "/identify-and-arrest/287g"
 DOCLIB = "/doclib/about/offices/ero/287g"
 
 JEM, TFM, WSO = "Jail Enforcement Model", "Task Force Model", "Warrant Service Officer"
 
-STATE_NAMES = {"FL": "FLORIDA", "TX": "TEXAS", "NC": "NORTH CAROLINA", "SC": "SOUTH CAROLINA", "GA": "GEORGIA",
-               "AL": "ALABAMA", "OK": "OKLAHOMA", "AZ": "ARIZONA", "LA": "LOUISIANA", "TN": "TENNESSEE",
-               "WY": "WYOMING", "MT": "MONTANA", "ID": "IDAHO", "AR": "ARKANSAS", "VA": "VIRGINIA",
-               "OH": "OHIO", "PA": "PENNSYLVANIA", "NH": "NEW HAMPSHIRE", "MA": "MASSACHUSETTS",
-               "IN": "INDIANA", "MO": "MISSOURI", "NE": "NEBRASKA", "KS": "KANSAS", "UT": "UTAH",
-               "NV": "NEVADA", "MS": "MISSISSIPPI", "KY": "KENTUCKY", "WV": "WEST VIRGINIA", "SD": "SOUTH DAKOTA",
-               "ND": "NORTH DAKOTA", "IA": "IOWA", "WI": "WISCONSIN", "MI": "MICHIGAN", "NJ": "NEW JERSEY",
-               "NY": "NEW YORK", "MD": "MARYLAND", "DE": "DELAWARE", "CT": "CONNECTICUT", "ME": "MAINE",
-               "VT": "VERMONT", "RI": "RHODE ISLAND", "CO": "COLORADO", "NM": "NEW MEXICO", "CA": "CALIFORNIA",
-               "OR": "OREGON", "WA": "WASHINGTON", "MN": "MINNESOTA", "IL": "ILLINOIS", "AK": "ALASKA",
-               "HI": "HAWAII"}
+# The STATE cell as ICE prints it: the name in capitals ("NORTH CAROLINA").
+STATE_NAMES = {code: name.upper() for code, name in PLAIN_STATE_NAMES.items()}
 
 
 @dataclass(frozen=True)
