@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 from dataclasses import dataclass, field
 
 from ddor_watch.db.lists import GONE, known_documents, latest_list_statuses, links_to_follow
@@ -140,13 +141,15 @@ def _consecutive_failures(db: Database) -> int:
 
 
 def run_check(config: Settings, db: Database, sources: list[str] | None = None, publish: bool = True,
-              dry_run: bool | None = None, only: str | None = None) -> CheckSummary:
+              dry_run: bool | None = None, only: str | None = None,
+              stop: threading.Event | None = None) -> CheckSummary:
+    """One full cycle under the cycle lock; `stop` (a daemon asked to stop) cuts the crawl short."""
     with cycle_lock(config.data):
         # Holding the lock, no other cycle is running: a 'running' run is a dead one's.
         abandon_stale_runs(db)
         run_id = start_run(db, "check")
         try:
-            return _cycle(config, db, run_id, sources, publish, dry_run, only)
+            return _cycle(config, db, run_id, sources, publish, dry_run, only, stop)
         except BaseException as error:
             # Whatever stopped the cycle (a bug, a full disk, a signal), the run log says so.
             finish_run(db, run_id, "failed", error=f"{type(error).__name__}: {error}"[:4000])
@@ -154,9 +157,9 @@ def run_check(config: Settings, db: Database, sources: list[str] | None = None, 
 
 
 def _cycle(config: Settings, db: Database, run_id: int, sources: list[str] | None, publish: bool,
-           dry_run: bool | None, only: str | None = None) -> CheckSummary:
+           dry_run: bool | None, only: str | None = None, stop: threading.Event | None = None) -> CheckSummary:
     backfill = count_reports(db) == 0
-    crawl = run_crawl(crawl_job(config, sources, db, only=only), timeout=config.crawl_timeout)
+    crawl = run_crawl(crawl_job(config, sources, db, only=only), timeout=config.crawl_timeout, stop=stop)
     save_url_states(db, crawl.url_states)
     summary = CheckSummary(run_id, crawl)
     summary.lists = process_list_pages(config, db, crawl.list_pages)

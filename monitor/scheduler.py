@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import signal
+import threading
 from types import FrameType
 from zoneinfo import ZoneInfo
 
@@ -46,6 +47,11 @@ def next_run(config: Settings, now: dt.datetime | None = None) -> dt.datetime | 
     return fire
 
 
+# Set when the daemon is asked to stop: a crawl under way ends early and hands over what it
+# archived, and the cycle finishes with that (systemd waits TimeoutStopSec, not the crawl's 15 min).
+STOPPING = threading.Event()
+
+
 def scheduled_check(config: Settings) -> str:
     """The job: one cycle. The job boundary: every error is logged, recorded and alerted."""
     from ddor_watch.monitor.alerts import alert
@@ -53,7 +59,7 @@ def scheduled_check(config: Settings) -> str:
 
     db = open_database(config.db_url)
     try:
-        summary = run_check(config, db)
+        summary = run_check(config, db, stop=STOPPING)
     except AlreadyRunning as error:
         logger.info("skipped: %s", error)
         return "skipped"
@@ -85,6 +91,7 @@ def run_daemon(config: Settings, run_now: bool = False) -> None:
 
     def stop(signum: int, _frame: FrameType | None) -> None:
         logger.info("signal %s: finishing the running cycle, then stopping", signum)
+        STOPPING.set()
         # Runs in the main thread while the cycle runs in the executor's thread: waits for it.
         scheduler.shutdown(wait=True)
 

@@ -13,6 +13,8 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -45,7 +47,9 @@ def _die_with_parent() -> None:
         pass  # not Linux: the crawl timeout still bounds the child
 
 
-def run_crawl(job: CrawlJob, timeout: float = 900.0) -> CrawlResult:
+def run_crawl(job: CrawlJob, timeout: float = 900.0, stop: threading.Event | None = None) -> CrawlResult:
+    """The crawl in a child process. It ends when done, at `timeout`, or when `stop` is set
+    (a daemon asked to stop); in the last two cases what was archived so far is handed over."""
     # Crawl scratch space lives in the data dir; the caller holds the cycle lock, so any
     # folder left there is a killed crawl's and can go.
     scratch = DataDir(Path(job.data_dir)).scratch
@@ -55,18 +59,41 @@ def run_crawl(job: CrawlJob, timeout: float = 900.0) -> CrawlResult:
     with tempfile.TemporaryDirectory(prefix="ddor-crawl-", dir=scratch) as tmp:
         job_path, out_path, progress = Path(tmp) / "job.json", Path(tmp) / "result.json", Path(tmp) / "documents.jsonl"
         replace(job, progress_path=str(progress)).dump(job_path)
-        try:
-            child = subprocess.run([sys.executable, "-m", "ddor_watch.scraper.crawl", str(job_path), str(out_path)],
-                                   capture_output=True, text=True, timeout=timeout,
-                                   preexec_fn=_die_with_parent)  # noqa: PLW1509 (no threads touch the fork)
-        except subprocess.TimeoutExpired:
-            # What was downloaded and archived before the timeout is still handed over.
+        stderr = Path(tmp) / "stderr.txt"
+        with stderr.open("w") as errors:
+            child = subprocess.Popen([sys.executable, "-m", "ddor_watch.scraper.crawl", str(job_path), str(out_path)],
+                                     stdout=subprocess.DEVNULL, stderr=errors, text=True,
+                                     preexec_fn=_die_with_parent)  # noqa: PLW1509 (no threads touch the fork)
+            cut_short = _wait(child, timeout, stop)
+        if cut_short is not None:
+            # What was downloaded and archived before the crawl was cut short is still handed over.
             documents = _downloaded(progress)
-            return CrawlResult((), documents, (), 0, len(documents), 0, (f"crawl timed out after {timeout:.0f} s",))
+            return CrawlResult((), documents, (), 0, len(documents), 0, (cut_short,))
         if not out_path.exists():
-            tail = (child.stderr or "").strip().splitlines()[-1:] or ["no output"]
+            tail = stderr.read_text().strip().splitlines()[-1:] or ["no output"]
             return _failed(f"crawl process failed (exit {child.returncode}): {tail[0]}")
         return result_from_json(out_path.read_text())
+
+
+def _wait(child: subprocess.Popen[str], timeout: float, stop: threading.Event | None) -> str | None:
+    """Wait for the crawl child; kill it at `timeout` or when `stop` is set. None when it ended
+    by itself, else why it was cut short."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            child.wait(timeout=0.2)
+            return None
+        except subprocess.TimeoutExpired:
+            pass
+        if stop is not None and stop.is_set():
+            reason = "crawl stopped before it finished (a stop was requested)"
+        elif time.monotonic() >= deadline:
+            reason = f"crawl timed out after {timeout:.0f} s"
+        else:
+            continue
+        child.kill()
+        child.wait()
+        return reason
 
 
 def crawl_in_this_process(job: CrawlJob) -> CrawlResult:

@@ -233,13 +233,37 @@ def test_a_download_timeout_is_retried(config, db) -> None:  # type: ignore[no-u
     assert any("took longer than" in error or "Timeout" in error for error in result.errors)
 
 
-def test_documents_downloaded_before_the_crawl_timed_out_are_kept(config, db) -> None:  # type: ignore[no-untyped-def]
+def test_documents_downloaded_before_a_crawl_is_cut_short_are_kept(config, db) -> None:  # type: ignore[no-untyped-def]
+    """Driven by events, not a clock: the listing hangs for good; once every PDF of the landing
+    page is in the archive, the crawl is stopped, and what it archived is handed over."""
+    import hashlib
+    import threading
+    from dataclasses import replace
+
+    from ddor_watch.monitor.cycle import crawl_job
+    from ddor_watch.monitor.samples.newsroom import ReplicaServer
+    from ddor_watch.scraper.crawl import run_crawl
+
     site = _newsroom()
-    # The listing hangs and is retried until the crawl's time is up; the landing page's PDFs
-    # are fetched between the retries.
-    site.faults["/news/releases"] = "slow:60"
-    result, _ = _crawl(config, db, site, crawl_timeout=10, download_timeout=2, retry_backoff=4)
-    assert any("timed out" in error for error in result.errors)
+    site.faults["/news/releases"] = "slow:600"
+    wanted = [config.data.archived(hashlib.sha256(data).hexdigest()) for data, _ in site.pdfs.values()]
+    stop = threading.Event()
+
+    def stop_once_archived() -> None:
+        while not stop.is_set() and not all(path is not None and path.is_file() for path in wanted):
+            stop.wait(0.05)
+        stop.set()
+
+    with ReplicaServer(site) as server:
+        settings = config.with_overrides(start_urls=server.start_urls[0], landing_urls=server.landing_urls[0],
+                                         download_delay=0.0, retry_backoff=0.5, download_timeout=2)
+        # The listing times out and is retried for good; the landing page's PDFs are fetched
+        # between its attempts (one request at a time per site).
+        job = replace(crawl_job(settings, None, db), retries=1000)
+        watcher = threading.Thread(target=stop_once_archived, daemon=True)
+        watcher.start()
+        result = run_crawl(job, timeout=600, stop=stop)
+    assert result.errors == ("crawl stopped before it finished (a stop was requested)",)
     assert sorted(d.url.rsplit("/", 1)[1] for d in result.documents) == sorted(p.rsplit("/", 1)[1] for p in site.pdfs)
     assert all(Path(d.bytes_path).is_file() for d in result.documents)
 
