@@ -29,6 +29,7 @@ from ddor_watch.scraper.pdf.sections import (
     split_sections,
     stated_page_count,
 )
+from ddor_watch.scraper.pdf.structure import check_structure
 from ddor_watch.scraper.pdf.tables import TableRead, extract_table
 from ddor_watch.scraper.pdf.trace import Box, ParseTrace
 from ddor_watch.scraper.pdf.validate import validate
@@ -69,6 +70,7 @@ def parse_report(path: str | Path, display_name: str | None = None, trace: Parse
     path = Path(path)
     label = display_name or str(path)
     sha256 = check_pdf_file(path)
+    check_structure(path.read_bytes(), label)   # loops and absurd sizes, refused before layout analysis
     try:
         with pdfplumber.open(path) as pdf:
             pages = list(iter_pages(pdf))

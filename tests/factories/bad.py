@@ -80,3 +80,14 @@ def flate_bomb(size: int = 300_000_000) -> bytes:
 def text_object_bomb(objects: int = 100_000) -> bytes:
     """One page with a hundred thousand text objects."""
     return raw_pdf([_CATALOG, _PAGES, _PAGE, _FONT, _stream(b"BT /F1 1 Tf 10 10 Td (x) Tj ET\n" * objects, 1)])
+
+
+def page_tree_loop() -> bytes:
+    """A /Pages node whose only kid is itself."""
+    return raw_pdf([_CATALOG, b"<< /Type /Pages /Kids [2 0 R] /Count 1 >>"])
+
+
+def long_reference_loop() -> bytes:
+    """A stream /Length through three objects that refer round in a circle."""
+    return raw_pdf([_CATALOG, _PAGES, _PAGE, _FONT, b"<< /Length 6 0 R >>\nstream\nBT ET\nendstream", b"7 0 R",
+                    b"8 0 R", b"6 0 R"])
