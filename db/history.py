@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import func, select, text
 
 from ddor_watch.db.lists import Membership, bare_name, memberships
-from ddor_watch.db.models import PolicyRow, Report
+from ddor_watch.db.models import DeclinedRow, PolicyRow, Report
 from ddor_watch.db.session import Database
 from ddor_watch.db.text import fold
 
@@ -91,3 +91,21 @@ def membership_text(member: Membership) -> str:
     ended = f"{member.ended_on:%Y-%m-%d}" if member.ended_on else "?"
     what = "page gone" if member.ended_how == "gone" else "removed"
     return f"{member.source}: {what} {ended} (listed since {since})"
+
+
+def offences(db: Database) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Every offence category ever printed in Section II: the first report (period end) that
+    printed it, in how many rows and how many reports (every revision counts)."""
+    first: dict[str, Any] = {}
+    rows: dict[str, int] = {}
+    reports: dict[str, set[int]] = {}
+    with db.session() as session:
+        for report_id, period_end, categories in session.execute(
+                select(Report.id, Report.period_end, DeclinedRow.notable_criminal_activity)
+                .join(DeclinedRow, DeclinedRow.report_id == Report.id).order_by(Report.period_end, Report.id)):
+            for category in categories or []:
+                first.setdefault(category, period_end)
+                rows[category] = rows.get(category, 0) + 1
+                reports.setdefault(category, set()).add(report_id)
+    return (["category", "first_report", "rows", "reports"],
+            [(name, first[name], rows[name], len(reports[name])) for name in sorted(first, key=str.casefold)])

@@ -112,7 +112,8 @@ def diff_command(state: State, period_end: str | None, fmt: str) -> None:
 
 
 @click.command()
-@click.argument("what", type=click.Choice(["reports", "jurisdictions", "top10", "agreements", "list-changes"]))
+@click.argument("what", type=click.Choice(["reports", "jurisdictions", "top10", "offences", "agreements",
+                                           "list-changes"]))
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @click.option("--state", "state_code", help="agreements: one state (USPS code, e.g. FL).")
 @click.option("--source", "source", help="agreements, list-changes: one source (default for agreements: ice-287g).")
@@ -132,6 +133,14 @@ def history(state: State, what: str, fmt: str, state_code: str | None, source: s
 
         name = source or next(s.name for s in SOURCES.values() if s.kind is SourceKind.AGREEMENT_LIST)
         echo(render_rows(*current_agreements(state.read_db, name, state_code.upper() if state_code else None), fmt))
+    elif what == "offences":
+        from ddor_watch.db.history import offences
+        from ddor_watch.db.text import fold as fold_text
+        from ddor_watch.scraper.pdf.offences import vocabulary
+
+        columns, rows = offences(state.read_db)
+        # Whether the category vocabulary knows it: a new one is news for the maintainers, not a hold.
+        echo(render_rows([*columns, "in_vocabulary"], [(*row, fold_text(row[0]) in vocabulary()) for row in rows], fmt))
     elif what == "list-changes":
         from ddor_watch.db.list_history import list_changes
 

@@ -4,8 +4,10 @@ Reports separate categories with semicolons, with commas, or only by putting eac
 line or paragraph; a narrow column also wraps one long category over several lines. The
 printed line structure and the category vocabulary (data/offence_categories.txt) decide
 together: lines join when together they name a known category, and split when each names
-one. A line that fits no known category is kept as printed and reported, never merged
-into its neighbour.
+one. The vocabulary only decides where a cell splits when nothing else does: a category
+outside it that separators or the cell's own structure delimit (a one-line cell, a piece
+between commas) is kept as printed and is no doubt at all. Only a line that fits no known
+category where a wrapped line could have been meant is reported ("ambiguous").
 """
 
 from __future__ import annotations
@@ -16,6 +18,20 @@ from functools import lru_cache
 from importlib import resources
 
 from ddor_watch.db.text import fold
+
+KNOWN, UNLISTED, AMBIGUOUS = "known", "unlisted", "ambiguous"
+# Words that carry a category on to the next line ("Assault with a" / "Deadly Weapon").
+_JOINING = frozenset({"AND", "OF", "WITH", "OR", "TO", "THE", "IN", "ON", "BY", "FOR", "AGAINST", "A", "AN", "FROM"})
+
+
+def _continues(text: str, at_end: bool) -> bool:
+    """Whether a line's end (or start) joins it to the next (or previous) line."""
+    stripped = text.strip()
+    if not stripped:
+        return False
+    if at_end:
+        return stripped.endswith(("-", "/", "&", ",")) or fold(stripped).rsplit(" ", 1)[-1] in _JOINING
+    return not stripped[0].isupper() or fold(stripped).split(" ", 1)[0] in _JOINING
 
 
 @lru_cache(maxsize=1)
@@ -30,7 +46,10 @@ def vocabulary() -> frozenset[str]:
 @dataclass(frozen=True)
 class OffenceSplit:
     categories: tuple[str, ...]
-    unknown_lines: tuple[str, ...] = ()   # printed lines that fit no known category
+    # Printed lines that fit no known category where a wrap could have been meant: the split
+    # may be wrong, so the report is held. A delimited unknown category is not listed here.
+    unknown_lines: tuple[str, ...] = ()
+    unlisted: tuple[str, ...] = ()        # categories kept as printed, outside the vocabulary, delimited
 
 
 @dataclass(frozen=True)
@@ -48,7 +67,8 @@ def split_offences(lines: Sequence[str]) -> OffenceSplit:
     text = " ".join(lines)
     if ";" in text:
         # An explicit separator leaves nothing to guess.
-        return OffenceSplit(tuple(part for part in (" ".join(p.split()) for p in text.split(";")) if part))
+        parts = tuple(part for part in (" ".join(p.split()) for p in text.split(";")) if part)
+        return OffenceSplit(parts, unlisted=tuple(p for p in parts if fold(p) not in vocabulary()))
     return _split_by_vocabulary(lines)
 
 
@@ -72,8 +92,12 @@ def _split_by_vocabulary(lines: Sequence[str]) -> OffenceSplit:
     n = len(tokens)
     starts_line = [i == 0 or tokens[i].line != tokens[i - 1].line for i in range(n)]
     ends_line = [i == n - 1 or tokens[i].line != tokens[i + 1].line for i in range(n)]
-    # best[i]: (unknown lines, categories, segments) covering tokens[:i]
-    best: list[tuple[int, int, tuple[tuple[str, bool], ...]] | None] = [None] * (n + 1)
+    # A piece marked off on both sides by a comma or the cell's edge (a wrap is no mark): in a
+    # one-line cell every piece is.
+    delimited = [(i == 0 or tokens[i].joiner == ", ") and (i == n - 1 or tokens[i + 1].joiner == ", ")
+                 for i in range(n)]
+    # best[i]: (ambiguous lines, categories, segments) covering tokens[:i]
+    best: list[tuple[int, int, tuple[tuple[str, str], ...]] | None] = [None] * (n + 1)
     best[0] = (0, 0, ())
     for end in range(1, n + 1):
         for begin in range(end):
@@ -82,9 +106,12 @@ def _split_by_vocabulary(lines: Sequence[str]) -> OffenceSplit:
                 continue
             joined = tokens[begin].text + "".join(t.joiner + t.text for t in tokens[begin + 1:end])
             if fold(joined) in known:
-                candidate = (before[0], before[1] + 1, (*before[2], (joined, True)))
+                candidate = (before[0], before[1] + 1, (*before[2], (joined, KNOWN)))
+            elif end == begin + 1 and delimited[begin]:
+                # Commas (or a one-line cell) mark it off: unknown, but no doubt where it ends.
+                candidate = (before[0], before[1] + 1, (*before[2], (joined, UNLISTED)))
             elif starts_line[begin] and ends_line[end - 1] and tokens[begin].line == tokens[end - 1].line:
-                candidate = (before[0] + 1, before[1] + 1, (*before[2], (lines[tokens[begin].line], False)))
+                candidate = (before[0] + 1, before[1] + 1, (*before[2], (lines[tokens[begin].line], AMBIGUOUS)))
             else:
                 continue
             current = best[end]
@@ -92,5 +119,17 @@ def _split_by_vocabulary(lines: Sequence[str]) -> OffenceSplit:
                 best[end] = candidate
     result = best[n]
     assert result is not None  # every line on its own is always a (possibly unknown) segment
+    segments = list(result[2])
+    for index, (text, kind) in enumerate(segments):
+        # An unknown line between lines that are whole known categories, itself starting as a
+        # category starts (a capital, not "with …"), with no line before it left open ("… of"),
+        # is its own category: a wrap would make an unknown out of a known.
+        neighbours = [segments[i][1] for i in (index - 1, index + 1) if 0 <= i < len(segments)]
+        opened_before = index > 0 and _continues(segments[index - 1][0], at_end=True)
+        if kind == AMBIGUOUS and neighbours and all(k == KNOWN for k in neighbours) and not opened_before \
+                and not _continues(text, at_end=False):
+            segments[index] = (text, UNLISTED)
+    result = (result[0], result[1], tuple(segments))
     return OffenceSplit(tuple(text for text, _ in result[2]),
-                        tuple(text for text, is_known in result[2] if not is_known))
+                        tuple(text for text, kind in result[2] if kind == AMBIGUOUS),
+                        tuple(text for text, kind in result[2] if kind == UNLISTED))
