@@ -8,19 +8,16 @@ Run: .venv/bin/python bench/agreements_bench.py
 from __future__ import annotations
 
 import datetime as dt
-import resource
 import sys
 import tempfile
-import time
 from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import measure  # noqa: E402
+from common import measure, timed_check  # noqa: E402
 
 from ddor_watch.db.session import open_database  # noqa: E402
 from ddor_watch.monitor.config import load_config  # noqa: E402
-from ddor_watch.monitor.cycle import run_check  # noqa: E402
 from ddor_watch.monitor.samples.agreements import (  # noqa: E402
     PAGE_PATH,
     STATE_NAMES,
@@ -63,11 +60,6 @@ result = {"rows": rows, "read_s": round(read, 3), "diff_s": round(diff, 3), "cha
 """
 
 
-def _cpu() -> float:
-    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
-
-
 def _update(rows: int, shift: int, stamp: str, day: int) -> Update:
     states = sorted(STATE_NAMES)
     participating = tuple(Agreement(states[i % len(states)], f"Agency {i + shift} Sheriff's Office", "County", None,
@@ -94,15 +86,10 @@ def main() -> None:
         for label, update in steps:
             if update is not None:
                 publish(site, update)
-            site.log.clear()
-            cpu, wall = _cpu(), time.perf_counter()
-            summary = run_check(config, db, publish=False)
-            cpu, wall = _cpu() - cpu, time.perf_counter() - wall
-            statuses = [s.status for s in site.log]
-            workbooks = sum(1 for s in site.log if s.path.endswith(".xlsx") and s.status == 200)
-            print(f"{label:<30} requests={len(site.log)} (200: {statuses.count(200)}, 304: {statuses.count(304)}) "
-                  f"workbooks downloaded={workbooks} {summary.lists[0]} CPU={cpu:.2f}s wall={wall:.2f}s")
-
+            check = timed_check(config, db, site)
+            workbooks = sum(1 for s in check.served if s.path.endswith(".xlsx") and s.status == 200)
+            print(f"{label:<30} {check.requests()} workbooks downloaded={workbooks} {check.summary.lists[0]} "
+                  f"CPU={check.cpu:.2f}s wall={check.wall:.2f}s")
 
 if __name__ == "__main__":
     main()

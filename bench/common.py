@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import json
+import resource
 import subprocess
 import sys
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
+from ddor_watch.db.session import Database
+from ddor_watch.monitor.config import Settings
+from ddor_watch.monitor.cycle import CheckSummary, run_check
 from ddor_watch.monitor.samples import Style, make_truth, render_report
+from ddor_watch.monitor.samples.newsroom import ReplicaSite, Served
 
 STYLE = Style(landscape=True, font_size=8.0, ruled=True)
 
@@ -35,3 +42,27 @@ def measure(code: str, *args: str) -> dict:
     )
     out = subprocess.run([sys.executable, "-c", wrapper, *args], capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+@dataclass(frozen=True)
+class TimedCheck:
+    summary: CheckSummary
+    served: list[Served]        # what the replica answered during the check
+    cpu: float                  # seconds, this process and its children (the crawl)
+    wall: float
+
+    def requests(self) -> str:
+        statuses = [s.status for s in self.served]
+        return f"requests={len(self.served)} (200: {statuses.count(200)}, 304: {statuses.count(304)})"
+
+
+def timed_check(config: Settings, db: Database, site: ReplicaSite) -> TimedCheck:
+    """One `ddor check` of the replica (no publishing), with what it cost."""
+    def cpu() -> float:
+        own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+    site.log.clear()
+    start_cpu, start = cpu(), time.perf_counter()
+    summary = run_check(config, db, publish=False)
+    return TimedCheck(summary, list(site.log), cpu() - start_cpu, time.perf_counter() - start)

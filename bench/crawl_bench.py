@@ -6,22 +6,25 @@ Run: .venv/bin/python bench/crawl_bench.py
 from __future__ import annotations
 
 import datetime as dt
-import resource
+import sys
 import tempfile
-import time
+from pathlib import Path
 
-from ddor_watch.db.session import open_database
-from ddor_watch.monitor.config import load_config
-from ddor_watch.monitor.cycle import run_check
-from ddor_watch.monitor.samples import render_report
-from ddor_watch.monitor.samples.list_pages import DHS_PATH, DOJ_AUGUST_2025, DOJ_PATH, dhs_page, doj_page
-from ddor_watch.monitor.samples.newsroom import ReplicaServer, ReplicaSite
-from ddor_watch.monitor.samples.series import series
+sys.path.insert(0, str(Path(__file__).parent))
+from common import timed_check  # noqa: E402
 
-
-def _cpu() -> float:
-    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+from ddor_watch.db.session import open_database  # noqa: E402
+from ddor_watch.monitor.config import load_config  # noqa: E402
+from ddor_watch.monitor.samples import render_report  # noqa: E402
+from ddor_watch.monitor.samples.list_pages import (  # noqa: E402
+    DHS_PATH,
+    DOJ_AUGUST_2025,
+    DOJ_PATH,
+    dhs_page,
+    doj_page,
+)
+from ddor_watch.monitor.samples.newsroom import ReplicaServer, ReplicaSite  # noqa: E402
+from ddor_watch.monitor.samples.series import series  # noqa: E402
 
 
 def main() -> None:
@@ -38,15 +41,10 @@ def main() -> None:
             source_urls=f"doj-list={server.url}{DOJ_PATH},dhs-list={server.url}{DHS_PATH}")
         db = open_database(config.db_url)
         for label in ("first check (3 reports, 2 lists)", "idle check", "idle check"):
-            site.log.clear()
-            cpu, wall = _cpu(), time.perf_counter()
-            summary = run_check(config, db, publish=False)
-            cpu, wall = _cpu() - cpu, time.perf_counter() - wall
-            statuses = [s.status for s in site.log]
-            pdf_bytes = sum(1 for s in site.log if s.path.startswith("/doclib/") and s.status == 200)
-            print(f"{label:<33} requests={len(site.log):>2} (200: {statuses.count(200)}, 304: {statuses.count(304)})"
-                  f" PDFs downloaded={pdf_bytes} new={len(summary.new_reports)} CPU={cpu:.2f}s wall={wall:.2f}s")
-
+            check = timed_check(config, db, site)
+            pdfs = sum(1 for s in check.served if s.path.startswith("/doclib/") and s.status == 200)
+            print(f"{label:<33} {check.requests()} PDFs downloaded={pdfs} new={len(check.summary.new_reports)} "
+                  f"CPU={check.cpu:.2f}s wall={check.wall:.2f}s")
 
 if __name__ == "__main__":
     main()
