@@ -70,7 +70,7 @@ def parse_report(path: str | Path, display_name: str | None = None, trace: Parse
     path = Path(path)
     label = display_name or str(path)
     sha256 = check_pdf_file(path)
-    check_structure(path.read_bytes(), label)   # loops and absurd sizes, refused before layout analysis
+    check_structure(path, label)   # loops and absurd sizes, refused before layout analysis
     try:
         with pdfplumber.open(path) as pdf:
             pages = list(iter_pages(pdf))

@@ -13,6 +13,7 @@ stream bombs are bounded by the sandbox's memory and time limits, the last resor
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from ddor_watch.db.errors import UnreadablePdf
 
@@ -22,9 +23,23 @@ _ALIAS = re.compile(rb"(?<![\d.])(\d{1,10})\s+(\d{1,5})\s+obj\s*(\d{1,10})\s+(\d
 _OBJECT = re.compile(rb"(?<![\d.])\d{1,10}\s+\d{1,5}\s+obj\b")
 
 
-def check_structure(data: bytes, label: str) -> None:
-    """Raise UnreadablePdf for a reference loop or an absurd number of objects."""
-    aliases = {(int(n), int(g)): (int(m), int(h)) for n, g, m, h in _ALIAS.findall(data)}
+_CHUNK = 1 << 20
+_OVERLAP = 128      # longer than any match: a match cut by a chunk's end is whole in the next window
+
+
+def check_structure(path: Path, label: str) -> None:
+    """Raise UnreadablePdf for a reference loop or an absurd number of objects. Reads the file
+    in windows: a report of hundreds of pages is never held in memory twice."""
+    aliases: dict[tuple[int, int], tuple[int, int]] = {}
+    count, tail = 0, b""
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            window = tail + chunk
+            aliases.update(((int(n), int(g)), (int(m), int(h))) for n, g, m, h in _ALIAS.findall(window))
+            count += sum(1 for _ in _OBJECT.finditer(window))
+            tail = window[-_OVERLAP:]
+            count -= sum(1 for _ in _OBJECT.finditer(tail))   # counted again with the next window
+    count += sum(1 for _ in _OBJECT.finditer(tail))
     for start in aliases:
         seen = {start}
         current = aliases[start]
@@ -34,6 +49,5 @@ def check_structure(data: bytes, label: str) -> None:
                                     "itself); not a document a reader could open (refused)")
             seen.add(current)
             current = aliases[current]
-    count = sum(1 for _ in _OBJECT.finditer(data))
     if count > MAX_OBJECTS:
         raise UnreadablePdf(f"{label}: {count:,} objects, more than {MAX_OBJECTS:,}; not a report (refused)")
