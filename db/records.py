@@ -411,9 +411,9 @@ class CrawlResult:
     discovered_landing_pages: tuple[str, ...] = ()
     # Jurisdiction-list pages (sources other than the DDOR).
     list_pages: tuple[FetchedPage, ...] = ()
-    # Known documents re-checked that no longer answer ("URL: HTTP 404"): our archived copy
-    # stands, so this is news for the maintainers, never a failed check.
-    unreachable: tuple[str, ...] = ()
+    # Known documents re-checked that no longer answer, as (URL, what it answered: "HTTP 404"):
+    # our archived copy stands, so this is news for the maintainers, never a failed check.
+    unreachable: tuple[tuple[str, str], ...] = ()
     # The URLs that answered an HTTP error, with the status: `errors` says it in words.
     http_errors: tuple[tuple[str, int], ...] = ()
 

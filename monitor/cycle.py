@@ -66,6 +66,7 @@ def crawl_job(config: Settings, sources: list[str] | None, db: Database,
     replaced = tuple(sources) if sources else ()
     list_pages = tuple((name, url) for name in enabled if SOURCES[name].kind is not SourceKind.DDOR_REPORT
                        for url in (replaced if only == name and replaced else config.start_pages(name)))
+    watched = tuple(dict.fromkeys(name for name, _url in list_pages))
     documents = known_documents(db)
     statuses = latest_list_statuses(db)
     # A page is read whole, its validators dropped, when it was gone at the last check (a 304
@@ -88,10 +89,8 @@ def crawl_job(config: Settings, sources: list[str] | None, db: Database,
         retry_backoff=config.retry_backoff if retry_backoff is None else retry_backoff,
         # Known report PDFs are re-checked only when the reports are watched in this run.
         known=known if reports else tuple(k for k in known if k.kind != "pdf"), list_pages=list_pages,
-        list_documents=tuple((name, part, url) for name in dict.fromkeys(n for n, _ in list_pages)
-                             for part, url in documents.get(name, {}).items()),
-        followed_links=tuple((name, url) for name in dict.fromkeys(n for n, _ in list_pages)
-                             if SOURCES[name].follow_entry_links
+        list_documents=tuple((name, part, url) for name in watched for part, url in documents.get(name, {}).items()),
+        followed_links=tuple((name, url) for name in watched if SOURCES[name].follow_entry_links
                              for url in links_to_follow(db, name, config.follow_per_check)))
 
 
@@ -174,10 +173,9 @@ def _cycle(config: Settings, db: Database, run_id: int, sources: list[str] | Non
             errors.append(f"{document.url}: quarantined: {result.message}")
             alert(db, config, f"quarantined:{result.sha256[:16]}",
                   f"A document from {document.url} was quarantined: {result.message}")
-    for gone in crawl.unreachable:
-        url = gone.split(": ", 1)[0]
+    for url, answer in crawl.unreachable:
         if not alerted_before(db, f"copy-gone:{url}"):
-            alert(db, config, f"copy-gone:{url}", f"ICE's copy of {url} no longer answers ({gone.split(': ', 1)[-1]}); "
+            alert(db, config, f"copy-gone:{url}", f"ICE's copy of {url} no longer answers ({answer}); "
                   "our archived copy stands and the site links it. Checked again once a day.")
     for page in crawl.empty_landing_pages:
         alert(db, config, f"layout:{page}", f"Layout drift: the landing page {page} links no report any more.")

@@ -135,8 +135,8 @@ def _process_page(settings: Settings, db: Database, source: Source, page: Fetche
         reading = _read(settings, source, page)
     except ListLayoutError as error:
         return _drift(settings, db, source, page.url, error)
-    return _store(settings, db, source, page.url, previous, reading.entries, reading.warnings, reading.notes,
-                  (), page.sha256, page.bytes_path)
+    return _store(settings, db, source, page.url, previous, _last_listed(db, source, previous), reading.entries,
+                  reading.warnings, reading.notes, (), page.sha256, page.bytes_path)
 
 
 def _process_documents(settings: Settings, db: Database, source: Source, group: list[FetchedPage]) -> ListOutcome:
@@ -162,7 +162,7 @@ def _process_documents(settings: Settings, db: Database, source: Source, group: 
     if all(p.status == 304 for p in parts.values()) and previous is not None and previous.status == LISTED:
         record_check(db, source.name, "unchanged (304)", changed=False, documents=urls)
         return ListOutcome(source.name, page.url, "unchanged (304)")
-    last_listed = previous if previous is None or previous.status == LISTED else latest_list(db, source.name, LISTED)
+    last_listed = _last_listed(db, source, previous)
     entries: list[ListEntry] = []
     warnings: list[str] = []
     notes: list[str] = []
@@ -187,19 +187,24 @@ def _process_documents(settings: Settings, db: Database, source: Source, group: 
         warnings += reading.warnings
         notes += reading.notes
         documents.append(ListDocument(declared.part, fetched.url, fetched.sha256, fetched.bytes_path))
-    return _store(settings, db, source, page.url, previous, tuple(entries), tuple(warnings), tuple(notes),
-                  tuple(documents), None, None, urls)
+    return _store(settings, db, source, page.url, previous, last_listed, tuple(entries), tuple(warnings),
+                  tuple(notes), tuple(documents), None, None, urls)
+
+
+def _last_listed(db: Database, source: Source, previous: StoredList | None) -> StoredList | None:
+    """The last snapshot that held a list: the previous one, unless the page was gone then."""
+    return previous if previous is None or previous.status == LISTED else latest_list(db, source.name, LISTED)
 
 
 def _store(settings: Settings, db: Database, source: Source, url: str, previous: StoredList | None,
-           entries: tuple[ListEntry, ...], warnings: tuple[str, ...], notes: tuple[str, ...],
+           last_listed: StoredList | None, entries: tuple[ListEntry, ...], warnings: tuple[str, ...],
+           notes: tuple[str, ...],
            documents: tuple[ListDocument, ...], sha256: str | None, archive_path: str | None,
            urls: dict[str, str] | None = None) -> ListOutcome:
     noted = f" ({len(notes)} note{'s' if len(notes) != 1 else ''}: {notes[0]})" if notes else ""
     if previous is not None and previous.status == LISTED and previous.entries_hash == entries_hash(entries):
         record_check(db, source.name, "unchanged list" + noted, changed=False, documents=urls)
         return ListOutcome(source.name, url, "unchanged list")   # page chrome changed, the list did not
-    last_listed = previous if previous is None or previous.status == LISTED else latest_list(db, source.name, LISTED)
     changes = diff_list(previous, last_listed, entries, DIFFS[source.kind])
     baseline = any(c.kind is ListChangeKind.BASELINE for c in changes)
     held = list(warnings)

@@ -254,10 +254,10 @@ def enqueue_list(data: DataDir, db: Database, snapshot_id: int, info: ListSource
         if add_message(db, message, message_status, message_reason, recipients):
             done.append(channel)
     if not has_list_message(db, snapshot_id, DIGEST.name):
-        recipients = active_subscribers(db, info.name, set(context.states))
+        subscribers = active_subscribers(db, info.name, set(context.states))
         if add_message(db, Message(None, DIGEST.name, kind, (text,), subject, html,
                                    digest_copy(data.root, map_path), alt, snapshot.url,
-                                   snapshot_id), status, reason, recipients):
+                                   snapshot_id), status, reason, subscribers):
             done.append(DIGEST.name)
     return Enqueued(snapshot_id, kind, status, reason, tuple(done), map_path, map_error)
 

@@ -84,6 +84,6 @@ def result_from_json(text: str) -> CrawlResult:
         forbidden=tuple(raw.get("forbidden", ())),
         discovered_landing_pages=tuple(raw.get("discovered_landing_pages", ())),
         list_pages=tuple(FetchedPage(**page) for page in raw.get("list_pages", ())),
-        unreachable=tuple(raw.get("unreachable", ())),
+        unreachable=tuple((str(url), str(answer)) for url, answer in raw.get("unreachable", ())),
         http_errors=tuple((str(url), int(status)) for url, status in raw.get("http_errors", ())),
     )

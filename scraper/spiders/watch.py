@@ -99,7 +99,7 @@ class WatchSpider(scrapy.Spider):
         self.configured_landing = set(job.landing_urls)
         self.list_pages: list[FetchedPage] = []
         self.forbidden: list[str] = []
-        self.unreachable: list[str] = []
+        self.unreachable: list[tuple[str, str]] = []
         self.http_errors: list[tuple[str, int]] = []
 
     # -- requests ---------------------------------------------------------------------------
@@ -155,7 +155,7 @@ class WatchSpider(scrapy.Spider):
             return False
         if status >= 400:
             if response.meta.get("recheck"):   # a document we hold: its loss is news, not a failure
-                self.unreachable.append(f"{response.url}: HTTP {status}")
+                self.unreachable.append((response.url, f"HTTP {status}"))
                 return False
             self.errors.append(f"{response.url}: HTTP {status}")
             self.http_errors.append((response.url, status))
@@ -174,7 +174,7 @@ class WatchSpider(scrapy.Spider):
                 self.forbidden.append(request.url)
             return
         if request.meta.get("recheck"):   # a document we hold, not answering: news, not a failure
-            self.unreachable.append(f"{request.url}: {type(failure.value).__name__}: {failure.value}")
+            self.unreachable.append((request.url, f"{type(failure.value).__name__}: {failure.value}"))
             self.states.append(UrlState(request.url, "pdf", 0))
             return
         if request.meta.get("kind") == "followed":   # no answer: tried again at the next check
