@@ -31,32 +31,42 @@ def _snapshots(db: Database, source: str | None) -> list[tuple[int, str, dt.date
         return [(i, s, as_utc(f) or f) for i, s, f in session.execute(query.order_by(ListSnapshotRow.id))]
 
 
-def list_events(db: Database, source: str) -> list[tuple[dt.datetime, ListChange]]:
-    """Every change of one source's list with the time of the check that saw it, oldest first."""
-    return [(fetched, change) for snapshot_id, _source, fetched in _snapshots(db, source)
+@dataclass(frozen=True)
+class ListEvent:
+    """One change of a list, with the snapshot that holds it and when ddor-watch saw it."""
+
+    snapshot_id: int
+    seen: dt.datetime
+    change: ListChange
+
+
+def list_events(db: Database, source: str) -> list[ListEvent]:
+    """Every change of one source's list with the check that saw it, oldest first."""
+    return [ListEvent(snapshot_id, fetched, change) for snapshot_id, _source, fetched in _snapshots(db, source)
             for change in load_list_changes(db, snapshot_id)]
 
 
-def first_seen(db: Database, source: str) -> dict[str, dt.datetime]:
+def first_seen(db: Database, source: str, events: list[ListEvent] | None = None) -> dict[str, dt.datetime]:
     """{entry key: when ddor-watch first saw it on the list, in its current unbroken run}; a
-    rename carries the date over, an entry that left and came back starts again."""
+    rename carries the date over, an entry that left and came back starts again. `events`:
+    the source's list_events when the caller has them already."""
     seen: dict[str, dt.datetime] = {}
     baseline_done = False
-    for snapshot_id, _source, fetched in _snapshots(db, source):
-        changes = load_list_changes(db, snapshot_id)
-        if not baseline_done and any(c.kind is ListChangeKind.BASELINE for c in changes):
-            seen.update({e.key: fetched for e in load_list(db, snapshot_id).entries})
-            baseline_done = True
+    for event in list_events(db, source) if events is None else events:
+        change, fetched = event.change, event.seen
+        if change.kind is ListChangeKind.BASELINE:
+            if not baseline_done:
+                seen.update({e.key: fetched for e in load_list(db, event.snapshot_id).entries})
+                baseline_done = True
             continue
-        for change in changes:
-            if change.entry is None:
-                continue
-            if change.kind in _ARRIVALS:
-                seen.setdefault(change.entry.key, fetched)
-            elif change.kind is ListChangeKind.RENAMED and change.before is not None:
-                seen[change.entry.key] = seen.pop(change.before.key, fetched)
-            elif change.kind is ListChangeKind.REMOVED:
-                seen.pop(change.entry.key, None)
+        if change.entry is None:
+            continue
+        if change.kind in _ARRIVALS:
+            seen.setdefault(change.entry.key, fetched)
+        elif change.kind is ListChangeKind.RENAMED and change.before is not None:
+            seen[change.entry.key] = seen.pop(change.before.key, fetched)
+        elif change.kind is ListChangeKind.REMOVED:
+            seen.pop(change.entry.key, None)
     return seen
 
 

@@ -92,10 +92,10 @@ def agreement_section(db: Database) -> AgreementSection | None:
         if latest is None:
             continue
         listed = latest if latest.status == LISTED else latest_list(db, source.name, LISTED)
-        events = tuple(AgreementEvent(seen, change.kind, change.entry, change.before)
-                       for seen, change in list_events(db, source.name))
+        stored = list_events(db, source.name)
+        events = tuple(AgreementEvent(e.seen, e.change.kind, e.change.entry, e.change.before) for e in stored)
         return AgreementSection(latest.url, source.agency, source.title, latest.fetched_at,
-                                listed.entries if listed else (), first_seen(db, source.name), events,
+                                listed.entries if listed else (), first_seen(db, source.name, stored), events,
                                 latest.fetched_at if latest.status == GONE else None, followed_links(db))
     return None
 
