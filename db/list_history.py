@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from ddor_watch.db.lists import LISTED, latest_list, load_list, load_list_changes
 from ddor_watch.db.models import ListChangeRow, ListSnapshotRow, as_utc
-from ddor_watch.db.records import ListChange, ListChangeKind, ListLevel
+from ddor_watch.db.records import PARTICIPATING, ListChange, ListChangeKind, ListLevel
 from ddor_watch.db.session import Database
 
 AGREEMENT_COLUMNS = ["list", "state", "agency", "agency_type", "county", "county_fips", "support_type", "signed",
@@ -80,7 +80,7 @@ def current_agreements(db: Database, source: str, state: str | None = None) -> t
              e.signed.isoformat() if e.signed else None, e.moa_url,
              since[e.key].date().isoformat() if e.key in since else None)
             for e in stored.entries if e.level is ListLevel.AGENCY and (state is None or e.state == state)]
-    rows.sort(key=lambda r: (r[0] != "participating", r[0], r[1] or "", r[2].casefold(), r[6] or ""))
+    rows.sort(key=lambda r: (r[0] != PARTICIPATING, r[0], r[1] or "", r[2].casefold(), r[6] or ""))
     return AGREEMENT_COLUMNS, rows
 
 

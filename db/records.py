@@ -108,6 +108,10 @@ class ListEntry:
         return f"{self.level}:{self.state or ''}:{self.fips or fold(self.name)}"
 
 
+# The two lists of an agreement source (ICE's 287(g) workbooks): an entry's list_name.
+PARTICIPATING, PENDING = "participating", "pending"
+
+
 @dataclass(frozen=True)
 class ListReading:
     """What a list reader read from one page or document."""

@@ -20,10 +20,8 @@ from difflib import SequenceMatcher
 from enum import Enum
 from functools import lru_cache
 
-from ddor_watch.db.records import ListChange, ListChangeKind, ListEntry
+from ddor_watch.db.records import PARTICIPATING, PENDING, ListChange, ListChangeKind, ListEntry
 from ddor_watch.db.text import fold
-
-PARTICIPATING, PENDING = "participating", "pending"
 
 # Two cores at least this alike name one agency re-spelled ("Hernado" / "Hernando").
 SIMILAR = 0.85

@@ -13,6 +13,7 @@ from ddor_watch.db.session import Database
 from ddor_watch.db.snapshots import as_parsed, load_facts, load_snapshot, previous_report_id, report_ids_in_order
 from ddor_watch.monitor.config import Settings
 from ddor_watch.monitor.overwrite import replaceable_folder
+from ddor_watch.publish.common import day_text
 from ddor_watch.publish.context import build_context
 from ddor_watch.publish.map import alt_text, map_data, newly_listed_keys
 from ddor_watch.publish.site import (
@@ -135,10 +136,10 @@ def source_pages(settings: Settings, db: Database, reports: list[SiteReport]) ->
         if last is None:
             status = "not checked yet"
         elif last.status == GONE:
-            status = f"its page answered 'gone' when ddor-watch checked it on {last.seen:%b} {last.seen.day}, " \
-                     f"{last.seen.year}; the last version is kept"
+            status = f"its page answered 'gone' when ddor-watch checked it on {day_text(last.seen)}; the last " \
+                     "version is kept"
         else:
-            status = f"lists {last.entries} entries as of {last.seen:%b} {last.seen.day}, {last.seen.year}"
+            status = f"lists {last.entries} entries as of {day_text(last.seen)}"
         updates = tuple((v.seen, _change_words(v.kinds)) for v in reversed(versions))
         section = "agreements/index.html" if source.kind is SourceKind.AGREEMENT_LIST and versions else None
         pages.append(SourcePage(name, source.agency, source.title, settings.start_pages(name), status, updates,

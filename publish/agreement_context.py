@@ -15,10 +15,9 @@ from dataclasses import dataclass
 
 from ddor_watch.db.inert import inert
 from ddor_watch.db.lists import StoredList
-from ddor_watch.db.records import ListChange, ListChangeKind, ListEntry
+from ddor_watch.db.records import PARTICIPATING, PENDING, ListChange, ListChangeKind, ListEntry
+from ddor_watch.publish.common import day_text
 from ddor_watch.publish.list_context import ChangeDelivery, ListSourceInfo
-
-PARTICIPATING, PENDING = "participating", "pending"
 
 
 @dataclass(frozen=True)
@@ -64,7 +63,7 @@ class AgreementContext(ChangeDelivery):
 
 
 def _date(entry: ListEntry) -> str:
-    return f"{entry.signed:%b} {entry.signed.day}, {entry.signed.year}" if entry.signed else ""
+    return day_text(entry.signed) if entry.signed else ""
 
 
 def _name(entry: ListEntry) -> str:
@@ -136,4 +135,4 @@ def _day(snapshot: StoredList) -> str:
                 day = dt.date(int(found[3]), int(found[1]), int(found[2]))
             except ValueError:
                 pass   # not a date after all: the fetch day stands
-    return f"{day:%b} {day.day}, {day.year}"
+    return day_text(day)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import warnings
 from collections.abc import Callable
@@ -42,6 +43,11 @@ def bluesky_length(text: str) -> int:
 
 LENGTH: dict[str, Callable[[str], int]] = {ChannelName.X: x_length, ChannelName.MASTODON: mastodon_length,
                                            ChannelName.BLUESKY: bluesky_length, ChannelName.APPRISE: len}
+
+
+def day_text(value: dt.date) -> str:
+    """ "May 16, 2025": how every post, digest and page gives a day (a moment by its own day)."""
+    return f"{value:%b} {value.day}, {value.year}"
 
 
 def short_url(url: str, limit: int = 48) -> str:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from ddor_watch.db.inert import inert
 from ddor_watch.db.lists import StoredList
 from ddor_watch.db.records import ListChange, ListChangeKind, ListEntry, MessageKind
+from ddor_watch.publish.common import day_text
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ def build_list_context(info: ListSourceInfo, snapshot: StoredList, changes: list
     added = [c.entry for c in changes if c.kind is ListChangeKind.ADDED and c.entry]
     removed = [c.entry for c in changes if c.kind is ListChangeKind.REMOVED and c.entry]
     touched = sorted({e.state for e in (*added, *removed) if e.state})
-    date = f"{snapshot.fetched_at:%b} {snapshot.fetched_at.day}, {snapshot.fetched_at.year}"
+    date = day_text(snapshot.fetched_at)
     return ListContext(
         agency=info.agency, title=info.title, source_url=snapshot.url, date=date, total=len(snapshot.entries),
         added=[_line(e) for e in added], removed=[_line(e) for e in removed],

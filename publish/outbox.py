@@ -31,6 +31,7 @@ from ddor_watch.db.outbox_store import (
 )
 from ddor_watch.db.paths import DataDir
 from ddor_watch.db.records import (
+    PARTICIPATING,
     REPORT_SOURCE,
     Change,
     ChannelName,
@@ -271,7 +272,7 @@ def _list_map(data: DataDir, info: ListSourceInfo, snapshot: StoredList, changes
     agreements = info.kind is MessageKind.AGREEMENTS
 
     def drawn(entry: ListEntry | None) -> bool:
-        return entry is not None and (not agreements or entry.list_name == "participating")
+        return entry is not None and (not agreements or entry.list_name == PARTICIPATING)
 
     added = tuple(dict.fromkeys(c.entry for c in changes if c.kind in (ListChangeKind.ADDED, ListChangeKind.SIGNED)
                                 and c.entry and drawn(c.entry)))

@@ -20,7 +20,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from ddor_watch.db.errors import PublishError
 from ddor_watch.publish.agreement_context import AgreementContext
-from ddor_watch.publish.common import Block, fits, pack_thread, short_url
+from ddor_watch.publish.common import Block, day_text, fits, pack_thread, short_url
 from ddor_watch.publish.context import ReportContext
 from ddor_watch.publish.list_context import ListContext
 
@@ -64,7 +64,7 @@ def _day(value: dt.date | dt.datetime | None) -> str:
     """ "May 16, 2025"; a moment is given by its UTC day."""
     if value is None:
         return "?"
-    return f"{value:%b} {value.day}, {value.year}"
+    return day_text(value)
 
 
 @lru_cache(maxsize=2)

@@ -15,10 +15,8 @@ from functools import cached_property
 from feedgen.feed import FeedGenerator
 
 from ddor_watch.db.csv_text import csv_text
-from ddor_watch.db.records import CORRECTION_KINDS, FollowedLink, ListChangeKind, ListEntry, SupportType
+from ddor_watch.db.records import CORRECTION_KINDS, PARTICIPATING, FollowedLink, ListChangeKind, ListEntry, SupportType
 from ddor_watch.db.text import fold
-
-PARTICIPATING = "participating"
 
 # How each event reads on a page ("renamed by ICE"), in the site's words.
 EVENT_WORDS = {
