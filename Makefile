@@ -43,6 +43,7 @@ bench: install
 	$(BIN)/python bench/map_bench.py
 	$(BIN)/python bench/site_bench.py
 	$(BIN)/python bench/agreements_bench.py
+	$(BIN)/python bench/producers_bench.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info demo

@@ -69,6 +69,12 @@ class Style:
     stray_text: str | None = None
     # Landscape pages stored as portrait with /Rotate 90 (scanners and some print drivers).
     rotated: bool = False
+    # The summary names each section in a sentence of its own ("Section III lists
+    # jurisdictions that have enacted policies ..."): prose, never a heading.
+    section_mentions: bool = False
+    # Section II grouped under a bold state heading ("TEXAS") with no State column; a heading
+    # is not repeated when its group runs on to the next page.
+    state_groups: bool = False
 
 
 def style_for_seed(seed: int) -> Style:
@@ -183,8 +189,9 @@ class _Layout:
         return simpleSplit(value, font, self.style.font_size, width - 6) if value else []
 
     def table(self, headers: list[str], widths: list[float], rows: list[list[str]],
-              split_column: int | None = None) -> list[int]:
-        """Draw a table; return the page each row starts on. Rows split only at split_column."""
+              split_column: int | None = None, groups: list[str | None] | None = None) -> list[int]:
+        """Draw a table; return the page each row starts on. Rows split only at split_column.
+        `groups[i]`, when set, is a group heading drawn across the table above row i."""
         size = self.style.font_size
         leading = size * 1.25
         widths = self._fit_widths(headers, widths, rows)
@@ -216,13 +223,29 @@ class _Layout:
         def header() -> None:
             draw_row(header_cells, True, self.style.centered_headers)
 
+        def group_heading(title: str) -> None:
+            height = leading + 6
+            self.text(xs[0] + 3, self.y + 3, title, "Helvetica-Bold", size)
+            if self.style.ruled:
+                self.rule(xs[0], self.y, xs[-1], self.y)
+                self.rule(xs[0], self.y + height, xs[-1], self.y + height)
+                self.rule(xs[0], self.y, xs[0], self.y + height)
+                self.rule(xs[-1], self.y, xs[-1], self.y + height)
+            self.y += height
+
         if self.y + header_height + 2 * leading + 6 > self.bottom:
             self.new_page()
         header()
         pages = []
-        for row in rows:
+        for index, row in enumerate(rows):
             cells = [self._cell_lines(v, xs[i + 1] - xs[i], "Helvetica") for i, v in enumerate(row)]
             height = max(1, max(len(c) for c in cells)) * leading + 6
+            title = groups[index] if groups else None
+            if title is not None:
+                if self.y + height + leading + 6 > self.bottom:   # a heading stays with its first row
+                    self.new_page()
+                    header()
+                group_heading(title)
             if self.y + height > self.bottom:
                 fixed = max([len(c) for i, c in enumerate(cells) if i != split_column] + [1])
                 room = int((self.bottom - self.y - 6) // leading)
@@ -288,6 +311,15 @@ def render_report(truth: ReportTruth, style: Style | None = None) -> tuple[bytes
         f"This report lists {len(truth.declined):,} declined detainers that ICE recorded during the "
         "period, the ten jurisdictions with the highest volume of detainers issued, and the "
         "jurisdictions that have enacted policies which limit cooperation with ICE.")
+    if style.section_mentions:
+        for mention in ("Section I lists the highest volume of detainers issued to jurisdictions that do not "
+                        "cooperate with ICE, with the number each was issued during the period.",
+                        "Section II lists jurisdictions with recorded declined detainers, one row for each "
+                        "detainer that was declined.",
+                        "Section III lists jurisdictions that have enacted policies which limit cooperation "
+                        "with ICE, as publicly reported.",
+                        "Section IV: report scope and data fidelity notes follow the tables."):
+            lay.paragraph(mention, gap=2)
 
     noun = ("Jurisdictions which Restrict Cooperation with ICE" if style.restrict_wording
             else "Non-Cooperative Jurisdictions")
@@ -308,12 +340,17 @@ def render_report(truth: ReportTruth, style: Style | None = None) -> tuple[bytes
     if style.section2_new_page:
         lay.new_page()
     lay.heading(style.heading_form.format(n="II", title="Jurisdictions with Recorded Declined Detainers"))
-    order = style.declined_order
+    order = tuple(k for k in style.declined_order if not (style.state_groups and k == "state"))
     headers = [style.synonyms.get(k, _DECLINED_HEADERS[k][0]) for k in order]
     widths = [_DECLINED_WIDTHS[k] for k in order]
     scale = 1.0 / sum(widths)
+    declined = sorted(truth.declined, key=lambda r: STATE_NAMES[r.state]) if style.state_groups else truth.declined
+    groups: list[str | None] | None = None
+    if style.state_groups:
+        groups = [STATE_NAMES[r.state].upper() if i == 0 or declined[i - 1].state != r.state else None
+                  for i, r in enumerate(declined)]
     rows = []
-    for r in truth.declined:
+    for r in declined:
         values = {
             "state": _state(r.state, style), "county": r.county, "city": r.city or "",
             "facility": r.facility or "", "citizenship": r.citizenship or "",
@@ -321,7 +358,7 @@ def render_report(truth: ReportTruth, style: Style | None = None) -> tuple[bytes
             "offences": ("\n" if style.offence_lines else "; ").join(r.offences),
         }
         rows.append([values[k] for k in order])
-    declined_pages = lay.table(headers, [w * scale for w in widths], rows)
+    declined_pages = lay.table(headers, [w * scale for w in widths], rows, groups=groups)
 
     lay.heading(style.heading_form.format(
         n="III", title=f"Table of Jurisdictions that have Enacted Policies which {verb} Cooperation with ICE"))
@@ -343,7 +380,7 @@ def render_report(truth: ReportTruth, style: Style | None = None) -> tuple[bytes
         declined_detainers=tuple(
             DeclinedDetainer(r.state, r.county, r.fips, r.city, r.facility, r.citizenship, r.issued,
                              r.declined, r.offences, declined_pages[i])
-            for i, r in enumerate(truth.declined)),
+            for i, r in enumerate(declined)),
         policies=tuple(
             Policy(p.state, p.jurisdiction, p.fips, p.policy_type, p.description, policy_pages[i])
             for i, p in enumerate(truth.policies)),

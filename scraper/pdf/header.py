@@ -43,6 +43,10 @@ class TableSpec:
     keys: tuple[str, ...]
     # Per anchor column: does this text already hold a whole value? (blank counts as no)
     complete_checks: tuple[tuple[str, Callable[[str], bool]], ...] = ()
+    # A column a table may leave out and give instead as headings over groups of its rows
+    # ("TEXAS" above the Texas rows), with how to read such a heading's value.
+    group_key: str | None = None
+    group_value: Callable[[str], str | None] | None = None
 
     def complete(self, key: str, text: str | None) -> bool:
         if not text:
@@ -88,6 +92,8 @@ class Columns:
     ruled: bool = False
     spans: list[tuple[float, float]] = field(default_factory=list)  # header text extents, same order as keys
     tolerances: Tolerances = DEFAULT
+    # The spec's group column is missing from the header: its values come from group headings.
+    grouped: bool = False
 
     def column_of(self, word: Word) -> str:
         index = 0
@@ -248,12 +254,13 @@ def _columns_from_header(spec: TableSpec, page: PageText, words: list[Word], rul
                 named.append((piece_key, min(w.x0 for w in piece) - tol.header_left_pad, max(w.x1 for w in piece)))
                 text_spans[piece_key] = (min(w.x0 for w in piece), max(w.x1 for w in piece))
     found = {key for key, _, _ in named}
-    if any(c.required and c.key not in found for c in spec.columns) or len(found) != len(named):
+    missing = {c.key for c in spec.columns if c.required and c.key not in found}
+    if (missing and missing != {spec.group_key}) or len(found) != len(named):
         return None
     named.sort(key=lambda item: item[1])
     lefts = [float("-inf")] + [left for _, left, _ in named[1:]]
     return Columns([key for key, _, _ in named], lefts, x0=x0, x1=x1, ruled=ruled,
-                   spans=[text_spans[key] for key, _, _ in named], tolerances=tol)
+                   spans=[text_spans[key] for key, _, _ in named], tolerances=tol, grouped=bool(missing))
 
 
 def refine_lefts(columns: Columns, body: list[Line]) -> Columns:

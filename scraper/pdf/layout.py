@@ -29,6 +29,10 @@ class Word:
     top: float
     bottom: float
     text: str
+    # Type: headings are told from prose mentions of them by size and weight against their
+    # neighbours (sections.py).
+    size: float = 0.0
+    bold: bool = False
 
 
 @dataclass(slots=True)
@@ -41,6 +45,14 @@ class Line:
     @property
     def text(self) -> str:
         return " ".join(w.text for w in self.words)
+
+    @property
+    def size(self) -> float:
+        return max(w.size for w in self.words)
+
+    @property
+    def bold(self) -> bool:
+        return all(w.bold for w in self.words)
 
     @property
     def x0(self) -> float:
@@ -113,6 +125,20 @@ def _compose_accents(word: dict[str, Any]) -> str:
                                                  if kept))
 
 
+# Bold faces by name: "Helvetica-Bold", "ABCDEE+Arial-BoldMT", "LiberationSerif-Bold",
+# "Calibri,Bold", TeX's "CMBX12" and "SFBX1000", "…-Semibold", "…-Black", "…-Heavy".
+_BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi|\+?(cmbx|sfbx|cmssbx)|-bd\b|,bd\b", re.IGNORECASE)
+
+
+def _type_of(chars: list[dict[str, Any]]) -> tuple[float, bool]:
+    """A word's size (its largest glyph) and whether every glyph is in a bold face."""
+    if not chars:
+        return 0.0, False
+    size = max(float(c.get("size") or 0.0) for c in chars)
+    bold = all(_BOLD_FONT.search(str(c.get("fontname") or "")) for c in chars if str(c.get("text", "")).strip())
+    return round(size, 1), bold
+
+
 def read_page(page: Page, tol: Tolerances = DEFAULT) -> PageText:
     words, removed = [], 0
     for w in page.extract_words(x_tolerance=tol.word_x, y_tolerance=tol.word_y, keep_blank_chars=False,
@@ -121,7 +147,7 @@ def read_page(page: Page, tol: Tolerances = DEFAULT) -> PageText:
         text, dropped = sanitise(_compose_accents(w).translate(_QUOTES))
         removed += dropped
         if text.strip():
-            words.append(Word(w["x0"], w["x1"], w["top"], w["bottom"], text))
+            words.append(Word(w["x0"], w["x1"], w["top"], w["bottom"], text, *_type_of(w.get("chars") or [])))
     # Browsers and word processors draw a table's grid cell by cell (often as thin filled
     # rectangles), so one visual rule arrives as many short pieces: pdfplumber's own edge
     # merging (the one its table finder uses) joins them.
@@ -145,6 +171,12 @@ def iter_pages(pdf: PDF, tol: Tolerances = DEFAULT) -> Iterator[PageText]:
 
 _PAGE_LABEL = re.compile(r"^PAGE\s*\d+(\s*(OF|/)\s*\d+)?$")
 _BARE_NUMBER = re.compile(r"^\d+(\s*(OF|/)\s*\d+)?$")
+# A table's own page-break notes (longtable's "Continued on next page", "(continued from
+# previous page)", "Table 2 (cont.)"): furniture, never the last cell's text. Only the whole
+# phrase on a line of its own: a lone "Continued" may be a wrapped word of a description.
+_CONTINUED = re.compile(r"^(?P<open>[(\[])?\s*(?P<table>table\s+\S+\s*[(\[]?)?\s*(continued|cont\.?)"
+                        r"(?P<page>\s+(on|from)\s+(the\s+)?(next|previous|following|preceding|last)\s+page)?"
+                        r"\s*[)\]]?\s*(\.{1,3}|\u2026)?$")
 
 
 def boilerplate_keys(pages: list[PageText], protect: Callable[[Line], bool]) -> set[str]:
@@ -170,9 +202,15 @@ def _digits_folded(text: str) -> str:
 
 def is_boilerplate(line: Line, keys: set[str], page_height: float, margin_ratio: float = DEFAULT.margin_ratio) -> bool:
     folded = fold(line.text)
-    if _PAGE_LABEL.match(folded) or _digits_folded(line.text) in keys:
+    if _PAGE_LABEL.match(folded) or _digits_folded(line.text) in keys or _is_continued_note(line.text):
         return True
     # A bare "7" or "7 of 35" is a page number only in the top or bottom margin; elsewhere
     # it may be the wrapped half of a date or a count.
     in_margin = line.bottom < margin_ratio * page_height or line.top > (1 - margin_ratio) * page_height
     return in_margin and bool(_BARE_NUMBER.match(folded))
+
+
+def _is_continued_note(text: str) -> bool:
+    match = _CONTINUED.match(" ".join(text.lower().split()))
+    # "(continued)" or "Table 2 (cont.)", or with the page it points to; never a bare "Continued".
+    return match is not None and bool(match["open"] or match["table"] or match["page"])

@@ -26,7 +26,7 @@ from ddor_watch.scraper.pdf.sections import (
     find_declined_total,
     find_issued_total,
     find_period,
-    split_sections,
+    section_readings,
     stated_page_count,
 )
 from ddor_watch.scraper.pdf.structure import check_structure
@@ -134,9 +134,43 @@ def _parse_pages(sha256: str, pages: list[PageText], trace: ParseTrace | None = 
     lines = [ln for p in pages for ln in p.lines if id(ln) not in furniture_ids]
     if not lines:
         raise NotADdorReport("no text found (a scanned image, or not a DDOR)")
-    ranges = split_sections(lines)
-    if 2 not in ranges:
+    readings = section_readings(lines, _has_table)
+    if not readings:
         raise NotADdorReport("no Section II (declined detainers) table found; not a DDOR")
+    # Usually one reading; where headings leave a choice, the one that accounts for the most
+    # words (and then warns least) is the report.
+    best: tuple[ParsedReport, dict[int, tuple[int, int]]] | None = None
+    refusal: NotADdorReport | None = None
+    for ranges in readings:
+        try:
+            report = _read_sections(sha256, pages, lines, furniture, ranges, stated_pages, None)
+        except NotADdorReport as error:
+            refusal = refusal or error
+            continue
+        if best is None or _weight(report) > _weight(best[0]):
+            best = report, ranges
+        if not report.warnings:
+            break
+    if best is None:
+        raise refusal or NotADdorReport("no Section II (declined detainers) table found; not a DDOR")
+    if trace is not None:   # drawn for the reading chosen, once
+        return _read_sections(sha256, pages, lines, furniture, best[1], stated_pages, trace)
+    return best[0]
+
+
+def _weight(report: ParsedReport) -> tuple[int, int]:
+    accounting = report.accounting
+    return (accounting.placed - accounting.unplaced if accounting else 0), -len(report.warnings)
+
+
+def _has_table(number: int, lines: list[Line]) -> bool:
+    vocabulary = specs.ALL[number - 1].vocabulary
+    return any(looks_like_header(line, vocabulary) for line in lines)
+
+
+def _read_sections(sha256: str, pages: list[PageText], lines: list[Line], furniture: list[Line],
+                   ranges: dict[int, tuple[int, int]], stated_pages: int | None,
+                   trace: ParseTrace | None) -> ParsedReport:
     sections = _Sections(lines, ranges, {p.number: p for p in pages})
     warnings: list[str] = []
 

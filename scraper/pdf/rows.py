@@ -45,7 +45,7 @@ def row_bands(page: PageText, columns: Columns, start: float, end: float) -> lis
         ys.append(y)
         if y > end:
             break
-    if len(ys) < 3:
+    if len(ys) < 2:
         return []
     return list(zip(ys, ys[1:], strict=False))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 
 from ddor_watch.scraper.pdf.layout import Line
 from ddor_watch.scraper.pdf.normalize import MONTH_PATTERN, fold, month_number, parse_int
@@ -21,12 +22,19 @@ _SECTION_PREFIX = re.compile(r"^SECTION\s+(IV|III|II|I|[1-4])\b\s*(.*)$")
 _NUMERAL_PREFIX = re.compile(r"^(IV|III|II|I|[1-4])\s+(.*)$")
 
 
+_SECTION_WORDS = re.compile(r"^\s*section\s+(?:IV|III|II|I|[1-4])\b\s*(?P<sep>[:.\u2013\u2014-]*)\s*(?P<next>\S?)",
+                            re.IGNORECASE)
+# At most this many section readings are weighed against each other.
+MAX_READINGS = 8
+
+
 def heading_number(line: Line) -> tuple[int, bool] | None:
-    """Which section a line heads, and whether it says "Section N" (strict) or only its title."""
+    """Which section a line's words name, and whether it says "Section N" (numbered) or only
+    the title. This is what the line says, not yet whether it is a heading (`split_sections`)."""
     folded = fold(line.text)
     if m := _SECTION_PREFIX.match(folded):
         number, rest = _NUMERALS[m[1]], m[2]
-        if not rest or any(p in rest for p in _PHRASES[number]) or len(rest.split()) <= 2:
+        if not rest or any(p in rest for p in _PHRASES[number]) or len(rest.split()) <= 2 or _reads_as_sentence(line):
             return number, True
         return None
     if m := _NUMERAL_PREFIX.match(folded):
@@ -39,26 +47,113 @@ def heading_number(line: Line) -> tuple[int, bool] | None:
     return None
 
 
-def split_sections(lines: list[Line]) -> dict[int, tuple[int, int]]:
-    """Section number -> (first line index after its heading, end index), in document order.
+def _reads_as_sentence(line: Line) -> bool:
+    """"Section III lists jurisdictions that …", "Section IV: notes follow the tables.": a
+    sentence that mentions a section. A heading ends without a full stop, and its title starts
+    with a capital (or follows a colon or dash)."""
+    text = line.text.rstrip()
+    if text.endswith(".") and not re.search(r"\b(?:IV|III|II|I|[1-4])\.$", text):
+        return True
+    m = _SECTION_WORDS.match(text)
+    return bool(m and not m["sep"] and m["next"].islower())
 
-    Headings that say "Section N" win; title-only headings count only when a report has no
-    numbered ones (so a summary sentence that wraps onto "jurisdictions that have enacted
-    policies ..." is never taken for Section III).
+
+def _heavier(a: Line, b: Line) -> bool:
+    """Is `a` set larger, or bolder at the same size, than `b`?"""
+    return a.size > b.size + 0.5 or (a.size >= b.size - 0.5 and a.bold and not b.bold)
+
+
+def _emphasised(lines: list[Line], index: int, candidates: set[int]) -> bool:
+    """Set apart by type from the text around it: larger or bolder than a neighbouring line
+    (the nearest line above and below that names no section; across a page break, since a
+    heading that opens a page follows the text that closed the page before)."""
+    line = lines[index]
+    neighbours = []
+    for step in (-1, 1):
+        j = index + step
+        while 0 <= j < len(lines) and j in candidates:
+            j += step
+        if 0 <= j < len(lines):
+            neighbours.append(lines[j])
+    return any(_heavier(line, n) for n in neighbours)
+
+
+def section_readings(lines: list[Line], has_table: Callable[[int, list[Line]], bool] | None = None
+                     ) -> list[dict[int, tuple[int, int]]]:
+    """Possible section layouts (number -> (first line after its heading, end)), best first.
+
+    A heading is a line that names a section and looks like one: not a sentence, set apart by
+    type where the document sets any heading apart (then a mention in body type is prose), and
+    numbered where the document numbers any (readings from headings set apart come first; the
+    others stay in reserve, for a heading whose type could not be told). Among them, readings in which
+    each of Sections I-III is followed by its own table (`has_table(number, lines)`) are kept,
+    the others dropped; the caller weighs those left by the words each one accounts for.
     """
-    found = [(index, hit) for index, line in enumerate(lines) if (hit := heading_number(line))]
-    strict = any(is_strict for _, (_, is_strict) in found)
-    starts: list[tuple[int, int]] = []
-    wanted = 1
-    for index, (number, is_strict) in found:
-        if (is_strict or not strict) and number >= wanted:
-            starts.append((number, index))
-            wanted = number + 1
+    named = {index: hit for index, line in enumerate(lines) if (hit := heading_number(line))}
+    found = {index: hit for index, hit in named.items() if not _reads_as_sentence(lines[index])}
+    emphasised = {index for index in found if _emphasised(lines, index, set(named))}
+    pools = [found]
+    if emphasised and len(emphasised) < len(found):
+        pools.insert(0, {index: found[index] for index in emphasised})
+    readings: list[dict[int, tuple[int, int]]] = []
+    for pool in pools:
+        numbered = any(is_numbered for _, is_numbered in pool.values())
+        heads = [(index, number) for index, (number, is_numbered) in sorted(pool.items())
+                 if is_numbered or not numbered]
+        for starts in _orders(heads):
+            reading = _ranges(starts, len(lines))
+            if 2 in reading and reading not in readings:
+                readings.append(reading)
+    if has_table is None:
+        return readings[:MAX_READINGS]
+
+    def rank(reading: dict[int, tuple[int, int]]) -> tuple[int, int]:
+        return (sum(has_table(n, lines[a:b]) for n, (a, b) in reading.items() if n <= 3), len(reading))
+
+    ranked = sorted(((rank(r), r) for r in readings), key=lambda item: item[0], reverse=True)
+    # Only readings the structure cannot tell apart are left to the words to decide; a reading
+    # that loses a section or a table is no rival, however many words it would sweep up.
+    return [r for score, r in ranked if score == ranked[0][0]][:MAX_READINGS] if ranked else []
+
+
+def _orders(heads: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """Heading choices in ascending section order, one heading per section: the first-found
+    reading (each section's first heading after the one before) and, where a section is
+    named more than once, the readings that take a later one instead."""
+    results: list[list[tuple[int, int]]] = []
+
+    def walk(position: int, wanted: int, chosen: list[tuple[int, int]]) -> None:
+        if len(results) >= MAX_READINGS:
+            return
+        options = [k for k in range(position, len(heads)) if heads[k][1] >= wanted]
+        if not options:
+            results.append(chosen)
+            return
+        first_number = heads[options[0]][1]
+        same = [k for k in options if heads[k][1] == first_number]
+        for k in same:
+            walk(k + 1, first_number + 1, [*chosen, (first_number, heads[k][0])])
+        if first_number < 4:   # or the section is absent and its name was prose
+            rest = [k for k in options if heads[k][1] != first_number]
+            if rest:
+                walk(rest[0], first_number + 1, chosen)
+
+    walk(0, 1, [])
+    return results
+
+
+def _ranges(starts: list[tuple[int, int]], count: int) -> dict[int, tuple[int, int]]:
     result = {}
     for i, (number, index) in enumerate(starts):
-        end = starts[i + 1][1] if i + 1 < len(starts) else len(lines)
+        end = starts[i + 1][1] if i + 1 < len(starts) else count
         result[number] = (index + 1, end)
     return result
+
+
+def split_sections(lines: list[Line]) -> dict[int, tuple[int, int]]:
+    """The best section reading by heading structure alone (no tables checked)."""
+    readings = section_readings(lines)
+    return readings[0] if readings else {}
 
 
 _DAY = r"(\d{1,2})"

@@ -1,5 +1,7 @@
 """The three tables of a DDOR, described by the header words ICE has used (and synonyms)."""
 
+import re
+
 from ddor_watch.scraper.pdf.header import ColumnSpec, TableSpec
 from ddor_watch.scraper.pdf.normalize import looks_like_date, parse_int, state_code
 
@@ -10,6 +12,15 @@ def _is_count(text: str) -> bool:
 
 def _is_state(text: str) -> bool:
     return state_code(text) is not None
+
+
+_GROUP_LABEL = re.compile(r"^(?:state\s*:\s*)?(?P<name>[^()\d:]+?)\s*(?:\(\s*[\d,]+\s*\)|:)?$", re.IGNORECASE)
+
+
+def _state_heading(text: str) -> str | None:
+    """A state group heading's state: "TEXAS", "State: Texas", "Texas (12)"."""
+    m = _GROUP_LABEL.match(text.strip())
+    return state_code(m["name"]) if m else None
 
 
 # Keyword patterns (on folded upper-case header text) catch wordings the synonyms miss, such
@@ -55,6 +66,8 @@ DECLINED = TableSpec(
     anchors=("issued", "declined"),
     keys=("state", "county", "issued", "declined"),
     complete_checks=(("issued", looks_like_date), ("declined", looks_like_date)),
+    group_key="state",
+    group_value=_state_heading,
 )
 
 POLICIES = TableSpec(

@@ -21,8 +21,11 @@ def tex(text: str) -> str:
     return "".join(_SPECIAL.get(ch, ch) for ch in text)
 
 
-def render_latex(truth: ReportTruth, style: Style | None = None, *, offences: str = "semicolons") -> str:
-    """`offences`: "semicolons" or "lines" (one per line inside the cell, no separator)."""
+def render_latex(truth: ReportTruth, style: Style | None = None, *, offences: str = "semicolons",
+                 continued: bool = False) -> str:
+    """`offences`: "semicolons" or "lines" (one per line inside the cell, no separator).
+    `continued`: each table's page breaks say so, as in the longtable manual's example
+    ("Continued on next page" under a rule, "(continued from previous page)" over the header)."""
     style = style or Style()
 
     def state(code: str) -> str:
@@ -46,9 +49,14 @@ def render_latex(truth: ReportTruth, style: Style | None = None, *, offences: st
                          rf"{tex(p.description)} \\" for p in truth.policies)
 
     def table(columns: str, header: str, body: str) -> str:
+        width = header.count("&") + 1
+        again = (rf"\multicolumn{{{width}}}{{l}}{{\emph{{(continued from previous page)}}}} \\" "\n"
+                 if continued else "")
+        foot = (r"\midrule" "\n" rf"\multicolumn{{{width}}}{{r}}{{\emph{{Continued on next page}}}} \\" "\n"
+                r"\endfoot" "\n" if continued else "")
         return (rf"\begin{{longtable}}{{{columns}}}" "\n" r"\toprule" "\n" rf"{header} \\" "\n" r"\midrule"
-                "\n" r"\endfirsthead" "\n" r"\toprule" "\n" rf"{header} \\" "\n" r"\midrule" "\n" r"\endhead"
-                "\n" r"\bottomrule" "\n" r"\endlastfoot" "\n" f"{body}\n" r"\end{longtable}")
+                "\n" r"\endfirsthead" "\n" f"{again}" r"\toprule" "\n" rf"{header} \\" "\n" r"\midrule" "\n"
+                r"\endhead" "\n" f"{foot}" r"\bottomrule" "\n" r"\endlastfoot" "\n" f"{body}\n" r"\end{longtable}")
 
     return "\n".join([
         r"\documentclass[10pt]{article}",

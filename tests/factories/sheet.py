@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ddor_watch.monitor.samples.pdf import Style, _period_text, format_date
@@ -20,8 +20,6 @@ _HEADERS = {"state": "State", "county": "County", "city": "City", "facility": "F
             "declined": "Declined Date", "offences": "Notable Criminal Activity"}
 _WIDTHS = {"state": 12, "county": 20, "city": 16, "facility": 26, "citizenship": 16, "issued": 14,
            "declined": 14, "offences": 34}
-_WRAP = Alignment(wrap_text=True, vertical="top")
-_RIGHT = Alignment(horizontal="right", vertical="top")
 _BOLD = Font(bold=True)
 
 
@@ -57,9 +55,16 @@ def _prose(sheet: Worksheet, texts: list[tuple[str, bool]]) -> int:
     return len(texts) + 2
 
 
-def write_workbook(truth: ReportTruth, path: Path, style: Style | None = None, *, offences: str = "semicolons") -> Path:
-    """`offences`: "semicolons" or "lines" (one per line inside the cell: Alt+Enter)."""
+def write_workbook(truth: ReportTruth, path: Path, style: Style | None = None, *, offences: str = "semicolons",
+                   align: str = "top", borders: bool = False) -> Path:
+    """`offences`: "semicolons" or "lines" (one per line inside the cell: Alt+Enter).
+    `align`: "top", or "bottom" (Excel's default: a row's single-line cells print on its last
+    line, its wrapped cells above them). `borders`: thin rules around every table cell."""
     style = style or Style()
+    wrap = Alignment(wrap_text=True, vertical=align)
+    right = Alignment(horizontal="right", vertical=align)
+    side = Side(style="thin") if borders else Side()
+    border = Border(left=side, right=side, top=side, bottom=side)
 
     def state(code: str) -> str:
         return STATE_NAMES[code] if style.state_names else code
@@ -77,13 +82,16 @@ def write_workbook(truth: ReportTruth, path: Path, style: Style | None = None, *
          False)])
     for column, (title, width) in enumerate((("Jurisdiction", 28), ("State", 14), ("Detainers Issued", 16)), 1):
         first.cell(row=row, column=column, value=title).font = _BOLD
+        first.cell(row=row, column=column).border = border
         first.column_dimensions[chr(64 + column)].width = width
-    first.cell(row=row, column=3).alignment = _RIGHT
+    first.cell(row=row, column=3).alignment = right
     for offset, top in enumerate(truth.top, start=1):
         first.cell(row=row + offset, column=1, value=top.jurisdiction)
         first.cell(row=row + offset, column=2, value=state(top.state))
         count = first.cell(row=row + offset, column=3, value=top.detainers_issued)
-        count.number_format, count.alignment = "#,##0", _RIGHT
+        count.number_format, count.alignment = "#,##0", right
+        for column in (1, 2, 3):
+            first.cell(row=row + offset, column=column).border = border
     _sheet_setup(first, row, landscape=False)
 
     declined = book.create_sheet("Section II")
@@ -91,7 +99,7 @@ def write_workbook(truth: ReportTruth, path: Path, style: Style | None = None, *
     order = style.declined_order
     for column, key in enumerate(order, start=1):
         cell = declined.cell(row=row, column=column, value=_HEADERS[key])
-        cell.font, cell.alignment = _BOLD, _WRAP
+        cell.font, cell.alignment, cell.border = _BOLD, wrap, border
         declined.column_dimensions[chr(64 + column)].width = _WIDTHS[key]
     separator = "\n" if offences == "lines" else "; "
     for offset, r in enumerate(truth.declined, start=1):
@@ -100,7 +108,8 @@ def write_workbook(truth: ReportTruth, path: Path, style: Style | None = None, *
                   "declined": format_date(r.declined, style), "offences": separator.join(r.offences)}
         for column, key in enumerate(order, start=1):
             # Dates are text as printed (a date cell would be reformatted by the locale).
-            declined.cell(row=row + offset, column=column, value=values[key]).alignment = _WRAP
+            cell = declined.cell(row=row + offset, column=column, value=values[key])
+            cell.alignment, cell.border = wrap, border
         _fit_row_height(declined, row + offset, {c: _WIDTHS[k] for c, k in enumerate(order, start=1)})
     _fit_row_height(declined, row, {c: _WIDTHS[k] for c, k in enumerate(order, start=1)})
     _sheet_setup(declined, row)
@@ -111,17 +120,18 @@ def write_workbook(truth: ReportTruth, path: Path, style: Style | None = None, *
     for column, (title, width) in enumerate((("State", 14), ("Jurisdiction", 24), ("Type", 16),
                                              ("Description", 90)), start=1):
         cell = policies.cell(row=row, column=column, value=title)
-        cell.font, cell.alignment = _BOLD, _WRAP
+        cell.font, cell.alignment, cell.border = _BOLD, wrap, border
         policies.column_dimensions[chr(64 + column)].width = width
     for offset, p in enumerate(truth.policies, start=1):
         for column, value in enumerate((state(p.state), p.jurisdiction, p.policy_type, p.description), start=1):
-            policies.cell(row=row + offset, column=column, value=value).alignment = _WRAP
+            cell = policies.cell(row=row + offset, column=column, value=value)
+            cell.alignment, cell.border = wrap, border
         _fit_row_height(policies, row + offset, {1: 14, 2: 24, 3: 16, 4: 90})
     end = row + len(truth.policies) + 2
     policies.cell(row=end, column=1, value="Section IV: Report Scope and Data Fidelity").font = Font(bold=True, size=12)
     policies.merge_cells(start_row=end + 1, start_column=1, end_row=end + 1, end_column=4)
     caveat = policies.cell(row=end + 1, column=1, value=truth.caveat)
-    caveat.alignment = _WRAP
+    caveat.alignment = wrap
     policies.row_dimensions[end + 1].height = 14 * (2 + len(truth.caveat) // 130)
     _sheet_setup(policies, row)
     book.save(path)
