@@ -3,8 +3,6 @@ line structure and vocabulary, and text no row claims is reported, never lost or
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -12,8 +10,7 @@ import pytest
 from ddor_watch.scraper.pdf import parse_report
 from ddor_watch.scraper.pdf.offences import split_offences
 from factories import Style, make_truth, render_report
-
-GHOSTSCRIPT = shutil.which("gs")
+from factories.producers import GHOSTSCRIPT, redistil
 
 VARIANTS = {
     "browser-like fragment without a closing rule": Style(fragment_bottom_rule=False),
@@ -80,11 +77,7 @@ def test_accounting_buckets_add_up_to_every_word_on_every_page(report_pdf) -> No
 def test_a_report_redistilled_by_ghostscript_parses_whole(ruled: bool, tmp_path: Path) -> None:
     """pdfwrite subsets the fonts and re-encodes the text runs."""
     source, expected = _render(tmp_path, Style(ruled=ruled, offence_lines=not ruled))
-    output = tmp_path / "distilled.pdf"
-    subprocess.run([GHOSTSCRIPT, "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=pdfwrite",
-                    "-dSubsetFonts=true", "-dCompressFonts=true", f"-sOutputFile={output}", str(source)],
-                   check=True, capture_output=True, timeout=120)
-    parsed = parse_report(output)
+    parsed = parse_report(redistil(source))
     assert parsed.sha256 != expected.sha256
     assert_reads_whole(parsed, expected)
 

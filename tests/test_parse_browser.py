@@ -9,8 +9,6 @@ header text all the same. Each producer's tests skip where it is not installed
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,9 +17,7 @@ import pytest
 from ddor_watch.scraper.pdf import parse_report
 from factories import Style, make_truth, render_report
 from factories.html import render_html
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+from factories.producers import CHROMIUM, SOFFICE, print_to_pdf, writer_to_pdf
 
 CASES = {
     "grid, codes, short dates": (Style(), True),
@@ -32,25 +28,6 @@ CASES = {
     "no grid, offences before dates": (Style(declined_order=("state", "county", "city", "facility", "citizenship",
                                                               "offences", "issued", "declined")), False),
 }
-
-
-def writer_to_pdf(html: str, folder: Path) -> Path:
-    source = folder / "report.html"
-    source.write_text(html)
-    subprocess.run([SOFFICE, f"-env:UserInstallation={(folder / 'lo-profile').as_uri()}", "--headless",
-                    "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(folder), str(source)],
-                   check=True, capture_output=True, timeout=180)
-    return folder / "report.pdf"
-
-
-def print_to_pdf(html: str, folder: Path) -> Path:
-    source, output = folder / "report.html", folder / "report.pdf"
-    source.write_text(html)
-    subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    f"--user-data-dir={folder / 'profile'}", "--no-pdf-header-footer",
-                    f"--print-to-pdf={output}", source.as_uri()], check=True, capture_output=True, timeout=120)
-    return output
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on this machine")

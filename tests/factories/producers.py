@@ -91,8 +91,9 @@ def redistil(path: Path) -> Path:
     """Ghostscript's pdfwrite: the same page re-encoded (new fonts, content streams, spacing)."""
     assert GHOSTSCRIPT is not None
     output = path.with_name("redistilled.pdf")
-    subprocess.run([GHOSTSCRIPT, "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=pdfwrite",
-                    f"-sOutputFile={output}", str(path)], check=True, capture_output=True, timeout=120)
+    subprocess.run([GHOSTSCRIPT, "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=pdfwrite", "-dSubsetFonts=true",
+                    "-dCompressFonts=true", f"-sOutputFile={output}", str(path)], check=True, capture_output=True,
+                   timeout=120)
     return output
 
 
