@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install install-prod demo test lint typecheck bench clean
+.PHONY: install install-prod demo test lint typecheck bench clean messages
 
 install: $(VENV)/.installed
 
@@ -47,3 +47,10 @@ bench: install
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info demo
+
+# Re-extract the catalogs' message ids (templates and publish/) and merge them into each language.
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k "counted:2,3" --no-location --omit-header --sort-output \
+		-o templates/locale/messages.pot .
+	$(BIN)/pybabel update -i templates/locale/messages.pot -d templates/locale \
+		--ignore-obsolete --no-fuzzy-matching --width 100

@@ -29,6 +29,7 @@ from pydantic_settings import (
 
 from ddor_watch.db.errors import BadInput
 from ddor_watch.db.paths import DataDir
+from ddor_watch.db.records import ChannelName
 from ddor_watch.publish.settings import (
     AppriseSettings,
     BlueskySettings,
@@ -154,6 +155,11 @@ class Settings(BaseSettings):
     apprise_urls: SecretStr = _secret(help=(
         "Apprise URLs, separated by spaces or commas (slack://…, discord://…, tgram://…, json://host/path): "
         "each gets every post, as one target."))
+    x_language: Literal["en", "es"] = Field("en", description=(
+        "Language of the X account's posts (en or es); an account per language."))
+    mastodon_language: Literal["en", "es"] = Field("en", description="Language of the Mastodon account's posts.")
+    bluesky_language: Literal["en", "es"] = Field("en", description="Language of the Bluesky account's posts.")
+    apprise_language: Literal["en", "es"] = Field("en", description="Language of the posts sent to Apprise targets.")
     smtp_host: str = Field("", description="SMTP server for digests and alerts.")
     smtp_port: int = Field(587, ge=1, le=65535, description="SMTP port.")
     smtp_security: Literal["starttls", "tls", "none"] = Field("starttls", description="starttls, tls or none.")
@@ -475,6 +481,9 @@ def publish_settings(settings: Settings) -> PublishSettings:
         alert_email=settings.alert_email,
         apprise=AppriseSettings(tuple(url for url in re.split(r"[\s,]+", settings.apprise_urls.get_secret_value())
                                       if url)),
+        post_languages=((ChannelName.X, settings.x_language), (ChannelName.MASTODON, settings.mastodon_language),
+                        (ChannelName.BLUESKY, settings.bluesky_language),
+                        (ChannelName.APPRISE, settings.apprise_language)),
     )
 
 

@@ -32,6 +32,8 @@ from ddor_watch.monitor.samples.agreements import publish as publish_agreements
 from ddor_watch.monitor.samples.list_pages import DHS_PATH, DOJ_AUGUST_2025, DOJ_PATH, dhs_page, doj_page
 from ddor_watch.monitor.samples.newsroom import ReplicaServer, ReplicaSite
 from ddor_watch.monitor.samples.series import series
+from ddor_watch.publish.outbox import report_context
+from ddor_watch.publish.render import render_post
 
 Echo = Callable[[str], None]
 
@@ -97,6 +99,7 @@ def run_demo(out: Path, echo: Echo) -> Path:
         site.pages[DHS_PATH] = (dhs_page(DOJ_AUGUST_2025), LIST_PUBLISHED)
         first_update, second_update = demo_updates()
         publish_agreements(site, first_update, base_url=server.url)
+        week_two: int | None = None
         for step, ((name, truth), label) in enumerate(zip(series(), labels, strict=True)):
             pdf, _ = render_report(truth)
             if step < 3:
@@ -110,6 +113,8 @@ def run_demo(out: Path, echo: Echo) -> Path:
                  f"{len(crawl.documents)} PDFs downloaded")
             for stored in summary.stored:
                 echo(f"stored: {stored.message}")
+                if stored.report_id and stored.status.new_report and step == 1:
+                    week_two = stored.report_id
                 if stored.report_id and stored.status.new_report:
                     for change in load_changes(db, stored.report_id):
                         echo(f"  - {describe_change(change)}")
@@ -131,6 +136,11 @@ def run_demo(out: Path, echo: Echo) -> Path:
         _agreements_update(config, db, site, server.url, second_update, echo)
         echo("\n== Stored history (ddor history reports)")
         echo(render_rows(*history(db, "reports"), "table"))
+        if week_two is not None:
+            # One deployment can run an account per language (DDOR_X_LANGUAGE=es).
+            echo("\n== Week 2 as a Spanish-language X account would post it (DDOR_X_LANGUAGE=es)")
+            context = report_context(db, week_two)[3]
+            echo("\n---\n".join(render_post("x", "report", context, "es")))
         db.engine.dispose()
     outbox = data / "outbox"
     thread = next(iter(sorted((outbox / "x").glob("list-*-agreements.txt"))), None)

@@ -12,6 +12,7 @@ import grapheme
 
 from ddor_watch.db.errors import PublishError
 from ddor_watch.db.records import ChannelName
+from ddor_watch.publish.i18n import N_
 
 with warnings.catch_warnings():
     # twitter-text-parser (last release 2023) imports pkg_resources, which warns on import.
@@ -99,8 +100,9 @@ def _units(text: str, measure: Callable[[str], int], limit: int) -> list[str]:
     return [u for u in units if u]
 
 
-# The one sentence the packer writes itself: where the rest of a cut list can be read.
-MORE = "and {count} more: {url}"
+# The one sentence the packer writes itself: where the rest of a cut list can be read (its
+# translations are in the catalogs: `pybabel extract` finds it by the N_ marker).
+MORE = N_("and {count} more: {url}")
 ELLIPSIS = "\u2026"
 MAX_FOLLOW_UPS = 3
 
@@ -121,15 +123,15 @@ def truncate(text: str, measure: Callable[[str], int], limit: int) -> str:
     return split_to_fit(text, measure, limit - measure(ELLIPSIS))[0].rstrip(" ,;:") + ELLIPSIS
 
 
-def pack_list(block: Block, measure: Callable[[str], int], limit: int, more_url: str) -> str:
+def pack_list(block: Block, measure: Callable[[str], int], limit: int, more_url: str, more: str = MORE) -> str:
     """One post: the title and as many whole items as fit, then "and N more" with the link."""
     lines = [truncate(block.title, measure, limit // 2)]
     for index, item in enumerate(block.items):
         rest = len(block.items) - index - 1
         line = truncate(item, measure, limit // 2)
-        tail = [MORE.format(count=rest, url=more_url)] if rest else []
+        tail = [more.format(count=rest, url=more_url)] if rest else []
         if measure("\n".join([*lines, line, *tail])) > limit:
-            lines.append(MORE.format(count=rest + 1, url=more_url))
+            lines.append(more.format(count=rest + 1, url=more_url))
             break
         lines.append(line)
     return "\n".join(lines)
@@ -143,7 +145,7 @@ def pack_prose(block: Block, measure: Callable[[str], int], limit: int, more_url
     return truncate(block.title, measure, limit - measure(link)) + link
 
 
-def pack_thread(head: str, blocks: list[Block], channel: str, more_url: str) -> list[str]:
+def pack_thread(head: str, blocks: list[Block], channel: str, more_url: str, more: str = MORE) -> list[str]:
     """The head post, then at most three follow-ups, each one post within the network's limit.
 
     Lists come first; a prose block (ICE's caveat, a correction's row count) goes only into a
@@ -158,7 +160,7 @@ def pack_thread(head: str, blocks: list[Block], channel: str, more_url: str) -> 
         if block.prose:
             posts.append(pack_prose(block, measure, limit, more_url))
         elif block.items:
-            posts.append(pack_list(block, measure, limit, more_url))
+            posts.append(pack_list(block, measure, limit, more_url, more))
     over = [post for post in posts if measure(post) > limit]
     if over:  # the packing above must make this impossible; never hand a network a post it refuses
         raise PublishError(channel, f"a thread part measures {measure(over[0])}, over the {limit} limit")

@@ -110,6 +110,9 @@ class ReportContext:
     compact: bool = False       # a tighter wording of the same facts, tried before the short form
     map_cid: str | None = None
     unsubscribe_url: str = "__UNSUBSCRIBE_URL__"
+    # The period as dates, for languages that word it their own way (`period` is the English).
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
 
     @property
     def top_first(self) -> TopLine | None:
@@ -149,6 +152,7 @@ def build_context(current: ReportSnapshot, previous: ReportSnapshot | None, chan
     unresolved = sorted({inert(f"{j.name}, {j.state}") for j in current.jurisdictions if not j.county_fips})
     return ReportContext(
         title="Declined Detainer Outcome Report", period=period_text(current.period_start, current.period_end),
+        period_start=current.period_start, period_end=current.period_end,
         previous_period=period_text(previous.period_start, previous.period_end) if previous and not revision_of
         else None,
         revision=current.revision, source_url=current.source_url or "", sha256=current.sha256,

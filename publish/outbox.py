@@ -137,7 +137,7 @@ def enqueue_report(data: DataDir, db: Database, report_id: int, include_silent: 
             continue
         message_status, message_reason = status, reason
         try:
-            parts = tuple(render_post(channel, kind, context))
+            parts = tuple(render_post(channel, kind, context, publish.language(channel) if publish else "en"))
         except PublishError as error:
             parts, message_status, message_reason = ("",), MessageStatus.HELD, str(error)
         added = add_message(db, Message(report_id, channel, kind, parts, subject if spec.titled else None, None,
@@ -247,7 +247,7 @@ def enqueue_list(data: DataDir, db: Database, snapshot_id: int, info: ListSource
             continue
         message_status, message_reason = status, reason
         try:
-            parts = tuple(render_post(channel, kind, context))
+            parts = tuple(render_post(channel, kind, context, publish.language(channel) if publish else "en"))
         except PublishError as error:
             parts, message_status, message_reason = ("",), MessageStatus.HELD, str(error)
         message = Message(None, channel, kind, parts, subject if spec.titled else None, None, map_path, alt,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import replace
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -19,8 +19,9 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from ddor_watch.db.errors import PublishError
+from ddor_watch.publish import i18n
 from ddor_watch.publish.agreement_context import AgreementContext
-from ddor_watch.publish.common import Block, day_text, fits, pack_thread, short_url
+from ddor_watch.publish.common import MORE, Block, day_text, fits, pack_thread, short_url
 from ddor_watch.publish.context import ReportContext
 from ddor_watch.publish.list_context import ListContext
 
@@ -67,18 +68,35 @@ def _day(value: dt.date | dt.datetime | None) -> str:
     return day_text(value)
 
 
-@lru_cache(maxsize=2)
-def environment(html: bool) -> Environment:
+@lru_cache(maxsize=2 * len(i18n.LANGUAGES))
+def environment(html: bool, language: str = i18n.ENGLISH) -> Environment:
     env = Environment(loader=FileSystemLoader(template_dir()), undefined=StrictUndefined,
-                      autoescape=html, keep_trailing_newline=not html, trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(number=_number, count=_count, signed=_signed, policy_kind=_policy_kind, abs=abs,
-                       short_url=short_url, day=_day, capitalize_first=lambda text: text[:1].upper() + text[1:])
-    env.globals.update(place=_place)
+                      autoescape=html, keep_trailing_newline=not html, trim_blocks=True, lstrip_blocks=True,
+                      extensions=["jinja2.ext.i18n"])
+    catalog = i18n.translations(language)
+    env.install_gettext_translations(catalog, newstyle=True)  # type: ignore[attr-defined]
+    english = language == i18n.ENGLISH
+    number = _number if english else partial(i18n.number, language=language)
+    day = _day if english else partial(i18n.day, language=language)
+
+    def counted(value: int | None, singular: str, plural: str) -> str:
+        """ "3 declined detainers" / "3 detainers rechazados": the count in the locale's digits,
+        the noun in the catalog's plural form for it."""
+        return f"{number(value)} {catalog.ngettext(singular, plural, value if value is not None else 2)}"
+
+    def period_of(context: Any) -> str:
+        if english or context.period_start is None:
+            return str(context.period)
+        return i18n.period(context.period_start, context.period_end, language)
+
+    env.filters.update(number=number, count=_count, signed=_signed, policy_kind=_policy_kind, abs=abs,
+                       short_url=short_url, day=day, capitalize_first=lambda text: text[:1].upper() + text[1:])
+    env.globals.update(place=_place, counted=counted, period_of=period_of, language=language)
     return env
 
 
-def render(name: str, context: Any, html: bool = False) -> str:
-    return environment(html).get_template(name).render(c=context)
+def render(name: str, context: Any, html: bool = False, language: str = i18n.ENGLISH) -> str:
+    return environment(html, language).get_template(name).render(c=context)
 
 
 _BLOCK = re.compile(r"^~~~( prose)?[ \t]*$", re.MULTILINE)
@@ -99,15 +117,16 @@ def split_blocks(text: str) -> tuple[str, list[Block]]:
     return head, blocks
 
 
-def render_post(channel: str, kind: str, context: Context) -> list[str]:
+def render_post(channel: str, kind: str, context: Context, language: str = i18n.ENGLISH) -> list[str]:
     """The thread for one channel: a head post that fits (short form if need be), then follow-ups."""
     more_url = context.more_url or context.source_url
     more_url = short_url(more_url) if channel == "bluesky" else more_url
+    more = i18n.translations(language).gettext(MORE)
     # The full head, the same facts worded tighter (a long source address), then the short form.
     for attempt in (context, replace(context, compact=True), replace(context, compact=True, short=True)):
-        head, blocks = split_blocks(render(f"{channel}/{kind}.txt.j2", attempt))
+        head, blocks = split_blocks(render(f"{channel}/{kind}.txt.j2", attempt, language=language))
         if fits(channel, head):
-            return pack_thread(head, blocks, channel, more_url)
+            return pack_thread(head, blocks, channel, more_url, more)
     raise PublishError(channel, f"{kind} headline does not fit the {channel} limit even in its short form")
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from ddor_watch.db.paths import DataDir
+from ddor_watch.db.records import ChannelName
 
 
 class SmtpSecurity(StrEnum):
@@ -98,3 +99,8 @@ class PublishSettings:
     unsubscribe: UnsubscribeSettings
     alert_email: str = ""
     apprise: AppriseSettings = AppriseSettings()
+    # Each posting account's language (DDOR_X_LANGUAGE, …); a channel not named posts in English.
+    post_languages: tuple[tuple[ChannelName, str], ...] = ()
+
+    def language(self, channel: ChannelName) -> str:
+        return next((language for name, language in self.post_languages if name == channel), "en")

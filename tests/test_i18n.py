@@ -1,0 +1,107 @@
+"""Posts in Spanish (#25, first part): the report thread on X, Mastodon, Bluesky and Apprise
+from a Babel catalog, dates and numbers per locale, each account's language its own setting.
+
+The catalog test fails on any message id the templates or code use without a Spanish
+translation, and on a catalog that `make messages` would change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
+from test_followers import SOCIAL, check_golden, demo_reports, thread_text  # noqa: F401 (a fixture)
+from test_templates import context, names
+
+from ddor_watch.db.models import MessageRow
+from ddor_watch.publish import i18n
+from ddor_watch.publish.common import LENGTH, LIMITS
+from ddor_watch.publish.outbox import report_context
+from ddor_watch.publish.render import render_post
+
+ROOT = Path(__file__).resolve().parent.parent
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "counted": (2, 3)}
+METHODS = [("publish/**.py", "python"), ("templates/**.j2", "jinja2")]
+OPTIONS = {"templates/**.j2": {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true"}}
+
+
+def _extracted() -> set[str | tuple[str, ...]]:
+    found: set[str | tuple[str, ...]] = set()
+    for _file, _line, message, _comments, _context in extract_from_dir(
+            str(ROOT), METHODS, keywords=KEYWORDS, options_map=OPTIONS):
+        found.add(message if isinstance(message, str) else tuple(message))
+    return found
+
+
+def test_every_message_id_has_a_spanish_translation_and_the_template_is_current() -> None:
+    extracted = _extracted()
+    with i18n.catalog_path("es").open("rb") as handle:
+        catalog = read_po(handle, locale="es")
+    translated = {m.id if isinstance(m.id, str) else tuple(m.id): m for m in catalog if m.id}
+    missing = [mid for mid in extracted if mid not in translated]
+    assert not missing, f"message ids without a Spanish entry (run make messages): {missing}"
+    empty = [mid for mid, m in translated.items()
+             if (not all(m.string) if isinstance(m.string, tuple | list) else not m.string) or m.fuzzy]
+    assert not empty, f"untranslated or fuzzy: {empty}"
+    with (ROOT / "templates" / "locale" / "messages.pot").open("rb") as handle:
+        template = {m.id if isinstance(m.id, str) else tuple(m.id) for m in read_po(handle) if m.id}
+    assert template == extracted, "templates/locale/messages.pot is stale: run make messages"
+
+
+def test_dates_numbers_and_plurals_follow_the_locale() -> None:
+    assert i18n.day(dt.date(2017, 2, 3), "es") == "3 de febrero de 2017"
+    assert i18n.number(3083, "es") == "3.083" and i18n.number(3083, "en") == "3,083"
+    period = i18n.period(dt.date(2017, 1, 28), dt.date(2017, 2, 3), "es")
+    assert " ".join(period.split()) == "28 de enero – 3 de febrero de 2017"   # CLDR sets thin spaces
+    ctx = context(["Travis County"])
+    head = render_post("mastodon", "report", ctx, "es")[0]
+    assert "detainers rechazados" in head and "jurisdicción" in head
+
+
+@pytest.mark.parametrize("step", [1, 2])
+def test_spanish_golden_posts_of_the_demo(demo_reports, step: int) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    db, ids = demo_reports
+    *_, ctx = report_context(db, ids[step])
+    for channel in SOCIAL:
+        parts = render_post(channel, "report", ctx, "es")
+        check_golden(f"week{step + 1}-report-{channel}.es.txt", thread_text(parts))
+        text = "\n".join(parts)
+        # No English left in what the catalog words (data from the documents stays as printed).
+        for english in ("Source:", "Full report", "Newly listed", " lists ", "tops its list", "and 1 more",
+                        "Section II (", "in the report before"):
+            assert english not in text, (channel, english)
+
+
+@settings(max_examples=40, deadline=None)
+@given(names=names, newly=st.integers(0, 120), channel=st.sampled_from(SOCIAL))
+def test_spanish_threads_fit_every_network(names, newly, channel) -> None:  # type: ignore[no-untyped-def]
+    """Spanish runs longer than English: the same packer must still fit X's weighted 280,
+    Mastodon's 500 and Bluesky's 300 graphemes, and count every name it cannot show."""
+    ctx = context(names, newly=min(newly, len(names)), url="https://www.ice.gov/" + "x" * 200 + ".pdf")
+    parts = render_post(channel, "report", ctx, "es")
+    assert len(parts) <= 4
+    assert all(LENGTH[channel](p) <= LIMITS[channel] for p in parts), [LENGTH[channel](p) for p in parts]
+    section_two = next(p for p in parts[1:] if p.split("\n")[0].startswith(("Nuevas en la sección II", "Sección II")))
+    lines = section_two.split("\n")[1:]
+    more = int(lines[-1].split()[1]) if lines and lines[-1].startswith("y ") and " más: " in lines[-1] else 0
+    shown = len(lines) - (1 if more else 0)
+    assert shown + more == len(ctx.newly_listed) + len(ctx.listed_again) + len(ctx.no_longer_listed)
+
+
+def test_each_account_posts_in_its_own_language(db, config, data_dir, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from ddor_watch.monitor.dispatch import enqueue
+    from publish_support import X_KEYS, live, store_series
+
+    ids = store_series(db, data_dir, tmp_path, steps=2)
+    cfg = live(config, **X_KEYS, x_language="es", mastodon_base_url="https://masto.example",
+               mastodon_access_token="t")
+    enqueue(cfg, db, ids[1])
+    with db.session() as session:
+        parts = {m.channel: m.parts for m in session.scalars(select(MessageRow))}
+    assert "Fuente:" in "\n".join(parts["x"]) and "Source:" in "\n".join(parts["mastodon"])
