@@ -301,8 +301,10 @@ class MessageRow(Base):
     """The outbox: one rendered message per (report revision or list snapshot, channel, kind)."""
 
     __tablename__ = "messages"
-    __table_args__ = (UniqueConstraint("report_id", "channel", "kind", name="uq_messages_report_channel_kind"),
-                      UniqueConstraint("list_snapshot_id", "channel", "kind", name="uq_messages_list_snapshot_id"))
+    __table_args__ = (UniqueConstraint("report_id", "channel", "kind", "language",
+                                       name="uq_messages_report_channel_kind"),
+                      UniqueConstraint("list_snapshot_id", "channel", "kind", "language",
+                                       name="uq_messages_list_snapshot_id"))
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
     list_snapshot_id: Mapped[int | None] = mapped_column(ForeignKey("list_snapshots.id", ondelete="CASCADE"))
@@ -317,6 +319,8 @@ class MessageRow(Base):
     alt_text: Mapped[str | None] = mapped_column(Text)
     link: Mapped[str | None] = mapped_column(String(2000))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The language it is written in (en, es): one digest per language its subscribers read.
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
 
 
 class Delivery(Base):
@@ -351,6 +355,7 @@ class Subscriber(Base):
     sources: Mapped[str] = mapped_column(String(500), default="", server_default="")
     states: Mapped[str] = mapped_column(String(500), default="", server_default="")
     unsubscribed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
 
 
 class Alert(Base):

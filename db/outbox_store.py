@@ -37,7 +37,7 @@ def add_message(db: Database, message: Message, status: MessageStatus, hold_reas
                              channel=message.channel, kind=message.kind, status=status,
                              hold_reason=hold_reason, subject=message.subject, parts=list(message.parts),
                              html=message.html, image_path=message.image_path, alt_text=message.alt_text,
-                             link=message.link)
+                             link=message.link, language=message.language)
             session.add(row)
             session.flush()
             session.add_all(Delivery(message_id=row.id, recipient=r, idempotency_key=uuid.uuid4().hex)
@@ -47,24 +47,37 @@ def add_message(db: Database, message: Message, status: MessageStatus, hold_reas
         return None
 
 
-def has_message(db: Database, report_id: int, channel: ChannelName, kind: MessageKind) -> bool:
+def has_message(db: Database, report_id: int, channel: ChannelName, kind: MessageKind, language: str = "en") -> bool:
     with db.session() as session:
         return session.scalar(select(MessageRow.id).where(
-            MessageRow.report_id == report_id, MessageRow.channel == channel, MessageRow.kind == kind)) is not None
+            MessageRow.report_id == report_id, MessageRow.channel == channel, MessageRow.kind == kind,
+            MessageRow.language == language)) is not None
 
 
-def has_list_message(db: Database, snapshot_id: int, channel: ChannelName) -> bool:
+def has_list_message(db: Database, snapshot_id: int, channel: ChannelName, language: str = "en") -> bool:
     with db.session() as session:
         return session.scalar(select(MessageRow.id).where(
-            MessageRow.list_snapshot_id == snapshot_id, MessageRow.channel == channel)) is not None
+            MessageRow.list_snapshot_id == snapshot_id, MessageRow.channel == channel,
+            MessageRow.language == language)) is not None
 
 
-def active_subscribers(db: Database, source: str | None = None, states: set[str] | None = None) -> list[str]:
+def subscriber_languages(db: Database) -> list[str]:
+    """The languages active subscribers read, English first (its digest is always written)."""
+    with db.session() as session:
+        found = set(session.scalars(select(Subscriber.language).where(Subscriber.status == "active").distinct()))
+    return ["en", *sorted(found - {"en"})]
+
+
+def active_subscribers(db: Database, source: str | None = None, states: set[str] | None = None,
+                       language: str | None = None) -> list[str]:
     """Confirmed subscribers; with `source`, only those following it (or everything), and of
-    those with a state filter only the ones whose states the change touches."""
+    those with a state filter only the ones whose states the change touches; with `language`,
+    only those who read it."""
+    query = select(Subscriber.email, Subscriber.sources, Subscriber.states).where(Subscriber.status == "active")
+    if language is not None:
+        query = query.where(Subscriber.language == language)
     with db.session() as session:
-        rows = list(session.execute(select(Subscriber.email, Subscriber.sources, Subscriber.states)
-                                    .where(Subscriber.status == "active").order_by(Subscriber.id)))
+        rows = list(session.execute(query.order_by(Subscriber.id)))
     if source is None:
         return [email for email, _, _ in rows]
     chosen = []

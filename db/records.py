@@ -373,6 +373,7 @@ class Message:
     alt_text: str | None = None
     link: str | None = None
     list_snapshot_id: int | None = None
+    language: str = "en"
 
     @property
     def about(self) -> str:

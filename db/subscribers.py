@@ -35,8 +35,10 @@ def _find(session: Session, email: str) -> Subscriber | None:
     return found
 
 
-def add_subscriber(db: Database, address: str, sources: tuple[str, ...] = (), states: tuple[str, ...] = ()) -> str:
-    """Add (or re-activate) a subscriber; `sources` and `states` narrow what they get (empty: all)."""
+def add_subscriber(db: Database, address: str, sources: tuple[str, ...] = (), states: tuple[str, ...] = (),
+                   language: str = "en") -> str:
+    """Add (or re-activate) a subscriber; `sources` and `states` narrow what they get (empty: all);
+    `language` is the digest's (en, es)."""
     email = normalise_email(address)
     follows = ",".join(sorted(set(sources))), ",".join(sorted({s.upper() for s in states}))
     scope = "" if not any(follows) else " (" + "; ".join(
@@ -45,8 +47,9 @@ def add_subscriber(db: Database, address: str, sources: tuple[str, ...] = (), st
     with db.session() as session:
         existing = _find(session, email)
         if existing is not None:
-            changed = (existing.sources, existing.states) != follows
+            changed = (existing.sources, existing.states, existing.language) != (*follows, language)
             existing.sources, existing.states = follows
+            existing.language = language
             if existing.status == "active":
                 return f"{existing.email} is already subscribed" + (f"; now follows{scope or ' everything'}"
                                                                       if changed else "")
@@ -57,7 +60,7 @@ def add_subscriber(db: Database, address: str, sources: tuple[str, ...] = (), st
     try:
         with db.session() as session:
             session.add(Subscriber(email=email, token=secrets.token_urlsafe(16), sources=follows[0],
-                                   states=follows[1]))
+                                   states=follows[1], language=language))
     except IntegrityError:
         return f"{email} is already subscribed"
     return f"{email} subscribed{scope}"
@@ -103,7 +106,7 @@ class PendingSubscription:
 
 
 def request_subscription(db: Database, address: str, sources: tuple[str, ...] = (),
-                         states: tuple[str, ...] = ()) -> PendingSubscription:
+                         states: tuple[str, ...] = (), language: str = "en") -> PendingSubscription:
     """Record a subscription request with what it follows (empty: everything); only a
     confirmed address ever gets digests. An address that unsubscribed must confirm again; an
     active one is left alone (a stranger cannot change what it follows)."""
@@ -116,11 +119,13 @@ def request_subscription(db: Database, address: str, sources: tuple[str, ...] = 
         if existing is not None:
             existing.status, existing.token = "pending", secrets.token_urlsafe(16)
             existing.sources, existing.states = follows
+            existing.language = language
             return PendingSubscription(existing.email, existing.token, send=True)
     token = secrets.token_urlsafe(16)
     try:
         with db.session() as session:
-            session.add(Subscriber(email=email, token=token, status="pending", sources=follows[0], states=follows[1]))
+            session.add(Subscriber(email=email, token=token, status="pending", sources=follows[0], states=follows[1],
+                                   language=language))
     except IntegrityError:   # the same address, asked twice at once
         return PendingSubscription(email, "", send=False)
     return PendingSubscription(email, token, send=True)

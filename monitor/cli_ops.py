@@ -152,8 +152,11 @@ def subscribers() -> None:
 @click.option("--source", "sources", multiple=True, type=click.Choice(_source_names()),
               help="Only this source's changes (repeatable); default: every source.")
 @click.option("--state", "states", multiple=True, help="Only changes touching this state, e.g. NJ (repeatable).")
+@click.option("--language", type=click.Choice(["en", "es"]), default="en", show_default=True,
+              help="The digest's language.")
 @pass_state
-def subscribers_add(state: State, emails: tuple[str, ...], sources: tuple[str, ...], states: tuple[str, ...]) -> None:
+def subscribers_add(state: State, emails: tuple[str, ...], sources: tuple[str, ...], states: tuple[str, ...],
+                    language: str) -> None:
     """Add subscribers (confirmed by the maintainer; the public form confirms by email)."""
     from ddor_watch.db.subscribers import add_subscriber
     from ddor_watch.scraper.pdf.normalize import state_code
@@ -165,7 +168,7 @@ def subscribers_add(state: State, emails: tuple[str, ...], sources: tuple[str, .
             raise BadInput(f"--state {given!r}: not a US state or territory")
         codes.append(code)
     for email in emails:
-        echo(add_subscriber(state.db, email, sources, tuple(codes)))
+        echo(add_subscriber(state.db, email, sources, tuple(codes), language))
 
 
 @subscribers.command("remove")

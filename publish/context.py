@@ -113,6 +113,8 @@ class ReportContext:
     # The period as dates, for languages that word it their own way (`period` is the English).
     period_start: dt.date | None = None
     period_end: dt.date | None = None
+    previous_period_start: dt.date | None = None
+    previous_period_end: dt.date | None = None
 
     @property
     def top_first(self) -> TopLine | None:
@@ -153,6 +155,8 @@ def build_context(current: ReportSnapshot, previous: ReportSnapshot | None, chan
     return ReportContext(
         title="Declined Detainer Outcome Report", period=period_text(current.period_start, current.period_end),
         period_start=current.period_start, period_end=current.period_end,
+        previous_period_start=previous.period_start if previous and not revision_of else None,
+        previous_period_end=previous.period_end if previous and not revision_of else None,
         previous_period=period_text(previous.period_start, previous.period_end) if previous and not revision_of
         else None,
         revision=current.revision, source_url=current.source_url or "", sha256=current.sha256,

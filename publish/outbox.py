@@ -28,6 +28,7 @@ from ddor_watch.db.outbox_store import (
     mark_retry,
     mark_sent,
     save_progress,
+    subscriber_languages,
 )
 from ddor_watch.db.paths import DataDir
 from ddor_watch.db.records import (
@@ -113,7 +114,9 @@ def enqueue_report(data: DataDir, db: Database, report_id: int, include_silent: 
     current, previous, changes, context = report_context(db, report_id, report_url)
     kind = MessageKind.CORRECTION if current.revision > 1 else MessageKind.REPORT
     posting = _posting(publish)
-    if all(has_message(db, report_id, channel, kind) for channel in [*(s.name for s, _ in posting), DIGEST.name]):
+    languages = subscriber_languages(db)
+    if all(has_message(db, report_id, spec.name, kind, _language(publish, spec)) for spec, _ in posting) and all(
+            has_message(db, report_id, DIGEST.name, kind, language) for language in languages):
         return Enqueued(report_id, kind, "already queued", None, (), None)
     map_error: str | None = None
     status, reason = _status(db, report_id, current.warnings, current.backfill, include_silent)
@@ -130,26 +133,36 @@ def enqueue_report(data: DataDir, db: Database, report_id: int, include_silent: 
         map_error = f"{type(error).__name__}: {error}"
     link = current.source_url
     done: list[ChannelName] = []
-    subject, text, html = render_digest(kind, context, with_map=map_path is not None)
     for spec, recipients in posting:
-        channel = spec.name
-        if has_message(db, report_id, channel, kind):
+        channel, language = spec.name, _language(publish, spec)
+        if has_message(db, report_id, channel, kind, language):
             continue
         message_status, message_reason = status, reason
         try:
-            parts = tuple(render_post(channel, kind, context, publish.language(channel) if publish else "en"))
+            parts = tuple(render_post(channel, kind, context, language))
         except PublishError as error:
             parts, message_status, message_reason = ("",), MessageStatus.HELD, str(error)
-        added = add_message(db, Message(report_id, channel, kind, parts, subject if spec.titled else None, None,
-                                        map_path, alt, link), message_status, message_reason, recipients)
+        subject = render_digest(kind, context, map_path is not None, language)[0] if spec.titled else None
+        added = add_message(db, Message(report_id, channel, kind, parts, subject, None, map_path, alt, link,
+                                        language=language), message_status, message_reason, recipients)
         if added:
             done.append(channel)
-    if not has_message(db, report_id, DIGEST.name, kind):
+    states = {c.state for c in changes if c.state}
+    for language in languages:   # one digest per language its subscribers read
+        if has_message(db, report_id, DIGEST.name, kind, language):
+            continue
+        subject, text, html = render_digest(kind, context, map_path is not None, language)
         if add_message(db, Message(report_id, DIGEST.name, kind, (text,), subject, html,
-                                   digest_copy(data.root, map_path), alt, link),
-                       status, reason, active_subscribers(db, REPORT_SOURCE, {c.state for c in changes if c.state})):
+                                   digest_copy(data.root, map_path), alt, link, language=language),
+                       status, reason, active_subscribers(db, REPORT_SOURCE, states, language)) \
+                and DIGEST.name not in done:
             done.append(DIGEST.name)
     return Enqueued(report_id, kind, status, reason, tuple(done), map_path, map_error)
+
+
+def _language(publish: PublishSettings | None, spec: ChannelSpec) -> str:
+    """The language of a posting channel's account (English when not configured)."""
+    return publish.language(spec.name) if publish else "en"
 
 
 def _retry_at(attempts: int, error: PublishError | None) -> dt.datetime:
@@ -240,25 +253,29 @@ def enqueue_list(data: DataDir, db: Database, snapshot_id: int, info: ListSource
         else (MessageStatus.READY, None)
     map_path, alt, map_error = _list_map(data, info, snapshot, changes, context) if postable else (None, None, None)
     done: list[ChannelName] = []
-    subject, text, html = render_digest(kind, context, with_map=map_path is not None)
     for spec, recipients in _posting(publish) if postable else ():
-        channel = spec.name
-        if has_list_message(db, snapshot_id, channel):
+        channel, language = spec.name, _language(publish, spec)
+        if has_list_message(db, snapshot_id, channel, language):
             continue
         message_status, message_reason = status, reason
         try:
-            parts = tuple(render_post(channel, kind, context, publish.language(channel) if publish else "en"))
+            parts = tuple(render_post(channel, kind, context, language))
         except PublishError as error:
             parts, message_status, message_reason = ("",), MessageStatus.HELD, str(error)
-        message = Message(None, channel, kind, parts, subject if spec.titled else None, None, map_path, alt,
-                          snapshot.url, snapshot_id)
+        subject = render_digest(kind, context, map_path is not None, language)[0] if spec.titled else None
+        message = Message(None, channel, kind, parts, subject, None, map_path, alt, snapshot.url, snapshot_id,
+                          language=language)
         if add_message(db, message, message_status, message_reason, recipients):
             done.append(channel)
-    if not has_list_message(db, snapshot_id, DIGEST.name):
-        subscribers = active_subscribers(db, info.name, set(context.states))
+    for language in subscriber_languages(db):   # one digest per language its subscribers read
+        if has_list_message(db, snapshot_id, DIGEST.name, language):
+            continue
+        subject, text, html = render_digest(kind, context, map_path is not None, language)
+        subscribers = active_subscribers(db, info.name, set(context.states), language)
         if add_message(db, Message(None, DIGEST.name, kind, (text,), subject, html,
                                    digest_copy(data.root, map_path), alt, snapshot.url,
-                                   snapshot_id), status, reason, subscribers):
+                                   snapshot_id, language=language), status, reason, subscribers) \
+                and DIGEST.name not in done:
             done.append(DIGEST.name)
     return Enqueued(snapshot_id, kind, status, reason, tuple(done), map_path, map_error)
 

@@ -89,9 +89,15 @@ def environment(html: bool, language: str = i18n.ENGLISH) -> Environment:
             return str(context.period)
         return i18n.period(context.period_start, context.period_end, language)
 
+    def previous_period_of(context: Any) -> str:
+        if english or context.previous_period_start is None:
+            return str(context.previous_period)
+        return i18n.period(context.previous_period_start, context.previous_period_end, language)
+
     env.filters.update(number=number, count=_count, signed=_signed, policy_kind=_policy_kind, abs=abs,
                        short_url=short_url, day=day, capitalize_first=lambda text: text[:1].upper() + text[1:])
-    env.globals.update(place=_place, counted=counted, period_of=period_of, language=language)
+    env.globals.update(place=_place, counted=counted, period_of=period_of, previous_period_of=previous_period_of,
+                       language=language)
     return env
 
 
@@ -130,9 +136,11 @@ def render_post(channel: str, kind: str, context: Context, language: str = i18n.
     raise PublishError(channel, f"{kind} headline does not fit the {channel} limit even in its short form")
 
 
-def render_digest(kind: str, context: Context, with_map: bool) -> tuple[str, str, str]:
+def render_digest(kind: str, context: Context, with_map: bool,
+                  language: str = i18n.ENGLISH) -> tuple[str, str, str]:
     """(subject, text, html) of an email digest; both bodies complete on their own."""
     name = {"report": "digest"}.get(kind, kind)
-    subject = " ".join(render(f"email/{name}.subject.j2", context).split())
+    subject = " ".join(render(f"email/{name}.subject.j2", context, language=language).split())
     html_context = replace(context, map_cid="map@ddor-watch" if with_map else None)
-    return subject, render(f"email/{name}.txt.j2", context), render(f"email/{name}.html.j2", html_context, html=True)
+    return (subject, render(f"email/{name}.txt.j2", context, language=language),
+            render(f"email/{name}.html.j2", html_context, html=True, language=language))

@@ -45,6 +45,7 @@ from ddor_watch.db.errors import BadInput, PublishError
 from ddor_watch.db.session import Database
 from ddor_watch.db.subscribers import confirm_subscription, normalise_email, request_subscription
 from ddor_watch.publish.channels.email import sender_domain, smtp_send
+from ddor_watch.publish.i18n import LANGUAGES
 from ddor_watch.publish.render import render
 from ddor_watch.publish.settings import SmtpSettings, UnsubscribeSettings
 from ddor_watch.publish.unsubscribe import secret, unsubscribe
@@ -106,6 +107,7 @@ class Form:
     button_value: str = ""
     sources: tuple[tuple[str, str], ...] = ()      # (name, label) choices: checkboxes, none ticked = all
     states: bool = False                           # a field of state codes: none = all
+    languages: tuple[tuple[str, str], ...] = ()    # (code, name) choices of the digest's language
 
 
 @dataclass(frozen=True)
@@ -197,15 +199,22 @@ async def read_form_lists(request: Request) -> dict[str, list[str]]:
     return {key: [value[:1024] for value in values[:64]] for key, values in fields.items()}
 
 
-def follows(web: WebSettings, form: dict[str, list[str]]) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
-    """The sources and states a reader chose (empty: all), or None when a choice is not one we offer."""
+# The digest languages the form offers, each named in itself.
+LANGUAGE_NAMES = (("en", "English"), ("es", "Español"))
+
+
+def follows(web: WebSettings, form: dict[str, list[str]]) -> tuple[tuple[str, ...], tuple[str, ...], str] | None:
+    """The sources and states a reader chose (empty: all) and the digest's language, or None
+    when a choice is not one we offer."""
     known = {name for name, _label in web.sources}
     sources = tuple(sorted(set(form.get("source", []))))
     states = tuple(sorted({code.strip().upper() for text in form.get("states", [])
                            for code in text.replace(";", ",").replace(" ", ",").split(",") if code.strip()}))
-    if any(name not in known for name in sources) or any(code not in web.states for code in states):
+    language = (form.get("language") or ["en"])[0]
+    if any(name not in known for name in sources) or any(code not in web.states for code in states) \
+            or language not in LANGUAGES:
         return None
-    return sources, states
+    return sources, states, language
 
 
 def page(page: Page, status: int = 200, headers: dict[str, str] | None = None) -> HTMLResponse:
@@ -243,7 +252,7 @@ def create_app(web: WebSettings, unsub: UnsubscribeSettings, db: Database, maile
         peer = request.client.host if request.client else "unknown"
         return client_address(peer, request.headers.get("x-forwarded-for"), web.trusted)
 
-    def request_and_mail(email: str, chosen: tuple[tuple[str, ...], tuple[str, ...]]) -> None:
+    def request_and_mail(email: str, chosen: tuple[tuple[str, ...], tuple[str, ...], str]) -> None:
         """After the answer is sent, in a worker thread: the same answer and the same time for
         every address, known or not, and a slow mail server stalls no request."""
         if not per_address.allow(f"address:{email.lower()}"):
@@ -270,7 +279,7 @@ def create_app(web: WebSettings, unsub: UnsubscribeSettings, db: Database, maile
             "or leave them empty to follow everything. We send a confirmation link first; nothing else until you "
             "confirm.",),
             Form("/subscribe", "Subscribe", (("csrf", token),), email=True, sources=web.sources,
-                 states=bool(web.states))), nonce)
+                 states=bool(web.states), languages=LANGUAGE_NAMES)), nonce)
 
     async def subscribe(request: Request) -> Response:
         lists = await read_form_lists(request)

@@ -105,3 +105,39 @@ def test_each_account_posts_in_its_own_language(db, config, data_dir, tmp_path) 
     with db.session() as session:
         parts = {m.channel: m.parts for m in session.scalars(select(MessageRow))}
     assert "Fuente:" in "\n".join(parts["x"]) and "Source:" in "\n".join(parts["mastodon"])
+
+
+def test_spanish_golden_digest_of_the_demo(demo_reports) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    from ddor_watch.publish.render import render_digest
+
+    db, ids = demo_reports
+    *_, ctx = report_context(db, ids[1])
+    subject, text, html = render_digest("report", ctx, True, "es")
+    check_golden("week2-report-email.es.txt", f"Subject: {subject}\n\n{text}")
+    assert '<html lang="es">' in html and "Fuente:" in html and '<span lang="en">' in html
+    for english in ("The report lists", "Source:", "Unsubscribe", "TOP TEN", "Page numbers"):
+        assert english not in text and english not in html, english
+
+
+def test_each_subscriber_gets_the_digest_in_their_language(db, config, data_dir, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from conftest import run_ddor
+    from ddor_watch.db.models import Delivery
+    from ddor_watch.monitor.dispatch import enqueue
+    from publish_support import store_series
+
+    ids = store_series(db, data_dir, tmp_path, steps=2)
+    for address, language in (("ana@example.org", "es"), ("bob@example.org", "en")):
+        result = run_ddor("--db", str(db.engine.url), "--data-dir", str(data_dir), "subscribers", "add", address,
+                          "--language", language)
+        assert result.returncode == 0, result.stderr
+    enqueue(config, db, ids[1])
+    with db.session() as session:
+        rows = session.execute(select(MessageRow.language, MessageRow.subject, Delivery.recipient)
+                               .join(Delivery, Delivery.message_id == MessageRow.id)
+                               .where(MessageRow.channel == "email")).all()
+    by_recipient = {recipient: (language, subject) for language, subject, recipient in rows}
+    assert by_recipient["ana@example.org"][0] == "es" and "detainers rechazados" in by_recipient["ana@example.org"][1]
+    assert by_recipient["bob@example.org"][0] == "en" and "declined detainers" in by_recipient["bob@example.org"][1]
+    again = run_ddor("--db", str(db.engine.url), "--data-dir", str(data_dir), "subscribers", "add", "x@example.org",
+                     "--language", "fr")
+    assert again.returncode == 2
