@@ -26,6 +26,7 @@ from ddor_watch.db.csv_text import csv_text
 from ddor_watch.db.lists import bare_name
 from ddor_watch.db.records import Change, ChangeKind, ReportSnapshot, WordAccounting
 from ddor_watch.db.text import jurisdiction_key
+from ddor_watch.publish import i18n
 from ddor_watch.publish.context import ReportContext, period_text
 from ddor_watch.publish.render import render
 from ddor_watch.publish.site_agreements import AgencyPage, AgreementSection, AgreementView
@@ -76,6 +77,8 @@ class Listing:
     period: str
     declined: int
     first_page: int
+    period_start: dt.date | None = None    # the period as dates, for other languages' wording
+    period_end: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,8 @@ class TopEntry:
     rank: int
     issued: int
     page: int
+    period_start: dt.date | None = None    # the period as dates, for other languages' wording
+    period_end: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -94,6 +99,8 @@ class PolicyEntry:
     policy_type: str | None
     description: str
     page: int
+    period_start: dt.date | None = None    # the period as dates, for other languages' wording
+    period_end: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -190,15 +197,16 @@ def jurisdictions(reports: list[SiteReport], memberships: tuple[ListMembership, 
         if not report.current:
             continue
         snap = report.snapshot
+        dates = (snap.period_start, snap.period_end)
         for j in snap.jurisdictions:
             entry(j.state, j.name, j.county_fips).listings.append(
-                Listing(report.slug, report.period, j.declined, j.first_page))
+                Listing(report.slug, report.period, j.declined, j.first_page, *dates))
         for t in snap.top_jurisdictions:
             entry(t.state, t.jurisdiction, t.county_fips).top.append(
-                TopEntry(report.slug, report.period, t.rank, t.detainers_issued, t.page))
+                TopEntry(report.slug, report.period, t.rank, t.detainers_issued, t.page, *dates))
         for p in snap.policies:
             entry(p.state, p.jurisdiction, p.county_fips).policies.append(
-                PolicyEntry(report.slug, report.period, p.policy_type, p.description, p.page))
+                PolicyEntry(report.slug, report.period, p.policy_type, p.description, p.page, *dates))
     for member in memberships:
         # A list prints "Trenton City, NJ": the page's name is the place without its state.
         found.setdefault(member.slug, JurisdictionHistory(member.slug, bare_name(member.name), member.state,
@@ -301,7 +309,14 @@ def _write_site(reports: list[SiteReport], root: Path, site_url: str,
         files += 1
 
     def page(template: str, relative: str, values: _Page) -> None:
-        write(relative, render(f"site/{template}", values, html=True))
+        """The page in every language: English at `relative`, the others under their code
+        (`es/…`), each linking its counterparts (hreflang and the language switch). Data files
+        (CSV, JSON, PDF, maps, feeds) are written once and linked from every language."""
+        for language in i18n.LANGUAGES:
+            folder = "" if language == i18n.ENGLISH else f"{language}/"
+            prefix = values.prefix if not folder else "../" + values.prefix
+            shown = replace(values, prefix=prefix, home=prefix + folder, language=language, path=relative)
+            write(folder + relative, render(f"site/{template}", shown, html=True, language=language))
 
     def at(depth: int) -> _Page:
         return _Page(prefix="../" * depth, site_url=site_url, agreements_link=agreements is not None, extras=extras)
@@ -380,6 +395,24 @@ class _Page:
     agency_page: AgencyPage | None = None
     extras: SiteExtras = field(default_factory=SiteExtras)
     source: SourcePage | None = None
+    language: str = i18n.ENGLISH
+    path: str = ""           # the page's path below its language's root ("reports/x/index.html")
+    home: str = ""           # the way to its language's root (page links); `prefix` leads to the data
 
     def slug(self, state: str | None, name: str | None, fips: str | None) -> str:
         return jurisdiction_slug(state, name, fips)
+
+    @property
+    def here(self) -> str:
+        """The way to the data files beside this page (they exist once, in the English tree)."""
+        if self.language == i18n.ENGLISH:
+            return ""
+        folder = self.path.rsplit("/", 1)[0] + "/" if "/" in self.path else ""
+        return self.prefix + folder
+
+    def alternate(self, language: str) -> str:
+        """This page in `language`: absolute under the public address when there is one."""
+        folder = "" if language == i18n.ENGLISH else f"{language}/"
+        if self.site_url:
+            return f"{self.site_url.rstrip('/')}/{folder}{self.path}"
+        return f"{self.prefix}{folder}{self.path}"

@@ -6,6 +6,7 @@ screenshots in bench/screenshots/."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 from dataclasses import replace
 from pathlib import Path
@@ -59,17 +60,38 @@ def test_every_page_type_passes_axe_and_the_csp_at_desktop_and_phone_width(confi
             for width in (1200, 390):
                 view = browser.new_page(viewport={"width": width, "height": 900})
                 refused = watch_console(view)
-                for label, path in pages.items():
-                    view.goto(f"{url}/{path}")
-                    assert serious_violations(view) == [], (label, width)
+                for (label, path), (language, folder_, subscribe) in itertools.product(
+                        pages.items(), (("en", "", "Subscribe"), ("es", "es/", "Suscribirse"))):
+                    view.goto(f"{url}/{folder_}{path}")
+                    assert view.evaluate("document.documentElement.lang") == language, (label, language)
+                    assert serious_violations(view) == [], (label, language, width)
                     assert view.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (label, width)
-                    assert view.get_by_role("link", name="Subscribe").count() == 1, label
-                    if os.environ.get("UPDATE_SCREENSHOTS") and label in ("home", "jurisdiction", "about"):
+                    assert view.get_by_role("link", name=subscribe).count() == 1, (label, language)
+                    if os.environ.get("UPDATE_SCREENSHOTS") and label in ("home", "jurisdiction", "about") \
+                            and language == "en":
                         view.screenshot(path=str(SCREENSHOTS / f"{label}-{width}.png"), full_page=width == 390)
                 assert refused == [], width
                 view.close()
+            # The language switch leads each page to its counterpart and back; every link of a
+            # Spanish page resolves (data files live once, in the English tree).
+            view = browser.new_page()
+            for path in pages.values():
+                view.goto(f"{url}/es/{path}")
+                view.get_by_role("link", name="English").click()
+                assert view.url == f"{url}/{path}", path
+                view.get_by_role("link", name="Español").click()
+                assert view.url == f"{url}/es/{path}", path
+                hrefs = view.eval_on_selector_all("a[href], img[src], link[href]",
+                                                  "nodes => nodes.map(n => n.href || n.src)")
+                local = {h.split("#")[0] for h in hrefs if h.startswith(url) and "/subscribe" not in h}
+                broken = [h for h in local if httpx.get(h).status_code != 200]
+                assert broken == [], (path, broken)
+            view.close()
         finally:
             browser.close()
+    spanish = (folder / "es" / "reports" / "2017-02-10-r1" / "index.html").read_text()
+    assert '<link rel="alternate" hreflang="en" href="../../../reports/2017-02-10-r1/index.html">' in spanish
+    assert "detainers rechazados" in spanish and "4–10 de febrero de 2017" in spanish
     about = (folder / "about.html").read_text()
     assert "newsroom@example.org" in about and "data/list-changes.csv" in about
     source = (folder / "sources" / "doj-list.html").read_text()
