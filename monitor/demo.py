@@ -156,5 +156,6 @@ def run_demo(out: Path, echo: Echo) -> Path:
         if path.is_file():
             echo(f"  {path.relative_to(out)}")
     echo(f"\nPublic site (rebuilt by each check): {config.site_folder}/index.html\n"
+         f"  in Spanish: {config.site_folder}/es/index.html\n"
          f"  serve it with subscription: .venv/bin/ddor --data-dir {data} serve   (then open http://127.0.0.1:8025/)")
     return out
