@@ -26,6 +26,7 @@ class AgreementLine:
     support: str          # "Task Force Model"
     signed: str           # "May 21, 2025" as ICE's date, or ""
     moa_url: str | None
+    signed_day: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,8 @@ class AgreementContext(ChangeDelivery):
     pending: int                              # pending rows now
     gone: bool
     back: bool
+    day: dt.date | None = None               # `date` and `since` as dates, for other languages
+    since_day: dt.date | None = None
 
     @property
     def postable(self) -> bool:
@@ -71,7 +74,7 @@ def _name(entry: ListEntry) -> str:
 
 
 def _line(entry: ListEntry) -> AgreementLine:
-    return AgreementLine(_name(entry), inert(entry.support_type or ""), _date(entry), entry.moa_url)
+    return AgreementLine(_name(entry), inert(entry.support_type or ""), _date(entry), entry.moa_url, entry.signed)
 
 
 def _correction(change: ListChange) -> CorrectionLine | None:
@@ -112,8 +115,9 @@ def build_agreement_context(info: ListSourceInfo, snapshot: StoredList, previous
     moa = [c.entry for c in changes if c.kind is ListChangeKind.MOA_PUBLISHED and c.entry]
     touched = {e.state for e in (*new, *ended, *requested, *withdrawn) if e.state}
     return AgreementContext(
-        agency=info.agency, title=info.title, source_url=snapshot.url, date=_day(snapshot),
-        since=_day(previous) if previous else "", new=[_line(e) for e in new], ended=[_line(e) for e in ended],
+        agency=info.agency, title=info.title, source_url=snapshot.url, date=day_text(_day(snapshot)),
+        since=day_text(_day(previous)) if previous else "", day=_day(snapshot),
+        since_day=_day(previous) if previous else None, new=[_line(e) for e in new], ended=[_line(e) for e in ended],
         requested=[_line(e) for e in requested], withdrawn=[_line(e) for e in withdrawn],
         signed_from_pending=len(signed), corrections=corrections, moa_published=[_line(e) for e in moa],
         by_state=_by_state(new), agreements=len(participating),
@@ -124,7 +128,7 @@ def build_agreement_context(info: ListSourceInfo, snapshot: StoredList, previous
         states=tuple(sorted(touched)))
 
 
-def _day(snapshot: StoredList) -> str:
+def _day(snapshot: StoredList) -> dt.date:
     """The update's date: ICE's own, from the workbook's file name ("…07182025pm.xlsx") when it
     carries one, else the day ddor-watch fetched it."""
     day = snapshot.fetched_at.date()
@@ -135,4 +139,4 @@ def _day(snapshot: StoredList) -> str:
                 day = dt.date(int(found[3]), int(found[1]), int(found[2]))
             except ValueError:
                 pass   # not a date after all: the fetch day stands
-    return day_text(day)
+    return day

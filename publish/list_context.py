@@ -3,6 +3,7 @@ here, once: in a post it can never mention, tag or link. No words here: template
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from ddor_watch.db.inert import inert
@@ -53,6 +54,7 @@ class ListContext(ChangeDelivery):
     gone: bool
     back: bool
     unmapped: int
+    day: dt.date | None = None      # `date` as a date, for other languages' wording
 
 
 def _line(entry: ListEntry) -> EntryLine:
@@ -65,7 +67,8 @@ def build_list_context(info: ListSourceInfo, snapshot: StoredList, changes: list
     touched = sorted({e.state for e in (*added, *removed) if e.state})
     date = day_text(snapshot.fetched_at)
     return ListContext(
-        agency=info.agency, title=info.title, source_url=snapshot.url, date=date, total=len(snapshot.entries),
+        agency=info.agency, title=info.title, source_url=snapshot.url, date=date, day=snapshot.fetched_at.date(),
+        total=len(snapshot.entries),
         added=[_line(e) for e in added], removed=[_line(e) for e in removed],
         gone=any(c.kind is ListChangeKind.GONE for c in changes),
         back=any(c.kind is ListChangeKind.BACK for c in changes),
