@@ -189,7 +189,8 @@ def test_spanish_list_and_agreement_threads_fit_every_network(names, channel, ki
     from test_templates import _agreement_context, _list_context
 
     ctx = _list_context(names) if kind == "list" else _agreement_context(names)
-    ctx = replace(ctx, day=dt.date(2025, 5, 23), **({"since_day": dt.date(2025, 5, 16)} if kind == "agreements" else {}))
+    since = {"since_day": dt.date(2025, 5, 16)} if kind == "agreements" else {}
+    ctx = replace(ctx, day=dt.date(2025, 5, 23), **since)
     parts = render_post(channel, kind, ctx, "es")
     assert len(parts) <= 4 and all(LENGTH[channel](p) <= LIMITS[channel] for p in parts)
     assert "23 de mayo de 2025" in parts[0]
