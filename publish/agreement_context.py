@@ -17,6 +17,7 @@ from ddor_watch.db.inert import inert
 from ddor_watch.db.lists import StoredList
 from ddor_watch.db.records import PARTICIPATING, PENDING, ListChange, ListChangeKind, ListEntry
 from ddor_watch.publish.common import day_text
+from ddor_watch.publish.i18n import N_
 from ddor_watch.publish.list_context import ChangeDelivery, ListSourceInfo
 
 
@@ -33,7 +34,10 @@ class AgreementLine:
 class CorrectionLine:
     before: str           # as ICE printed it before
     after: str            # as it prints it now
-    what: str             # "renamed" | "state corrected" | "duplicate row removed" | ...
+    what: str             # "renamed" | "state corrected" | "duplicate row removed" | ... (catalog ids)
+    agency: str = ""                       # a signed-date edit: the agency, and both days
+    before_day: dt.date | None = None
+    after_day: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -82,15 +86,16 @@ def _correction(change: ListChange) -> CorrectionLine | None:
     if after is None:
         return None
     if change.kind is ListChangeKind.RENAMED and before is not None:
-        what = "state corrected" if before.state != after.state and before.name == after.name else "renamed"
+        what = N_("state corrected") if before.state != after.state and before.name == after.name else N_("renamed")
         return CorrectionLine(_name(before), _name(after), what)
     if change.kind is ListChangeKind.DUPLICATE_REMOVED:
-        return CorrectionLine(_name(after), _name(after), "duplicate row removed")
+        return CorrectionLine(_name(after), _name(after), N_("duplicate row removed"))
     if change.kind is ListChangeKind.DUPLICATE_ADDED:
-        return CorrectionLine(_name(after), _name(after), "duplicate row added")
+        return CorrectionLine(_name(after), _name(after), N_("duplicate row added"))
     if change.kind is ListChangeKind.SIGNED_DATE_CHANGED and before is not None:
         return CorrectionLine(f"{_name(before)} signed {_date(before) or 'undated'}",
-                              f"signed {_date(after) or 'undated'}", "signed date changed")
+                              f"signed {_date(after) or 'undated'}", N_("signed date changed"), _name(before),
+                              before.signed, after.signed)
     return None
 
 
