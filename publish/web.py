@@ -24,7 +24,7 @@ import threading
 import time
 from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
@@ -45,7 +45,7 @@ from ddor_watch.db.errors import BadInput, PublishError
 from ddor_watch.db.session import Database
 from ddor_watch.db.subscribers import confirm_subscription, normalise_email, request_subscription
 from ddor_watch.publish.channels.email import sender_domain, smtp_send
-from ddor_watch.publish.i18n import LANGUAGES
+from ddor_watch.publish.i18n import LANGUAGES, N_, translations
 from ddor_watch.publish.render import render
 from ddor_watch.publish.settings import SmtpSettings, UnsubscribeSettings
 from ddor_watch.publish.unsubscribe import secret, unsubscribe
@@ -112,9 +112,13 @@ class Form:
 
 @dataclass(frozen=True)
 class Page:
+    """A page of the subscription flow: its title and lines are catalog ids (N_), translated
+    when rendered in the reader's language."""
+
     title: str
     lines: tuple[str, ...] = ()
     form: Form | None = None
+    language: str = "en"
 
 
 # Text formats served with their charset: without one, browsers guess (an Atom feed's "–"
@@ -218,7 +222,14 @@ def follows(web: WebSettings, form: dict[str, list[str]]) -> tuple[tuple[str, ..
 
 
 def page(page: Page, status: int = 200, headers: dict[str, str] | None = None) -> HTMLResponse:
-    return HTMLResponse(render("web/page.html.j2", page, html=True), status_code=status, headers=headers)
+    return HTMLResponse(render("web/page.html.j2", page, html=True, language=page.language), status_code=status,
+                        headers=headers)
+
+
+def reader_language(request: Request, form: dict[str, str] | None = None) -> str:
+    """The language the reader asked for (`?lang=es`, or the form's choice); English otherwise."""
+    asked = (form or {}).get("language") or request.query_params.get("lang", "")
+    return asked if asked in LANGUAGES else "en"
 
 
 def create_app(web: WebSettings, unsub: UnsubscribeSettings, db: Database, mailer: Mailer,
@@ -242,8 +253,13 @@ def create_app(web: WebSettings, unsub: UnsubscribeSettings, db: Database, maile
         cookie = request.cookies.get(CSRF_COOKIE, "")
         return bool(cookie) and secrets.compare_digest(str(nonce), cookie)
 
-    def with_csrf(content: Page, nonce: str) -> HTMLResponse:
-        response = page(content)
+    def answer(request: Request, content: Page, status: int = 200, headers: dict[str, str] | None = None,
+               form: dict[str, str] | None = None) -> HTMLResponse:
+        """The page in the reader's language (`?lang=es`, or the language chosen on the form)."""
+        return page(replace(content, language=reader_language(request, form)), status, headers)
+
+    def with_csrf(request: Request, content: Page, nonce: str) -> HTMLResponse:
+        response = answer(request, content)
         response.set_cookie(CSRF_COOKIE, nonce, max_age=CSRF_MAX_AGE, httponly=True, samesite="strict",
                             secure=secure, path="/")
         return response
@@ -260,12 +276,16 @@ def create_app(web: WebSettings, unsub: UnsubscribeSettings, db: Database, maile
             return
         pending = request_subscription(db, email, *chosen)
         if pending.send:
-            link = f"{base}/confirm?{urlencode({'token': confirm_tokens.dumps({'t': pending.token})})}"
+            language = chosen[2]
+            query = {"token": confirm_tokens.dumps({"t": pending.token}), **({"lang": language} if language != "en"
+                                                                               else {})}
+            link = f"{base}/confirm?{urlencode(query)}"
+            words = translations(language)
             try:
-                mailer(pending.email, "Confirm your ddor-watch subscription",
-                       "Someone (we hope you) asked to receive ddor-watch digests at this address.\n\n"
-                       f"Confirm within 48 hours: {link}\n\nIf it was not you, ignore this mail; nothing "
-                       "will be sent.\n")
+                mailer(pending.email, words.gettext("Confirm your ddor-watch subscription"),
+                       words.gettext("Someone (we hope you) asked to receive ddor-watch digests at this address.\n\n"
+                                     "Confirm within 48 hours: {link}\n\nIf it was not you, ignore this mail; "
+                                     "nothing will be sent.\n").format(link=link))
             except (OSError, PublishError) as error:
                 logger.warning("confirmation mail to %s failed: %s", masked(email), error)
                 return
@@ -274,73 +294,88 @@ def create_app(web: WebSettings, unsub: UnsubscribeSettings, db: Database, maile
 
     async def subscribe_form(request: Request) -> Response:
         nonce, token = csrf_pair()
-        return with_csrf(Page("Subscribe to the digest", (
-            "One email when a source you follow changes: what changed, with the source. Choose sources and states, "
-            "or leave them empty to follow everything. We send a confirmation link first; nothing else until you "
-            "confirm.",),
-            Form("/subscribe", "Subscribe", (("csrf", token),), email=True, sources=web.sources,
+        return with_csrf(request, Page(N_("Subscribe to the digest"), (
+            N_("One email when a source you follow changes: what changed, with the source. Choose sources and "
+               "states, or leave them empty to follow everything. We send a confirmation link first; nothing else "
+               "until you confirm."),),
+            Form("/subscribe", N_("Subscribe"), (("csrf", token),), email=True, sources=web.sources,
                  states=bool(web.states), languages=LANGUAGE_NAMES)), nonce)
 
     async def subscribe(request: Request) -> Response:
         lists = await read_form_lists(request)
         form = {key: values[0] for key, values in lists.items()}
         if not csrf_ok(request, form):
-            return page(Page("This form has expired", ("Reload the subscription page and try again.",)), 403)
+            return answer(request, Page(N_("This form has expired"),
+                                        (N_("Reload the subscription page and try again."),)), 403, form=form)
         if not per_ip.allow(f"ip:{client(request)}"):
-            return page(Page("Too many requests", ("Please try again later.",)), 429, {"Retry-After": "3600"})
+            return answer(request, Page(N_("Too many requests"), (N_("Please try again later."),)), 429,
+                          {"Retry-After": "3600"}, form=form)
         try:
             email = normalise_email(form.get("email", ""))
         except BadInput:
-            return page(Page("That is not an email address", ("Check the address and try again.",)), 400)
+            return answer(request, Page(N_("That is not an email address"),
+                                        (N_("Check the address and try again."),)), 400, form=form)
         chosen = follows(web, lists)
         if chosen is None:
-            return page(Page("Those choices are not on the form", (
-                "Pick sources from the list and give states as two-letter codes (FL, TX).",)), 400)
+            return answer(request, Page(N_("Those choices are not on the form"), (
+                N_("Pick sources from the list and give states as two-letter codes (FL, TX)."),)), 400, form=form)
         # The answer is the same for every address and leaves before any work on it is done: it
         # must not tell who subscribes, by its words or by its time.
-        answer = page(Page("Check your inbox", (
-            "If the address can receive mail, a confirmation link is on its way. It works for 48 hours.",)))
-        answer.background = BackgroundTask(request_and_mail, email, chosen)
-        return answer
+        reply = answer(request, Page(N_("Check your inbox"), (
+            N_("If the address can receive mail, a confirmation link is on its way. It works for 48 hours."),)),
+            form=form)
+        reply.background = BackgroundTask(request_and_mail, email, chosen)
+        return reply
 
     def confirm_token(request: Request) -> str:
         return request.query_params.get("token", "")[:512]
 
+    def with_language(request: Request, query: dict[str, str]) -> dict[str, str]:
+        """A form's own address keeps the reader's language, so its answer is in it too."""
+        language = reader_language(request)
+        return {**query, "lang": language} if language != "en" else query
+
     async def confirm_form(request: Request) -> Response:
         nonce, token = csrf_pair()
-        action = "/confirm?" + urlencode({"token": confirm_token(request)})
-        return with_csrf(Page("Confirm your subscription", ("Press the button to start receiving the digest.",),
-                              Form(action, "Confirm", (("csrf", token),))), nonce)
+        action = "/confirm?" + urlencode(with_language(request, {"token": confirm_token(request)}))
+        return with_csrf(request, Page(N_("Confirm your subscription"),
+                                       (N_("Press the button to start receiving the digest."),),
+                                       Form(action, N_("Confirm"), (("csrf", token),))), nonce)
 
     async def confirm(request: Request) -> Response:
         form = await read_form(request)
         if not csrf_ok(request, form):
-            return page(Page("This form has expired", ("Open the link from the email again.",)), 403)
+            return answer(request, Page(N_("This form has expired"), (N_("Open the link from the email again."),)),
+                          403)
         try:
             payload = confirm_tokens.loads(confirm_token(request), max_age=CONFIRM_MAX_AGE)
         except SignatureExpired:
-            return page(Page("This link has expired", ("Subscribe again to get a new one.",)), 400)
+            return answer(request, Page(N_("This link has expired"), (N_("Subscribe again to get a new one."),)),
+                          400)
         except BadSignature:
-            return page(Page("This link is not valid", ("Use the link exactly as the email gives it.",)), 400)
+            return answer(request, Page(N_("This link is not valid"),
+                                        (N_("Use the link exactly as the email gives it."),)), 400)
         email = await run_in_threadpool(confirm_subscription, db, str(payload.get("t", "")))
         if email is None:
-            return page(Page("This link was already used", ("The subscription it confirms is settled.",)), 400)
+            return answer(request, Page(N_("This link was already used"),
+                                        (N_("The subscription it confirms is settled."),)), 400)
         logger.info("confirmed %s", masked(email))
-        return page(Page("Subscribed", ("You will receive the next digest.",)))
+        return answer(request, Page(N_("Subscribed"), (N_("You will receive the next digest."),)))
 
     async def unsubscribe_form(request: Request) -> Response:
-        action = "/unsubscribe?" + urlencode({"token": confirm_token(request)})
-        return page(Page("Unsubscribe", ("Unsubscribe from the ddor-watch digest?",),
-                         Form(action, "Unsubscribe", button_name="List-Unsubscribe", button_value="One-Click")))
+        action = "/unsubscribe?" + urlencode(with_language(request, {"token": confirm_token(request)}))
+        return answer(request, Page(N_("Unsubscribe"), (N_("Unsubscribe from the ddor-watch digest?"),),
+                                    Form(action, N_("Unsubscribe"), button_name="List-Unsubscribe",
+                                         button_value="One-Click")))
 
     async def unsubscribe_post(request: Request) -> Response:
         await read_form(request)   # RFC 8058: "List-Unsubscribe=One-Click"; the token is in the URL
         try:
             gone = await run_in_threadpool(unsubscribe, unsub, db, confirm_token(request))
         except BadInput as error:
-            return page(Page("Could not unsubscribe", (str(error),)), 400)
+            return answer(request, Page(N_("Could not unsubscribe"), (str(error),)), 400)
         logger.info("unsubscribed %s", masked(str(gone)))
-        return page(Page("You are unsubscribed", ("No more digests will be sent to this address.",)))
+        return answer(request, Page(N_("You are unsubscribed"), (N_("No more digests will be sent to this address."),)))
 
     async def health(request: Request) -> Response:
         return PlainTextResponse("ok")
@@ -356,10 +391,12 @@ def create_app(web: WebSettings, unsub: UnsubscribeSettings, db: Database, maile
         routes.append(Mount("/", SiteFiles(directory=web.site_dir, html=True, check_dir=False)))
 
     async def too_large(request: Request, error: Exception) -> Response:
-        return page(Page("Request too large", ("The form sends less than this.",)), 413, {"Connection": "close"})
+        return answer(request, Page(N_("Request too large"), (N_("The form sends less than this."),)), 413,
+                      {"Connection": "close"})
 
     async def too_slow(request: Request, error: Exception) -> Response:
-        return page(Page("Request too slow", ("The form did not arrive in time.",)), 408, {"Connection": "close"})
+        return answer(request, Page(N_("Request too slow"), (N_("The form did not arrive in time."),)), 408,
+                      {"Connection": "close"})
 
     async def disconnected(request: Request, error: Exception) -> Response:
         logger.info("client %s hung up before sending its form", client(request))

@@ -259,3 +259,29 @@ def test_subscribe_confirm_receive_a_digest_and_unsubscribe_in_chromium(  # type
     finally:
         server.should_exit = True
         thread.join(5)
+
+
+def test_a_spanish_reader_subscribes_confirms_and_unsubscribes_in_spanish(app, db) -> None:  # type: ignore[no-untyped-def]
+    client, mailbox, _clock = app
+    form = client.get("/subscribe?lang=es")
+    assert '<html lang="es">' in form.text and "Suscribirse al resumen" in form.text
+    assert 'value="es" checked' in form.text, "the form starts in the reader's language"
+    csrf = re.search(r'name="csrf" value="([^"]+)"', form.text).group(1)  # type: ignore[union-attr]
+    answer = client.post("/subscribe", data={"email": "lucia@example.org", "csrf": csrf, "language": "es"})
+    assert answer.status_code == 200 and "Revise su bandeja de entrada" in answer.text
+    _to, subject, text = mailbox.sent[-1]
+    assert subject == "Confirme su suscripción a ddor-watch" and "Confirme en un plazo de 48 horas" in text
+    link = re.search(r"https://ddor.example(/confirm\?\S+)", text).group(1)  # type: ignore[union-attr]
+    assert "lang=es" in link
+    confirm_page = client.get(link)
+    assert "Confirme su suscripción" in confirm_page.text and ">Confirmar</button>" in confirm_page.text
+    token = re.search(r'name="csrf" value="([^"]+)"', confirm_page.text).group(1)  # type: ignore[union-attr]
+    done = client.post(link, data={"csrf": token})
+    assert "Suscripción confirmada" in done.text
+    with db.session() as session:
+        subscriber = session.scalar(select(Subscriber).where(Subscriber.email == "lucia@example.org"))
+        assert subscriber is not None and subscriber.language == "es" and subscriber.status == "active"
+        unsubscribe_token = subscriber.token
+    assert "¿Cancelar la suscripción" in client.get(f"/unsubscribe?token={unsubscribe_token}&lang=es").text
+    refused = client.post("/subscribe", data={"email": "x@example.org", "csrf": _csrf(client), "language": "fr"})
+    assert refused.status_code == 400, "a language the form does not offer is refused"
