@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from ddor_watch.db.changes import load_changes
@@ -15,6 +16,7 @@ from ddor_watch.monitor.config import Settings
 from ddor_watch.monitor.overwrite import replaceable_folder
 from ddor_watch.publish.common import day_text
 from ddor_watch.publish.context import build_context
+from ddor_watch.publish.i18n import LANGUAGES
 from ddor_watch.publish.map import alt_text, map_data, newly_listed_keys
 from ddor_watch.publish.site import (
     SITE_MARKER,
@@ -60,6 +62,10 @@ def site_reports(settings: Settings, db: Database) -> list[SiteReport]:
             parsed_at=facts.parsed_at, archive_file=settings.data.archived(snap.sha256),
             map_file=map_file if map_file.is_file() else None, map_alt=alt_text(data),
             schema_json=json.dumps(report_to_json(as_parsed(snap, facts)), indent=2, ensure_ascii=False) + "\n",
+            translated_maps=tuple(
+                (language, drawn, alt_text(replace(data, language=language)))
+                for language in LANGUAGES if language != "en"
+                and (drawn := settings.data.maps / f"{snap.period_end}-r{snap.revision}.{language}.png").is_file()),
             earlier_revision=slugs[earlier[0]] if earlier else None,
             later_revision=slugs[max(later, key=lambda i: snapshots[i].revision)] if later else None))
     return reports

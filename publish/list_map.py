@@ -13,6 +13,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from ddor_watch.db.records import ListEntry, ListLevel
+from ddor_watch.publish import i18n
 from ddor_watch.publish.geometry import EXTENT, INSET_BOXES, load_geometry, project_point
 from ddor_watch.publish.map import BACKGROUND, BORDER, DPI, EMPTY, HEIGHT, WIDTH, MapResult, save_png
 
@@ -29,6 +30,7 @@ class ListMapData:
     source_url: str
     subtitle: str = ""              # the line under the title, when the default does not fit the list
     legend: Legend | None = None
+    language: str = i18n.ENGLISH   # of the map's own words (legend, subtitle, alt text); names stay as printed
 
 
 @dataclass(frozen=True)
@@ -39,8 +41,9 @@ class Legend:
     points: bool                    # the list has cities drawn as points
 
 
-LIST_LEGEND = Legend("added", "removed", "listed before and now", True)
-AGREEMENT_LEGEND = Legend("new agreement", "no longer listed", "listed before and now", False)
+LIST_LEGEND = Legend(i18n.N_("added"), i18n.N_("removed"), i18n.N_("listed before and now"), True)
+AGREEMENT_LEGEND = Legend(i18n.N_("new agreements"), i18n.N_("no longer listed"), i18n.N_("listed before and now"),
+                          False)
 
 
 def _colour(entry: ListEntry, data: ListMapData) -> str:
@@ -55,13 +58,17 @@ def alt_text(data: ListMapData) -> str:
     def names(entries: tuple[ListEntry, ...]) -> str:
         return "; ".join(e.name for e in entries)
 
-    parts = [f"Map of the {data.title}: {len(data.listed)} entries; "
-             + (f"{data.subtitle}." if data.subtitle else "states shaded, counties filled, cities as points.")]
+    words = i18n.translations(data.language)
+    parts = [words.gettext("Map of the {title}: {count} entries;").format(title=data.title, count=len(data.listed))
+             + " " + (f"{data.subtitle}." if data.subtitle
+                      else words.gettext("states shaded, counties filled, cities as points."))]
     if data.added:
-        parts.append(f"Added ({len(data.added)}), in dark orange: {names(data.added)}.")
+        parts.append(words.gettext("Added ({count}), in dark orange: {names}.").format(
+            count=len(data.added), names=names(data.added)))
     if data.removed:
-        parts.append(f"Removed ({len(data.removed)}), in blue: {names(data.removed)}.")
-    parts.append(f"Source: {data.source_url}.")
+        parts.append(words.gettext("Removed ({count}), in blue: {names}.").format(
+            count=len(data.removed), names=names(data.removed)))
+    parts.append(words.gettext("Source: {url}.").format(url=data.source_url))
     text = " ".join(parts)
     return text if len(text) <= ALT_LIMIT else text[: ALT_LIMIT - 1].rsplit(" ", 1)[0].rstrip(" ,;:") + "\u2026"
 
@@ -99,22 +106,24 @@ def render_list_map(data: ListMapData, output: Path, cache_dir: Path | None = No
                     markerfacecolor=_colour(entry, data), markeredgecolor="#222222", markeredgewidth=1.0)
     ax.set_xlim(EXTENT[0], EXTENT[2])
     ax.set_ylim(EXTENT[1], EXTENT[3])
+    words = i18n.translations(data.language)
     for area, (x0, y0, x1, y1) in INSET_BOXES.items():
-        label = {"AK": "Alaska", "HI": "Hawaii", "PR": "Puerto Rico"}[area]
+        label = {"AK": "Alaska", "HI": words.gettext("Hawaii"), "PR": "Puerto Rico"}[area]
         ax.plot([x0, x1, x1, x0, x0], [y0, y0, y1, y1, y0], color="#999999", linewidth=0.6)
         ax.text(x0 + 15_000, y1 - 20_000, label, fontsize=11, color="#555555", va="top")
     fig.text(0.5, 0.955, data.title, ha="center", fontsize=24, fontweight="bold")
-    fig.text(0.5, 0.915, data.subtitle or f"{len(data.added)} added, {len(data.removed)} removed; states shaded, "
-             "counties filled, cities as points", ha="center", fontsize=14, color="#333333")
+    fig.text(0.5, 0.915, data.subtitle or words.gettext(
+        "{added} added, {removed} removed; states shaded, counties filled, cities as points").format(
+        added=len(data.added), removed=len(data.removed)), ha="center", fontsize=14, color="#333333")
     legend = data.legend or LIST_LEGEND
-    handles: list[Artist] = [Patch(facecolor=ADDED, edgecolor="#999999", label=legend.added),
-                             Patch(facecolor=REMOVED, edgecolor="#999999", label=legend.removed),
-                             Patch(facecolor=LISTED, edgecolor="#999999", label=legend.listed)]
+    handles: list[Artist] = [Patch(facecolor=ADDED, edgecolor="#999999", label=words.gettext(legend.added)),
+                             Patch(facecolor=REMOVED, edgecolor="#999999", label=words.gettext(legend.removed)),
+                             Patch(facecolor=LISTED, edgecolor="#999999", label=words.gettext(legend.listed))]
     if legend.points:
         handles.append(Line2D([], [], marker="o", markersize=11, markerfacecolor=LISTED, markeredgecolor="#222222",
-                              linestyle="none", label="city"))
+                              linestyle="none", label=words.gettext("city")))
     # In the Atlantic: right of Florida, above the Puerto Rico box.
     fig.legend(handles=handles, loc="lower right", bbox_to_anchor=(0.995, 0.22), fontsize=13, frameon=False)
-    fig.text(0.01, 0.02, f"Source: {data.source_url}", fontsize=12, color="#333333")
+    fig.text(0.01, 0.02, words.gettext("Source: {url}").format(url=data.source_url), fontsize=12, color="#333333")
     png = save_png(fig, output)
     return MapResult(output, alt_text(data), int(WIDTH * DPI), int(HEIGHT * DPI), len(png), {})

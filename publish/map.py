@@ -5,6 +5,7 @@ about 1600×1000 and under Bluesky's 976 KB blob limit, with alt text written fr
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ matplotlib.use("Agg")
 matplotlib.rcParams["text.parse_math"] = False
 
 import matplotlib.pyplot as plt  # noqa: E402
+from babel.support import NullTranslations  # noqa: E402
 from matplotlib.artist import Artist  # noqa: E402
 from matplotlib.collections import LineCollection, PolyCollection  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
@@ -25,13 +27,14 @@ from matplotlib.patches import Patch  # noqa: E402
 
 from ddor_watch.db.records import Change, ChangeKind, ReportSnapshot  # noqa: E402
 from ddor_watch.db.text import jurisdiction_key  # noqa: E402
+from ddor_watch.publish import i18n  # noqa: E402
 from ddor_watch.publish.context import period_text  # noqa: E402
 from ddor_watch.publish.geometry import EXTENT, INSET_BOXES, interior_point, load_geometry  # noqa: E402
 
 MAX_BYTES = 976_560
 ALT_LIMIT = 1000   # X's alt text limit, the smallest of the three networks
 WIDTH, HEIGHT, DPI = 16.0, 10.0, 100
-BINS = ((1, 1, "1"), (2, 4, "2–4"), (5, 9, "5–9"), (10, 24, "10–24"), (25, 10**9, "25 or more"))
+BINS = ((1, 1, "1"), (2, 4, "2–4"), (5, 9, "5–9"), (10, 24, "10–24"), (25, 10**9, i18n.N_("25 or more")))
 COLOURS = ("#fdd49e", "#fc8d59", "#e34a33", "#b30000", "#7f0000")
 EMPTY, BORDER, BACKGROUND = "#eeeeee", "#ffffff", "#ffffff"
 
@@ -48,10 +51,29 @@ class MapData:
     revision: int = 1   # a correction's map says so in its title and alt text
     previous_total: int | None = None
     source_url: str = ""
+    language: str = i18n.ENGLISH           # the language of its title, legend and alt text
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+
+    @property
+    def period_words(self) -> str:
+        if self.language == i18n.ENGLISH or self.period_start is None:
+            return self.period
+        return i18n.period(self.period_start, self.period_end, self.language)
 
     @property
     def label(self) -> str:
-        return self.period if self.revision == 1 else f"corrected, revision {self.revision}, {self.period}"
+        if self.revision == 1:
+            return self.period_words
+        return self.words.gettext("corrected, revision {revision}, {period}").format(
+            revision=self.revision, period=self.period_words)
+
+    @property
+    def words(self) -> NullTranslations:
+        return i18n.translations(self.language)
+
+    def number(self, value: int) -> str:
+        return str(value) if self.language == i18n.ENGLISH else i18n.number(value, self.language)
 
 
 @dataclass(frozen=True)
@@ -88,7 +110,8 @@ def map_data(snapshot: ReportSnapshot, newly_listed_keys: set[str] | None = None
                    if not t.county_fips]
     new = {j.county_fips for j in snapshot.jurisdictions if j.county_fips and j.key in (newly_listed_keys or set())}
     return MapData(period_text(snapshot.period_start, snapshot.period_end), counts, top, new, unresolved,
-                   snapshot.declined_total, names, snapshot.revision, previous_total, snapshot.source_url or "")
+                   snapshot.declined_total, names, snapshot.revision, previous_total, snapshot.source_url or "",
+                   period_start=snapshot.period_start, period_end=snapshot.period_end)
 
 
 def newly_listed_keys(changes: Iterable[Change]) -> set[str]:
@@ -98,24 +121,33 @@ def newly_listed_keys(changes: Iterable[Change]) -> set[str]:
 
 def alt_text(data: MapData) -> str:
     """What the map shows, most important first (the period, the totals, the top county, how many
-    newly listed, the source), then details; cut at a word with an ellipsis at 1,000 characters."""
-    total = f"{data.total_declined} declined detainers"
+    newly listed, the source), then details; cut at a word with an ellipsis at 1,000 characters.
+    In the map's language; places as the report prints them."""
+    words, number = data.words, data.number
+    total = words.ngettext("{count} declined detainer", "{count} declined detainers", data.total_declined).format(
+        count=number(data.total_declined))
     if data.previous_total is not None:
-        total += f" ({data.previous_total} in the report before)"
-    parts = [f"Map of US counties shaded by the number of declined detainers listed in ICE's Declined "
-             f"Detainer Outcome Report for {data.label}: {total}, {len(data.counts)} counties shaded."]
+        total += " " + words.gettext("({count} in the report before)").format(count=number(data.previous_total))
+    parts = [words.gettext("Map of US counties shaded by the number of declined detainers listed in ICE's Declined "
+                           "Detainer Outcome Report for {label}: {total}, {counties} counties shaded.").format(
+        label=data.label, total=total, counties=number(len(data.counts)))]
     if data.top:
-        parts.append(f"First by detainers issued: {data.top[0][2]}; the top ten are outlined and numbered.")
+        parts.append(words.gettext("First by detainers issued: {place}; the top ten are outlined and numbered.")
+                     .format(place=data.top[0][2]))
     if data.newly_listed:
-        parts.append(f"Newly listed: {len(data.newly_listed)}, marked with a star.")
-    parts.append(f"Source: ICE{', ' + data.source_url if data.source_url else ''}.")
+        parts.append(words.gettext("Newly listed: {count}, marked with a star.").format(
+            count=number(len(data.newly_listed))))
+    parts.append(words.gettext("Source: ICE{url}.").format(url=", " + data.source_url if data.source_url else ""))
     leading = sorted(data.counts.items(), key=lambda kv: (-kv[1], data.names.get(kv[0], kv[0])))[:5]
     if leading:
-        parts.append("Most declined: " + "; ".join(f"{data.names.get(f, f)} {n}" for f, n in leading) + ".")
+        parts.append(words.gettext("Most declined: {places}.").format(
+            places="; ".join(f"{data.names.get(f, f)} {n}" for f, n in leading)))
     if data.newly_listed:
-        parts.append("Newly listed: " + ", ".join(sorted(data.names.get(f, f) for f in data.newly_listed)) + ".")
+        parts.append(words.gettext("Newly listed: {places}.").format(
+            places=", ".join(sorted(data.names.get(f, f) for f in data.newly_listed))))
     if data.unresolved:
-        parts.append(f"Not on the map (no county match): {'; '.join(data.unresolved)}.")
+        parts.append(words.gettext("Not on the map (no county match): {places}.").format(
+            places="; ".join(data.unresolved)))
     text = " ".join(parts)
     if len(text) <= ALT_LIMIT:
         return text
@@ -159,27 +191,28 @@ def render_map(data: MapData, output: Path, cache_dir: Path | None = None) -> Ma
             x, y = interior_point(by_fips[fips])
             ax.plot([x], [y], marker="*", markersize=20, markerfacecolor="#1f78b4", markeredgecolor="#ffffff",
                     markeredgewidth=1.0, linestyle="none")
+    words = data.words
     for area, (x0, y0, x1, y1) in INSET_BOXES.items():
-        label = {"AK": "Alaska", "HI": "Hawaii", "PR": "Puerto Rico"}[area]
+        label = {"AK": "Alaska", "HI": words.gettext("Hawaii"), "PR": "Puerto Rico"}[area]
         ax.plot([x0, x1, x1, x0, x0], [y0, y0, y1, y1, y0], color="#999999", linewidth=0.6)
         ax.text(x0 + 15_000, y1 - 20_000, label, fontsize=11, color="#555555", va="top")
-    fig.text(0.5, 0.955, f"Declined detainers by county, {data.label}", ha="center", fontsize=24,
-             fontweight="bold")
-    fig.text(0.5, 0.915, f"{data.total_declined} declined detainers listed (dot size follows the count); "
-             "the ten counties with the most detainers issued are outlined and numbered", ha="center", fontsize=14,
-             color="#333333")
-    handles: list[Artist] = [Patch(facecolor=c, edgecolor="#999999", label=label)
+    fig.text(0.5, 0.955, words.gettext("Declined detainers by county, {label}").format(label=data.label),
+             ha="center", fontsize=24, fontweight="bold")
+    fig.text(0.5, 0.915, words.gettext("{count} declined detainers listed (dot size follows the count); the ten "
+                                       "counties with the most detainers issued are outlined and numbered").format(
+        count=data.number(data.total_declined)), ha="center", fontsize=14, color="#333333")
+    handles: list[Artist] = [Patch(facecolor=c, edgecolor="#999999", label=words.gettext(label))
                              for (_, _, label), c in zip(BINS, COLOURS, strict=True)]
-    handles.append(Patch(facecolor=EMPTY, edgecolor="#999999", label="none listed"))
+    handles.append(Patch(facecolor=EMPTY, edgecolor="#999999", label=words.gettext("none listed")))
     if data.newly_listed:
         handles.append(Line2D([], [], marker="*", markersize=16, markerfacecolor="#1f78b4",
-                              markeredgecolor="#ffffff", linestyle="none", label="newly listed"))
-    ax.legend(handles=handles, title="Declined detainers", loc="lower right", bbox_to_anchor=(1.0, 0.14),
-              fontsize=13, title_fontsize=13, frameon=False)
-    footer = f"Source: ICE Declined Detainer Outcome Report, {data.period}."
+                              markeredgecolor="#ffffff", linestyle="none", label=words.gettext("newly listed")))
+    ax.legend(handles=handles, title=words.gettext("Declined detainers"), loc="lower right",
+              bbox_to_anchor=(1.0, 0.14), fontsize=13, title_fontsize=13, frameon=False)
+    footer = words.gettext("Source: ICE Declined Detainer Outcome Report, {period}.").format(period=data.period_words)
     if data.unresolved:
         shown = "; ".join(data.unresolved[:4]) + ("; …" if len(data.unresolved) > 4 else "")
-        footer += f" Not mapped (no county match): {shown}."
+        footer += " " + words.gettext("Not mapped (no county match): {places}.").format(places=shown)
     fig.text(0.01, 0.02, footer, fontsize=12, color="#333333")
     fig.canvas.draw()
     height_px = int(HEIGHT * DPI)

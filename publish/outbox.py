@@ -49,6 +49,7 @@ from ddor_watch.db.records import (
 )
 from ddor_watch.db.session import Database
 from ddor_watch.db.snapshots import is_first_report, load_snapshot, previous_report_id
+from ddor_watch.publish import i18n
 from ddor_watch.publish.agreement_context import AgreementContext, build_agreement_context
 from ddor_watch.publish.channels.base import Channel
 from ddor_watch.publish.channels.registry import DIGEST, POSTING
@@ -120,23 +121,27 @@ def enqueue_report(data: DataDir, db: Database, report_id: int, include_silent: 
         return Enqueued(report_id, kind, "already queued", None, (), None)
     map_error: str | None = None
     status, reason = _status(db, report_id, current.warnings, current.backfill, include_silent)
-    map_path: str | None = None
-    alt: str | None = None
-    try:
-        output = data.maps / f"{current.period_end}-r{current.revision}.png"
-        result = render_map(map_data(current, newly_listed_keys(changes),
-                                     previous.declined_total if previous else None), output, data.cache)
-        # Stored relative to the data dir: the same outbox works from any working folder.
-        map_path, alt = str(result.path.relative_to(data.root)), result.alt_text
-    except Exception as error:  # a degradation boundary: the report goes out text-only, never not at all
-        logger.error("map for report %s failed: %s", report_id, error, exc_info=True)
-        map_error = f"{type(error).__name__}: {error}"
+    # One map per language a message is written in: its title, legend and alt text are words too.
+    drawn = map_data(current, newly_listed_keys(changes), previous.declined_total if previous else None)
+    maps: dict[str, tuple[str | None, str | None]] = {}
+    for language in dict.fromkeys([i18n.ENGLISH, *(_language(publish, s) for s, _ in posting), *languages]):
+        suffix = "" if language == i18n.ENGLISH else f".{language}"
+        try:
+            output = data.maps / f"{current.period_end}-r{current.revision}{suffix}.png"
+            result = render_map(replace(drawn, language=language), output, data.cache)
+            # Stored relative to the data dir: the same outbox works from any working folder.
+            maps[language] = str(result.path.relative_to(data.root)), result.alt_text
+        except Exception as error:  # a degradation boundary: the report goes out text-only, never not at all
+            logger.error("map for report %s failed: %s", report_id, error, exc_info=True)
+            map_error = map_error or f"{type(error).__name__}: {error}"
+            maps[language] = None, None
     link = current.source_url
     done: list[ChannelName] = []
     for spec, recipients in posting:
         channel, language = spec.name, _language(publish, spec)
         if has_message(db, report_id, channel, kind, language):
             continue
+        map_path, alt = maps[language]
         message_status, message_reason = status, reason
         try:
             parts = tuple(render_post(channel, kind, context, language))
@@ -151,13 +156,14 @@ def enqueue_report(data: DataDir, db: Database, report_id: int, include_silent: 
     for language in languages:   # one digest per language its subscribers read
         if has_message(db, report_id, DIGEST.name, kind, language):
             continue
+        map_path, alt = maps[language]
         subject, text, html = render_digest(kind, context, map_path is not None, language)
         if add_message(db, Message(report_id, DIGEST.name, kind, (text,), subject, html,
                                    digest_copy(data.root, map_path), alt, link, language=language),
                        status, reason, active_subscribers(db, REPORT_SOURCE, states, language)) \
                 and DIGEST.name not in done:
             done.append(DIGEST.name)
-    return Enqueued(report_id, kind, status, reason, tuple(done), map_path, map_error)
+    return Enqueued(report_id, kind, status, reason, tuple(done), maps[i18n.ENGLISH][0], map_error)
 
 
 def _language(publish: PublishSettings | None, spec: ChannelSpec) -> str:
@@ -251,12 +257,21 @@ def enqueue_list(data: DataDir, db: Database, snapshot_id: int, info: ListSource
         context = replace(context, more_url=more_url)
     status, reason = (MessageStatus.HELD, "; ".join(snapshot.warnings[:3])) if snapshot.warnings \
         else (MessageStatus.READY, None)
-    map_path, alt, map_error = _list_map(data, info, snapshot, changes, context) if postable else (None, None, None)
+    posting = _posting(publish) if postable else []
+    languages = subscriber_languages(db)
+    maps: dict[str, tuple[str | None, str | None]] = {}
+    map_error: str | None = None
+    for language in dict.fromkeys([i18n.ENGLISH, *(_language(publish, s) for s, _ in posting), *languages]):
+        drawn_path, drawn_alt, error = _list_map(data, info, snapshot, changes, context, language) if postable \
+            else (None, None, None)
+        maps[language] = drawn_path, drawn_alt
+        map_error = map_error or error
     done: list[ChannelName] = []
-    for spec, recipients in _posting(publish) if postable else ():
+    for spec, recipients in posting:
         channel, language = spec.name, _language(publish, spec)
         if has_list_message(db, snapshot_id, channel, language):
             continue
+        map_path, alt = maps[language]
         message_status, message_reason = status, reason
         try:
             parts = tuple(render_post(channel, kind, context, language))
@@ -267,9 +282,10 @@ def enqueue_list(data: DataDir, db: Database, snapshot_id: int, info: ListSource
                           language=language)
         if add_message(db, message, message_status, message_reason, recipients):
             done.append(channel)
-    for language in subscriber_languages(db):   # one digest per language its subscribers read
+    for language in languages:   # one digest per language its subscribers read
         if has_list_message(db, snapshot_id, DIGEST.name, language):
             continue
+        map_path, alt = maps[language]
         subject, text, html = render_digest(kind, context, map_path is not None, language)
         subscribers = active_subscribers(db, info.name, set(context.states), language)
         if add_message(db, Message(None, DIGEST.name, kind, (text,), subject, html,
@@ -277,11 +293,12 @@ def enqueue_list(data: DataDir, db: Database, snapshot_id: int, info: ListSource
                                    snapshot_id, language=language), status, reason, subscribers) \
                 and DIGEST.name not in done:
             done.append(DIGEST.name)
-    return Enqueued(snapshot_id, kind, status, reason, tuple(done), map_path, map_error)
+    return Enqueued(snapshot_id, kind, status, reason, tuple(done), maps[i18n.ENGLISH][0], map_error)
 
 
 def _list_map(data: DataDir, info: ListSourceInfo, snapshot: StoredList, changes: list[ListChange],
-              context: ListContext | AgreementContext) -> tuple[str | None, str | None, str | None]:
+              context: ListContext | AgreementContext, language: str = i18n.ENGLISH
+              ) -> tuple[str | None, str | None, str | None]:
     """(map path relative to the data dir, alt text, error): a list change's map, or none for
     a page gone. Agreements: the participating agencies' counties filled, new ones marked."""
     if context.gone:
@@ -294,14 +311,18 @@ def _list_map(data: DataDir, info: ListSourceInfo, snapshot: StoredList, changes
     added = tuple(dict.fromkeys(c.entry for c in changes if c.kind in (ListChangeKind.ADDED, ListChangeKind.SIGNED)
                                 and c.entry and drawn(c.entry)))
     removed = tuple(c.entry for c in changes if c.kind is ListChangeKind.REMOVED and c.entry and drawn(c.entry))
-    subtitle = (f"{len(added)} new agreements, {len(removed)} no longer listed; a county is filled where an agency "
-                "in it holds one") if agreements else ""
+    words = i18n.translations(language)
+    subtitle = words.gettext("{new} new agreements, {ended} no longer listed; a county is filled where an agency in "
+                             "it holds one").format(new=len(added), ended=len(removed)) if agreements else ""
+    day = context.date if language == i18n.ENGLISH or context.day is None else i18n.day(context.day, language)
+    suffix = "" if language == i18n.ENGLISH else f".{language}"
     try:
-        result = render_list_map(ListMapData(f"{info.agency} {info.title}, {context.date}",
+        result = render_list_map(ListMapData(words.gettext("{agency} {title}, {day}").format(
+                                                 agency=info.agency, title=info.title, day=day),
                                              tuple(e for e in snapshot.entries if drawn(e)), added, removed,
                                              snapshot.url, subtitle,
-                                             AGREEMENT_LEGEND if agreements else LIST_LEGEND),
-                                 data.maps / f"{info.name}-{snapshot.id}.png", data.cache)
+                                             AGREEMENT_LEGEND if agreements else LIST_LEGEND, language),
+                                 data.maps / f"{info.name}-{snapshot.id}{suffix}.png", data.cache)
     except Exception as error:  # a degradation boundary, as for report maps
         logger.error("map for list snapshot %s failed: %s", snapshot.id, error, exc_info=True)
         return None, None, f"{type(error).__name__}: {error}"

@@ -56,6 +56,16 @@ class SiteReport:
     schema_json: str                  # the report in the parse schema (ddor-report.schema.json)
     earlier_revision: str | None = None   # a correction: the slug of the revision it replaces
     later_revision: str | None = None     # superseded: the slug of the revision that replaced it
+    # The map drawn in other languages, where the outbox drew one: (language, file, alt text).
+    translated_maps: tuple[tuple[str, Path, str], ...] = ()
+
+    def map_in(self, language: str) -> tuple[str, str, bool]:
+        """(file name on the site, alt text, whether that alt text is English) for a page in
+        `language`: its own map when one was drawn, else the English one."""
+        for drawn, _file, alt in self.translated_maps:
+            if drawn == language:
+                return f"map.{drawn}.png", alt, False
+        return "map.png", self.map_alt or "", language != i18n.ENGLISH
 
     @property
     def baseline(self) -> bool:
@@ -342,6 +352,9 @@ def _write_site(reports: list[SiteReport], root: Path, site_url: str,
             write(f"{folder}/{report.snapshot.sha256}.pdf", report.archive_file.read_bytes())
         write(f"{folder}/report.csv", _csv(report))
         write(f"{folder}/report.json", report.schema_json)
+        for language, translated, _alt in report.translated_maps:
+            if translated.is_file():
+                write(f"{folder}/map.{language}.png", translated.read_bytes())
         has_map = report.map_file is not None and report.map_file.is_file()
         page("report.html.j2", f"{folder}/index.html", replace(at(2), report=report, has_map=has_map))
         for state in sorted({j.state for j in report.snapshot.jurisdictions if j.state}):

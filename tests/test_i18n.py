@@ -224,3 +224,20 @@ def test_spanish_list_and_agreement_digests(kind: str) -> None:
     english = [w for w in ENGLISH_WORDING + ("checked", "signed", "As of", "PENDING", "NEW AGREEMENTS", "ADDED", "May ")
                if w in (subject + text + html)]
     assert english == [], english
+
+
+def test_a_spanish_account_and_reader_get_a_map_drawn_in_spanish(db, config, data_dir, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from ddor_watch.db.subscribers import add_subscriber
+    from ddor_watch.monitor.dispatch import enqueue
+    from publish_support import X_KEYS, live, store_series
+
+    ids = store_series(db, data_dir, tmp_path, steps=2)
+    add_subscriber(db, "ana@example.org", language="es")
+    enqueue(live(config, **X_KEYS, x_language="es"), db, ids[1])
+    with db.session() as session:
+        maps = {(m.channel, m.language): (m.image_path, m.alt_text) for m in session.scalars(select(MessageRow))}
+    x_map, x_alt = maps[("x", "es")]
+    assert x_map.endswith(".es.png") and (data_dir / x_map).is_file()
+    assert x_alt.startswith("Mapa de los condados de EE. UU.") and "detainers rechazados" in x_alt
+    assert maps[("email", "en")][1].startswith("Map of US counties")
+    assert maps[("email", "es")][1].startswith("Mapa de los condados")
