@@ -243,27 +243,46 @@ def _csv(report: SiteReport) -> str:
                      "policy_type", "description", "page"], rows)
 
 
-def _feed(site_url: str, name: str, title: str, items: list[SiteReport]) -> bytes:
+def _feed(site_url: str, name: str, title: str, items: list[SiteReport], language: str = i18n.ENGLISH) -> bytes:
+    """An Atom feed of reports in `language` (its entries link that language's pages)."""
+    words = i18n.translations(language)
+    folder = "" if language == i18n.ENGLISH else f"{language}/"
     feed = FeedGenerator()
     base = site_url.rstrip("/")
-    feed.id(f"{base}/feeds/{name}.atom" if base else f"urn:ddor-watch:feed:{name}")
+    feed.id(f"{base}/feeds/{folder}{name}.atom" if base else f"urn:ddor-watch:feed:{folder}{name}")
     feed.title(title)
     feed.author({"name": "ddor-watch"})
-    feed.link(href=f"{base}/feeds/{name}.atom" if base else f"{name}.atom", rel="self")
-    feed.language("en")
+    feed.link(href=f"{base}/feeds/{folder}{name}.atom" if base else f"{name}.atom", rel="self")
+    feed.language(language)
     latest = max((r.parsed_at for r in items), default=dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
     feed.updated(latest)
     for report in sorted(items, key=lambda r: (r.parsed_at, r.slug)):
         entry = feed.add_entry(order="append")
-        entry.id(f"urn:sha256:{report.snapshot.sha256}")
-        kind = "Correction: " if report.earlier_revision else ""
-        entry.title(f"{kind}ICE's Declined Detainer Outcome Report for {report.period}"
-                    + (f" (revision {report.snapshot.revision})" if report.snapshot.revision > 1 else ""))
+        entry.id(f"urn:sha256:{report.snapshot.sha256}" + (f":{language}" if folder else ""))
+        period = report.period if not folder or report.snapshot.period_start is None or \
+            report.snapshot.period_end is None else i18n.period(report.snapshot.period_start,
+                                                                report.snapshot.period_end, language)
+        headline = words.gettext("ICE's Declined Detainer Outcome Report for {period}").format(period=period)
+        if report.snapshot.revision > 1:
+            headline += " " + words.gettext("(revision {revision})").format(revision=report.snapshot.revision)
+        if report.earlier_revision:
+            headline = words.gettext("Correction: {headline}").format(headline=headline)
+        entry.title(headline)
         entry.updated(report.parsed_at)
-        entry.link(href=f"{base}/reports/{report.slug}/" if base else f"../reports/{report.slug}/")
-        entry.summary(f"{report.snapshot.declined_total} declined detainers in "
-                      f"{len(report.snapshot.jurisdictions)} jurisdictions. Source: {report.snapshot.source_url}")
+        page = f"{folder}reports/{report.slug}/"
+        entry.link(href=f"{base}/{page}" if base else f"../{'../' if folder else ''}{page}")
+        declined = words.ngettext("{count} declined detainer", "{count} declined detainers",
+                                  report.snapshot.declined_total)
+        places = words.ngettext("{count} jurisdiction", "{count} jurisdictions", len(report.snapshot.jurisdictions))
+        entry.summary(words.gettext("{declined} in {places}. Source: {url}").format(
+            declined=declined.format(count=_digits(report.snapshot.declined_total, language)),
+            places=places.format(count=_digits(len(report.snapshot.jurisdictions), language)),
+            url=report.snapshot.source_url))
     return bytes(feed.atom_str(pretty=True))
+
+
+def _digits(value: int, language: str) -> str:
+    return str(value) if language == i18n.ENGLISH else i18n.number(value, language)
 
 
 def build_site(reports: list[SiteReport], output: Path, site_url: str = "",
@@ -364,13 +383,19 @@ def _write_site(reports: list[SiteReport], root: Path, site_url: str,
     page("jurisdictions.html.j2", "jurisdictions/index.html", replace(at(1), places=list(places.values())))
     if agreements is not None:
         _write_agreements(agreements, site_url, write, page, at(1))
-    write("feeds/reports.atom", _feed(site_url, "reports", "ddor-watch: every Declined Detainer Outcome Report",
-                                      ordered))
-    write("feeds/corrections.atom", _feed(site_url, "corrections", "ddor-watch: corrected reports",
-                                          [r for r in ordered if r.earlier_revision]))
-    for state, items in sorted(by_state.items()):
-        write(f"feeds/state/{state}.atom", _feed(site_url, f"state/{state}",
-                                                 f"ddor-watch: reports listing places in {state}", items))
+    for language in i18n.LANGUAGES:   # each language its own feeds (feeds/es/…), linked from its pages
+        words = i18n.translations(language)
+        folder = "" if language == i18n.ENGLISH else f"{language}/"
+        write(f"feeds/{folder}reports.atom", _feed(
+            site_url, "reports", words.gettext("ddor-watch: every Declined Detainer Outcome Report"), ordered,
+            language))
+        write(f"feeds/{folder}corrections.atom", _feed(
+            site_url, "corrections", words.gettext("ddor-watch: corrected reports"),
+            [r for r in ordered if r.earlier_revision], language))
+        for state, items in sorted(by_state.items()):
+            write(f"feeds/{folder}state/{state}.atom", _feed(
+                site_url, f"state/{state}", words.gettext("ddor-watch: reports listing places in {state}").format(
+                    state=state), items, language))
     return len(places), files
 
 
@@ -422,6 +447,11 @@ class _Page:
             return ""
         folder = self.path.rsplit("/", 1)[0] + "/" if "/" in self.path else ""
         return self.prefix + folder
+
+    @property
+    def feeds(self) -> str:
+        """The way to this language's feeds."""
+        return self.prefix + "feeds/" + ("" if self.language == i18n.ENGLISH else f"{self.language}/")
 
     def alternate(self, language: str) -> str:
         """This page in `language`: absolute under the public address when there is one."""

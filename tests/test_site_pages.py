@@ -89,7 +89,11 @@ def test_every_page_type_passes_axe_and_the_csp_at_desktop_and_phone_width(confi
             view.close()
         finally:
             browser.close()
+    feed = (folder / "feeds" / "es" / "reports.atom").read_text()
+    assert "<language>es</language>" in feed or 'xml:lang="es"' in feed
+    assert "«Declined Detainer Outcome Report» de ICE del 4–10 de febrero de 2017" in " ".join(feed.split())
     spanish = (folder / "es" / "reports" / "2017-02-10-r1" / "index.html").read_text()
+    assert 'href="../../../feeds/es/reports.atom"' in spanish
     assert '<link rel="alternate" hreflang="en" href="../../../reports/2017-02-10-r1/index.html">' in spanish
     assert "detainers rechazados" in spanish and "4–10 de febrero de 2017" in spanish
     about = (folder / "about.html").read_text()
