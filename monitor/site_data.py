@@ -14,9 +14,8 @@ from ddor_watch.db.session import Database
 from ddor_watch.db.snapshots import as_parsed, load_facts, load_snapshot, previous_report_id, report_ids_in_order
 from ddor_watch.monitor.config import Settings
 from ddor_watch.monitor.overwrite import replaceable_folder
-from ddor_watch.publish.common import day_text
 from ddor_watch.publish.context import build_context
-from ddor_watch.publish.i18n import LANGUAGES
+from ddor_watch.publish.i18n import LANGUAGES, N_, Phrase, phrase
 from ddor_watch.publish.map import alt_text, map_data, newly_listed_keys
 from ddor_watch.publish.site import (
     SITE_MARKER,
@@ -80,12 +79,13 @@ def list_memberships(db: Database) -> tuple[ListMembership, ...]:
         entry = member.entry
         fips = entry.fips if entry.fips and len(entry.fips) == 5 else None
         source = SOURCES.get(member.source)
-        label = f"{source.agency}'s {source.title}" if source else member.source
+        label = phrase("%(agency)s's %(title)s", agency=source.agency, title=source.title) if source \
+            else phrase("%(source)s", source=member.source)
         earlier = tuple((start.date(), end.date()) for start, end in member.intervals[:-1] if end is not None)
         found.append(ListMembership(jurisdiction_slug(entry.state, bare_name(entry.name), fips), entry.name,
                                     entry.state, fips, label, member.since.date(),
                                     member.ended_on.date() if member.ended_on else None, member.ended_how, earlier))
-    return tuple(sorted(found, key=lambda m: (m.slug, m.label)))
+    return tuple(sorted(found, key=lambda m: (m.slug, m.label.values)))
 
 
 def agreement_section(db: Database) -> AgreementSection | None:
@@ -107,16 +107,24 @@ def agreement_section(db: Database) -> AgreementSection | None:
     return None
 
 
-_CHANGE_WORDS = {"list_baseline": "first version stored", "list_entry_added": "added", "list_entry_removed": "removed",
-                 "list_gone": "the page answered 'gone'", "list_back": "the page was back"}
+# What a list update changed, by change kind: a count and its words, or words alone.
+_CHANGE_WORDS = {"list_baseline": N_("first version stored"), "list_entry_added": N_("%(count)s added"),
+                 "list_entry_removed": N_("%(count)s removed"), "list_gone": N_("the page answered 'gone'"),
+                 "list_back": N_("the page was back"), "agreement_signed": N_("%(count)s signed"),
+                 "agreement_renamed": N_("%(count)s renamed"),
+                 "agreement_duplicate_removed": N_("%(count)s duplicate removed"),
+                 "agreement_duplicate_added": N_("%(count)s duplicate added"),
+                 "agreement_signed_date_changed": N_("%(count)s signed date changed"),
+                 "agreement_moa_published": N_("%(count)s moa published"),
+                 "agreement_undecided": N_("%(count)s undecided")}
 
 
-def _change_words(kinds: dict[str, int]) -> str:
+def _change_words(kinds: dict[str, int]) -> tuple[Phrase, ...]:
     parts = []
     for kind, count in kinds.items():
-        words = _CHANGE_WORDS.get(kind, kind.removeprefix("agreement_").replace("_", " "))
-        parts.append(words if kind in ("list_baseline", "list_gone", "list_back") else f"{count} {words}")
-    return ", ".join(parts) or "changed"
+        words = _CHANGE_WORDS.get(kind, "%(count)s " + kind.replace("_", " "))
+        parts.append(phrase(words, count=count) if "%(count)s" in words else phrase(words))
+    return tuple(parts) or (phrase(N_("changed")),)
 
 
 def source_pages(settings: Settings, db: Database, reports: list[SiteReport]) -> tuple[SourcePage, ...]:
@@ -128,11 +136,14 @@ def source_pages(settings: Settings, db: Database, reports: list[SiteReport]) ->
         if source.kind is SourceKind.DDOR_REPORT:
             current = [r for r in reports if r.current]
             latest = max(current, key=lambda r: r.snapshot.period_end or dt.date.min, default=None)
-            status = (f"{len(current)} reports stored; the latest covers {latest.period}" if latest
-                      else "no report stored yet (the series has been dormant since 2017)")
-            updates = tuple(sorted(((r.parsed_at, f"report for {r.period} stored"
-                                     + (f" (revision {r.snapshot.revision})" if r.snapshot.revision > 1 else ""))
-                                    for r in reports), reverse=True))
+            status = (phrase(N_("%(count)s reports stored; the latest covers %(period)s"), count=len(current),
+                             period=_period(latest)) if latest
+                      else phrase(N_("no report stored yet (the series has been dormant since 2017)")))
+            stored: list[tuple[dt.datetime, tuple[Phrase, ...]]] = [(r.parsed_at, (
+                phrase(N_("report for %(period)s stored (revision %(revision)s)"), period=_period(r),
+                       revision=r.snapshot.revision) if r.snapshot.revision > 1
+                else phrase(N_("report for %(period)s stored"), period=_period(r)),)) for r in reports]
+            updates = tuple(sorted(stored, key=lambda item: item[0], reverse=True))
             pages.append(SourcePage(name, source.agency, source.title, settings.start_urls, status, updates))
             continue
         versions = snapshot_summaries(db, name)
@@ -140,17 +151,23 @@ def source_pages(settings: Settings, db: Database, reports: list[SiteReport]) ->
             continue
         last = versions[-1] if versions else None
         if last is None:
-            status = "not checked yet"
+            status = phrase(N_("not checked yet"))
         elif last.status == GONE:
-            status = f"its page answered 'gone' when ddor-watch checked it on {day_text(last.seen)}; the last " \
-                     "version is kept"
+            status = phrase(N_("its page answered 'gone' when ddor-watch checked it on %(day)s; the last version is "
+                               "kept"), day=last.seen.date())
         else:
-            status = f"lists {last.entries} entries as of {day_text(last.seen)}"
+            status = phrase(N_("lists %(count)s entries as of %(day)s"), count=last.entries, day=last.seen.date())
         updates = tuple((v.seen, _change_words(v.kinds)) for v in reversed(versions))
         section = "agreements/index.html" if source.kind is SourceKind.AGREEMENT_LIST and versions else None
         pages.append(SourcePage(name, source.agency, source.title, settings.start_pages(name), status, updates,
                                 section))
     return tuple(pages)
+
+
+def _period(report: SiteReport) -> str | tuple[dt.date, dt.date]:
+    """A report's period for a phrase: its days when it has both (worded per locale), else as printed."""
+    start, end = report.snapshot.period_start, report.snapshot.period_end
+    return (start, end) if start is not None and end is not None else report.period
 
 
 def history_downloads(db: Database) -> tuple[tuple[str, str], ...]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
@@ -72,3 +73,17 @@ def period(start: dt.date | None, end: dt.date | None, language: str) -> str:
 def N_(message: str) -> str:  # noqa: N802 (gettext's name for a marker)
     """Marks a message id in code for `pybabel extract`; translated where it is used."""
     return message
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """Words that code composes for a reader (a source's status, what an update changed): a
+    catalog id and its values, put in the reader's language when shown (`say` in templates).
+    Numbers, days and periods (a pair of days) are formatted per locale then."""
+
+    text: str
+    values: tuple[tuple[str, str | int | dt.date | tuple[dt.date, dt.date]], ...] = ()
+
+
+def phrase(text: str, **values: str | int | dt.date | tuple[dt.date, dt.date]) -> Phrase:
+    return Phrase(text, tuple(values.items()))

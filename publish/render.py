@@ -22,7 +22,7 @@ from ddor_watch.db.errors import PublishError
 from ddor_watch.publish import i18n
 from ddor_watch.publish.agreement_context import AgreementContext
 from ddor_watch.publish.common import MORE, Block, day_text, fits, pack_thread, short_url
-from ddor_watch.publish.context import ReportContext
+from ddor_watch.publish.context import ReportContext, period_text
 from ddor_watch.publish.list_context import ListContext
 
 Context = ReportContext | ListContext | AgreementContext
@@ -94,10 +94,28 @@ def environment(html: bool, language: str = i18n.ENGLISH) -> Environment:
             return str(context.previous_period)
         return i18n.period(context.previous_period_start, context.previous_period_end, language)
 
+    def say(words: i18n.Phrase | str) -> str:
+        """A phrase composed by code, in this language (a plain string is shown as it is)."""
+        if isinstance(words, str):
+            return words
+        values = {key: _shown(value) for key, value in words.values}
+        text = catalog.gettext(words.text)
+        return text % values if values else text
+
+    def _shown(value: object) -> str:
+        if isinstance(value, tuple):
+            start, end = value
+            return period_text(start, end) if english else i18n.period(start, end, language)
+        if isinstance(value, dt.date):
+            return day(value)
+        if isinstance(value, int):
+            return number(value)
+        return str(value)
+
     env.filters.update(number=number, count=_count, signed=_signed, policy_kind=_policy_kind, abs=abs,
                        short_url=short_url, day=day, capitalize_first=lambda text: text[:1].upper() + text[1:])
     env.globals.update(place=_place, counted=counted, period_of=period_of, previous_period_of=previous_period_of,
-                       language=language)
+                       language=language, say=say)
     return env
 
 

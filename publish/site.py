@@ -28,6 +28,7 @@ from ddor_watch.db.records import Change, ChangeKind, ReportSnapshot, WordAccoun
 from ddor_watch.db.text import jurisdiction_key
 from ddor_watch.publish import i18n
 from ddor_watch.publish.context import ReportContext, period_text
+from ddor_watch.publish.i18n import Phrase
 from ddor_watch.publish.render import render
 from ddor_watch.publish.site_agreements import AgencyPage, AgreementSection, AgreementView
 from ddor_watch.publish.site_agreements import downloads as agreement_downloads
@@ -122,7 +123,7 @@ class ListMembership:
     name: str            # as the list prints it
     state: str | None
     fips: str | None
-    label: str           # "DOJ's sanctuary jurisdiction list"
+    label: Phrase        # "DOJ's sanctuary jurisdiction list"
     since: dt.date       # start of the current (or last) interval
     ended: dt.date | None = None           # None: on the list today
     ended_how: str | None = None           # "removed" | "gone"
@@ -141,8 +142,9 @@ class SourcePage:
     agency: str
     title: str
     start_urls: tuple[str, ...]
-    status: str                           # what holds today, in words
-    updates: tuple[tuple[dt.datetime, str], ...] = ()   # (when ddor-watch saw it, what changed), newest first
+    status: Phrase                        # what holds today, in words
+    # (when ddor-watch saw it, what changed), newest first
+    updates: tuple[tuple[dt.datetime, tuple[Phrase, ...]], ...] = ()
     section: str | None = None            # the site's own section for it ("agreements/index.html")
 
 

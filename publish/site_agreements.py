@@ -17,21 +17,24 @@ from feedgen.feed import FeedGenerator
 from ddor_watch.db.csv_text import csv_text
 from ddor_watch.db.records import CORRECTION_KINDS, PARTICIPATING, FollowedLink, ListChangeKind, ListEntry, SupportType
 from ddor_watch.db.text import fold
+from ddor_watch.publish.i18n import N_
 
+# The names of ICE's two lists as pages show them (catalog ids: translated where shown).
+LIST_NAMES = (N_("participating"), N_("pending"))
 # How each event reads on a page ("renamed by ICE"), in the site's words.
 EVENT_WORDS = {
-    ListChangeKind.BASELINE: "listed when ddor-watch started watching",
-    ListChangeKind.ADDED: "new on the list",
-    ListChangeKind.REMOVED: "no longer on the list",
-    ListChangeKind.SIGNED: "signed: left the pending list for the participating list",
-    ListChangeKind.RENAMED: "renamed by ICE (a correction, not a new agreement)",
-    ListChangeKind.DUPLICATE_REMOVED: "a duplicate row removed by ICE",
-    ListChangeKind.DUPLICATE_ADDED: "a duplicate row added by ICE",
-    ListChangeKind.SIGNED_DATE_CHANGED: "signed date edited by ICE",
-    ListChangeKind.MOA_PUBLISHED: "agreement (MOA) published",
-    ListChangeKind.UNDECIDED: "held for a maintainer: a rename, or an end and a new agreement",
-    ListChangeKind.GONE: "ICE's page was gone",
-    ListChangeKind.BACK: "ICE's page was back",
+    ListChangeKind.BASELINE: N_("listed when ddor-watch started watching"),
+    ListChangeKind.ADDED: N_("new on the list"),
+    ListChangeKind.REMOVED: N_("no longer on the list"),
+    ListChangeKind.SIGNED: N_("signed: left the pending list for the participating list"),
+    ListChangeKind.RENAMED: N_("renamed by ICE (a correction, not a new agreement)"),
+    ListChangeKind.DUPLICATE_REMOVED: N_("a duplicate row removed by ICE"),
+    ListChangeKind.DUPLICATE_ADDED: N_("a duplicate row added by ICE"),
+    ListChangeKind.SIGNED_DATE_CHANGED: N_("signed date edited by ICE"),
+    ListChangeKind.MOA_PUBLISHED: N_("agreement (MOA) published"),
+    ListChangeKind.UNDECIDED: N_("held for a maintainer: a rename, or an end and a new agreement"),
+    ListChangeKind.GONE: N_("ICE's page was gone"),
+    ListChangeKind.BACK: N_("ICE's page was back"),
 }
 
 
