@@ -10,6 +10,7 @@ import click
 from ddor_watch.db.errors import BadInput
 from ddor_watch.db.records import ChannelName, MessageStatus
 from ddor_watch.monitor.cli_state import State, echo, parse_date, pass_state
+from ddor_watch.publish.i18n import LANGUAGES
 
 
 def _source_names() -> list[str]:
@@ -152,7 +153,7 @@ def subscribers() -> None:
 @click.option("--source", "sources", multiple=True, type=click.Choice(_source_names()),
               help="Only this source's changes (repeatable); default: every source.")
 @click.option("--state", "states", multiple=True, help="Only changes touching this state, e.g. NJ (repeatable).")
-@click.option("--language", type=click.Choice(["en", "es"]), default="en", show_default=True,
+@click.option("--language", type=click.Choice(LANGUAGES), default="en", show_default=True,
               help="The digest's language.")
 @pass_state
 def subscribers_add(state: State, emails: tuple[str, ...], sources: tuple[str, ...], states: tuple[str, ...],

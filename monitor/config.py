@@ -155,11 +155,11 @@ class Settings(BaseSettings):
     apprise_urls: SecretStr = _secret(help=(
         "Apprise URLs, separated by spaces or commas (slack://…, discord://…, tgram://…, json://host/path): "
         "each gets every post, as one target."))
-    x_language: Literal["en", "es"] = Field("en", description=(
-        "Language of the X account's posts (en or es); an account per language."))
-    mastodon_language: Literal["en", "es"] = Field("en", description="Language of the Mastodon account's posts.")
-    bluesky_language: Literal["en", "es"] = Field("en", description="Language of the Bluesky account's posts.")
-    apprise_language: Literal["en", "es"] = Field("en", description="Language of the posts sent to Apprise targets.")
+    x_language: str = Field("en", description=(
+        "Language of the X account's posts (en, es: any with a catalog); an account per language."))
+    mastodon_language: str = Field("en", description="Language of the Mastodon account's posts.")
+    bluesky_language: str = Field("en", description="Language of the Bluesky account's posts.")
+    apprise_language: str = Field("en", description="Language of the posts sent to Apprise targets.")
     smtp_host: str = Field("", description="SMTP server for digests and alerts.")
     smtp_port: int = Field(587, ge=1, le=65535, description="SMTP port.")
     smtp_security: Literal["starttls", "tls", "none"] = Field("starttls", description="starttls, tls or none.")
@@ -176,6 +176,16 @@ class Settings(BaseSettings):
     def _comma_separated(cls, value: Any) -> Any:
         if isinstance(value, str):
             return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("x_language", "mastodon_language", "bluesky_language", "apprise_language")
+    @classmethod
+    def _known_language(cls, value: str) -> str:
+        from ddor_watch.publish.i18n import LANGUAGES
+
+        if value not in LANGUAGES:
+            raise ValueError(f"unknown language {value!r}; known: {', '.join(LANGUAGES)} (a language is a catalog "
+                             "in templates/locale/)")
         return value
 
     @field_validator("sources")

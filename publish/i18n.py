@@ -20,6 +20,7 @@ from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
+from babel.core import Locale
 from babel.dates import format_date, format_interval
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -27,11 +28,19 @@ from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
 ENGLISH = "en"
-LANGUAGES = ("en", "es")
+_LOCALE = Path(str(files("ddor_watch.templates"))) / "locale"
+# English, then every language with a catalog: adding a language is adding its catalog.
+LANGUAGES = (ENGLISH, *sorted(p.parent.parent.name for p in _LOCALE.glob("*/LC_MESSAGES/messages.po")))
 
 
 def catalog_path(language: str) -> Path:
-    return Path(str(files("ddor_watch.templates"))) / "locale" / language / "LC_MESSAGES" / "messages.po"
+    return _LOCALE / language / "LC_MESSAGES" / "messages.po"
+
+
+def native_name(language: str) -> str:
+    """The language named in itself, for a switch or a choice: "English", "Español"."""
+    name = Locale.parse(language).get_display_name(language) or language
+    return name[:1].upper() + name[1:]
 
 
 @lru_cache(maxsize=len(LANGUAGES))

@@ -45,7 +45,7 @@ from ddor_watch.db.errors import BadInput, PublishError
 from ddor_watch.db.session import Database
 from ddor_watch.db.subscribers import confirm_subscription, normalise_email, request_subscription
 from ddor_watch.publish.channels.email import sender_domain, smtp_send
-from ddor_watch.publish.i18n import LANGUAGES, N_, translations
+from ddor_watch.publish.i18n import LANGUAGES, N_, native_name, translations
 from ddor_watch.publish.render import render
 from ddor_watch.publish.settings import SmtpSettings, UnsubscribeSettings
 from ddor_watch.publish.unsubscribe import secret, unsubscribe
@@ -204,7 +204,7 @@ async def read_form_lists(request: Request) -> dict[str, list[str]]:
 
 
 # The digest languages the form offers, each named in itself.
-LANGUAGE_NAMES = (("en", "English"), ("es", "Español"))
+LANGUAGE_NAMES = tuple((code, native_name(code)) for code in LANGUAGES)
 
 
 def follows(web: WebSettings, form: dict[str, list[str]]) -> tuple[tuple[str, ...], tuple[str, ...], str] | None:
