@@ -27,6 +27,8 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
+from ddor_watch.db.states import STATE_NAMES
+
 ENGLISH = "en"
 _LOCALE = Path(str(files("ddor_watch.templates"))) / "locale"
 # English, then every language with a catalog: adding a language is adding its catalog.
@@ -96,3 +98,10 @@ class Phrase:
 
 def phrase(text: str, **values: str | int | dt.date | tuple[dt.date, dt.date]) -> Phrase:
     return Phrase(text, tuple(values.items()))
+
+
+def state_name(code: str, language: str) -> str:
+    """A state's or territory's name in `language` ("NY": "New York", "Nueva York"); an unknown
+    code stays as it is."""
+    name = STATE_NAMES.get(code)
+    return translations(language).gettext(name) if name else code

@@ -108,7 +108,7 @@ def render_list_map(data: ListMapData, output: Path, cache_dir: Path | None = No
     ax.set_ylim(EXTENT[1], EXTENT[3])
     words = i18n.translations(data.language)
     for area, (x0, y0, x1, y1) in INSET_BOXES.items():
-        label = {"AK": "Alaska", "HI": words.gettext("Hawaii"), "PR": "Puerto Rico"}[area]
+        label = i18n.state_name(area, data.language)
         ax.plot([x0, x1, x1, x0, x0], [y0, y0, y1, y1, y0], color="#999999", linewidth=0.6)
         ax.text(x0 + 15_000, y1 - 20_000, label, fontsize=11, color="#555555", va="top")
     fig.text(0.5, 0.955, data.title, ha="center", fontsize=24, fontweight="bold")

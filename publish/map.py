@@ -193,7 +193,7 @@ def render_map(data: MapData, output: Path, cache_dir: Path | None = None) -> Ma
                     markeredgewidth=1.0, linestyle="none")
     words = data.words
     for area, (x0, y0, x1, y1) in INSET_BOXES.items():
-        label = {"AK": "Alaska", "HI": words.gettext("Hawaii"), "PR": "Puerto Rico"}[area]
+        label = i18n.state_name(area, data.language)
         ax.plot([x0, x1, x1, x0, x0], [y0, y0, y1, y1, y0], color="#999999", linewidth=0.6)
         ax.text(x0 + 15_000, y1 - 20_000, label, fontsize=11, color="#555555", va="top")
     fig.text(0.5, 0.955, words.gettext("Declined detainers by county, {label}").format(label=data.label),

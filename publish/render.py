@@ -115,7 +115,8 @@ def environment(html: bool, language: str = i18n.ENGLISH) -> Environment:
     env.filters.update(number=number, count=_count, signed=_signed, policy_kind=_policy_kind, abs=abs,
                        short_url=short_url, day=day, capitalize_first=lambda text: text[:1].upper() + text[1:])
     env.globals.update(place=_place, counted=counted, period_of=period_of, previous_period_of=previous_period_of,
-                       language=language, say=say, languages=i18n.LANGUAGES, native_name=i18n.native_name)
+                       language=language, say=say, languages=i18n.LANGUAGES, native_name=i18n.native_name,
+                       state_name=partial(i18n.state_name, language=language))
     return env
 
 

@@ -27,7 +27,7 @@ from ddor_watch.publish.render import render_post
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "counted": (2, 3)}
-METHODS = [("publish/**.py", "python"), ("monitor/site_data.py", "python"), ("templates/**.j2", "jinja2")]
+METHODS = [("publish/**.py", "python"), ("monitor/site_data.py", "python"), ("db/states.py", "python"), ("templates/**.j2", "jinja2")]
 OPTIONS = {"templates/**.j2": {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true"}}
 
 
@@ -241,3 +241,9 @@ def test_a_spanish_account_and_reader_get_a_map_drawn_in_spanish(db, config, dat
     assert x_alt.startswith("Mapa de los condados de EE. UU.") and "detainers rechazados" in x_alt
     assert maps[("email", "en")][1].startswith("Map of US counties")
     assert maps[("email", "es")][1].startswith("Mapa de los condados")
+
+
+def test_state_names_follow_the_locale() -> None:
+    assert [i18n.state_name(code, "es") for code in ("NY", "NC", "HI", "TX", "XX")] == \
+        ["Nueva York", "Carolina del Norte", "Hawái", "Texas", "XX"]
+    assert i18n.state_name("NY", "en") == "New York"
