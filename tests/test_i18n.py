@@ -27,7 +27,8 @@ from ddor_watch.publish.render import render_post
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "counted": (2, 3)}
-METHODS = [("publish/**.py", "python"), ("monitor/site_data.py", "python"), ("db/states.py", "python"), ("templates/**.j2", "jinja2")]
+METHODS = [("publish/**.py", "python"), ("monitor/site_data.py", "python"), ("db/states.py", "python"),
+           ("templates/**.j2", "jinja2")]
 OPTIONS = {"templates/**.j2": {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true"}}
 
 
