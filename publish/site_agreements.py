@@ -17,6 +17,7 @@ from feedgen.feed import FeedGenerator
 from ddor_watch.db.csv_text import csv_text
 from ddor_watch.db.records import CORRECTION_KINDS, PARTICIPATING, FollowedLink, ListChangeKind, ListEntry, SupportType
 from ddor_watch.db.text import fold
+from ddor_watch.publish import i18n
 from ddor_watch.publish.i18n import N_
 
 # The names of ICE's two lists as pages show them (catalog ids: translated where shown).
@@ -217,7 +218,8 @@ def downloads(section: AgreementSection) -> dict[str, str]:
 
 
 def feeds(section: AgreementSection, site_url: str, pages: tuple[AgencyPage, ...]) -> dict[str, bytes]:
-    """Atom: every change of the list, and one feed per state; corrections are marked as such."""
+    """Atom, in every language: every change of the list, and one feed per state; corrections are
+    marked as such."""
     base = site_url.rstrip("/")
     by_state: dict[str, list[AgreementEvent]] = defaultdict(list)
     for event in section.events:
@@ -230,21 +232,29 @@ def feeds(section: AgreementSection, site_url: str, pages: tuple[AgencyPage, ...
     def href(event: AgreementEvent) -> str:
         return slugs.get(id(event), "")
 
-    out = {"feeds/agreements.atom": _feed(base, "agreements", "ddor-watch: changes to ICE's 287(g) list", chosen,
-                                          href)}
-    for state, events in sorted(by_state.items()):
-        out[f"feeds/agreements/{state}.atom"] = _feed(base, f"agreements/{state}",
-                                                      f"ddor-watch: ICE's 287(g) list in {state}", events, href)
+    out = {}
+    for language in i18n.LANGUAGES:
+        words = i18n.translations(language)
+        folder = "" if language == i18n.ENGLISH else f"{language}/"
+        out[f"feeds/{folder}agreements.atom"] = _feed(base, "agreements", words.gettext(
+            "ddor-watch: changes to ICE's 287(g) list"), chosen, href, language)
+        for state, events in sorted(by_state.items()):
+            out[f"feeds/{folder}agreements/{state}.atom"] = _feed(
+                base, f"agreements/{state}", words.gettext("ddor-watch: ICE's 287(g) list in {state}").format(
+                    state=state), events, href, language)
     return out
 
 
 def _feed(base: str, name: str, title: str, events: list[AgreementEvent],
-          href: Callable[[AgreementEvent], str]) -> bytes:
+          href: Callable[[AgreementEvent], str], language: str = i18n.ENGLISH) -> bytes:
+    words = i18n.translations(language)
+    folder = "" if language == i18n.ENGLISH else f"{language}/"
     feed = FeedGenerator()
-    feed.id(f"{base}/feeds/{name}.atom" if base else f"urn:ddor-watch:feeds:{name}")
+    feed.id(f"{base}/feeds/{folder}{name}.atom" if base else f"urn:ddor-watch:feeds:{folder}{name}")
     feed.title(title)
-    feed.link(href=f"{base}/agreements/" if base else "../agreements/index.html", rel="alternate")
-    feed.language("en")
+    feed.link(href=f"{base}/{folder}agreements/" if base else f"../{'../' if folder else ''}{folder}agreements/"
+              "index.html", rel="alternate")
+    feed.language(language)
     latest = max((e.seen for e in events), default=dt.datetime(2025, 1, 1, tzinfo=dt.UTC))
     feed.updated(latest)
     for index, event in enumerate(events[-200:]):
@@ -252,12 +262,20 @@ def _feed(base: str, name: str, title: str, events: list[AgreementEvent],
         if entry is None:
             continue
         item = feed.add_entry(order="append")
-        item.id(f"urn:ddor-watch:agreements:{event.seen.isoformat()}:{index}:{fold(entry.name)}:{event.kind}")
-        prefix = "Correction: " if event.correction else ""
-        item.title(f"{prefix}{entry.name}, {entry.state or '?'}: {event.words}")
+        item.id(f"urn:ddor-watch:agreements:{event.seen.isoformat()}:{index}:{fold(entry.name)}:{event.kind}"
+                + (f":{language}" if folder else ""))
+        headline = f"{entry.name}, {entry.state or '?'}: {words.gettext(event.words)}"
+        item.title(words.gettext("Correction: {headline}").format(headline=headline) if event.correction
+                   else headline)
         item.updated(event.seen)
         slug = href(event)
-        item.link(href=f"{base}/agreements/{slug}.html" if base else f"../agreements/{slug}.html")
-        item.summary(f"{entry.support_type or ''}" + (f", signed {entry.signed.isoformat()}" if entry.signed else "")
-                     + (f"; before: {event.before.name}, {event.before.state}" if event.before else ""))
+        item.link(href=f"{base}/{folder}agreements/{slug}.html" if base
+                  else f"../{'../' if folder else ''}{folder}agreements/{slug}.html")
+        summary = entry.support_type or ""
+        if entry.signed:
+            summary += ", " + words.gettext("signed {day}").format(day=entry.signed.isoformat())
+        if event.before:
+            summary += "; " + words.gettext("before: {name}, {state}").format(name=event.before.name,
+                                                                             state=event.before.state)
+        item.summary(summary)
     return bytes(feed.atom_str(pretty=True))
