@@ -78,6 +78,7 @@ def test_python_producers_read_whole_with_no_warning(name: str, seed: int, tmp_p
     assert_reads_truth(parsed, expected, producer.exact_pages)
 
 
+@pytest.mark.slow   # run by .ci/run after `make test`; the browser and office basics stay in test_parse_browser
 @pytest.mark.parametrize("name", EXTERNAL)
 def test_tool_chain_producers_read_whole_with_no_warning(name: str, tmp_path: Path) -> None:
     producer = BY_NAME[name]
