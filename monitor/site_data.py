@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from ddor_watch.monitor.config import Settings
 from ddor_watch.monitor.overwrite import replaceable_folder
 from ddor_watch.publish.context import build_context
 from ddor_watch.publish.i18n import LANGUAGES, N_, Phrase, phrase
-from ddor_watch.publish.map import alt_text, map_data, newly_listed_keys
+from ddor_watch.publish.map import MapData, alt_text, map_data, newly_listed_keys, render_map
 from ddor_watch.publish.site import (
     SITE_MARKER,
     ListMembership,
@@ -29,6 +30,8 @@ from ddor_watch.publish.site import (
 )
 from ddor_watch.publish.site_agreements import AgreementEvent, AgreementSection
 from ddor_watch.scraper.pdf.export import report_to_json
+
+logger = logging.getLogger(__name__)
 
 
 def report_slug(period_end: object, revision: int, report_id: int) -> str:
@@ -61,13 +64,30 @@ def site_reports(settings: Settings, db: Database) -> list[SiteReport]:
             parsed_at=facts.parsed_at, archive_file=settings.data.archived(snap.sha256),
             map_file=map_file if map_file.is_file() else None, map_alt=alt_text(data),
             schema_json=json.dumps(report_to_json(as_parsed(snap, facts)), indent=2, ensure_ascii=False) + "\n",
-            translated_maps=tuple(
-                (language, drawn, alt_text(replace(data, language=language)))
-                for language in LANGUAGES if language != "en"
-                and (drawn := settings.data.maps / f"{snap.period_end}-r{snap.revision}.{language}.png").is_file()),
+            translated_maps=_translated_maps(settings, data, map_file, f"{snap.period_end}-r{snap.revision}"),
             earlier_revision=slugs[earlier[0]] if earlier else None,
             later_revision=slugs[max(later, key=lambda i: snapshots[i].revision)] if later else None))
     return reports
+
+
+def _translated_maps(settings: Settings, data: MapData, english: Path, stem: str
+                     ) -> tuple[tuple[str, Path, str], ...]:
+    """The report's map in every other language, drawn once (and kept beside the English one)
+    when the outbox has not drawn it already: a Spanish page shows a Spanish map."""
+    found = []
+    for language in LANGUAGES:
+        drawn = settings.data.maps / f"{stem}.{language}.png"
+        if language == "en" or not english.is_file():
+            continue
+        translated = replace(data, language=language)
+        if not drawn.is_file():
+            try:
+                render_map(translated, drawn, settings.data.cache)
+            except Exception as error:  # a degradation boundary: the page shows the English map
+                logger.error("the %s map %s could not be drawn: %s", language, drawn.name, error)
+                continue
+        found.append((language, drawn, alt_text(translated)))
+    return tuple(found)
 
 
 def list_memberships(db: Database) -> tuple[ListMembership, ...]:
