@@ -112,11 +112,16 @@ def environment(html: bool, language: str = i18n.ENGLISH) -> Environment:
             return number(value)
         return str(value)
 
+    def unsubscribe_link(context: Any) -> str:
+        """The digest's unsubscribe link (a placeholder filled per subscriber when sent), asking
+        for the page in the digest's language."""
+        return str(context.unsubscribe_url) + ("" if english else f"&lang={language}")
+
     env.filters.update(number=number, count=_count, signed=_signed, policy_kind=_policy_kind, abs=abs,
                        short_url=short_url, day=day, capitalize_first=lambda text: text[:1].upper() + text[1:])
     env.globals.update(place=_place, counted=counted, period_of=period_of, previous_period_of=previous_period_of,
                        language=language, say=say, languages=i18n.LANGUAGES, native_name=i18n.native_name,
-                       state_name=partial(i18n.state_name, language=language))
+                       state_name=partial(i18n.state_name, language=language), unsubscribe_link=unsubscribe_link)
     return env
 
 
