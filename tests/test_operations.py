@@ -199,10 +199,13 @@ def test_the_demo_runs_offline_and_leaves_its_outputs(tmp_path: Path) -> None:
         assert "tops its list of detainers issued" in head, f"the README's first-post promise on {channel}"
     assert len(list((outbox / "email").glob("*.eml"))) == 6
     # Four report maps (the silent baseline gets one too), the DOJ change's and the 287(g) update's;
-    # a page gone has none.
+    # a page gone has none. The site draws each report's map in Spanish too.
     maps = list((out / "data" / "maps").glob("*.png"))
-    assert len([m for m in maps if not m.stem.endswith("-email")]) == 6
-    assert len([m for m in maps if m.stem.endswith("-email")]) == 6, "each with the digest's lighter copy"
+    english = [m for m in maps if ".es" not in m.suffixes]
+    assert len([m for m in english if not m.stem.endswith("-email")]) == 6
+    assert len([m for m in english if m.stem.endswith("-email")]) == 6, "each with the digest's lighter copy"
+    assert len([m for m in maps if m.name.endswith(".es.png")]) == 4
+    assert "in Spanish:" in result.stdout and "Nuevas en la sección II" in result.stdout
     assert "correction, not posted: renamed: Ft. Myers Police Department, FL -> Fort Myers" in result.stdout
     assert "2 MOA links of new agreements followed (1 archived, 1 dead)" in result.stdout
     assert (out / "data" / "site" / "agreements" / "index.html").exists()
