@@ -16,8 +16,8 @@ from ddor_watch.db.snapshots import as_parsed, load_facts, load_snapshot, previo
 from ddor_watch.monitor.config import Settings
 from ddor_watch.monitor.overwrite import replaceable_folder
 from ddor_watch.publish.context import build_context
-from ddor_watch.publish.i18n import LANGUAGES, N_, Phrase, phrase
-from ddor_watch.publish.map import MapData, alt_text, map_data, newly_listed_keys, render_map
+from ddor_watch.publish.i18n import ENGLISH, LANGUAGES, N_, Phrase, phrase
+from ddor_watch.publish.map import MapData, alt_text, map_data, map_file_name, newly_listed_keys, render_map
 from ddor_watch.publish.site import (
     SITE_MARKER,
     ListMembership,
@@ -55,7 +55,7 @@ def site_reports(settings: Settings, db: Database) -> list[SiteReport]:
         same_period = revisions[(snap.period_start, snap.period_end)]
         later = [i for i in same_period if snapshots[i].revision > snap.revision]
         earlier = [i for i in same_period if snapshots[i].revision == snap.revision - 1]
-        map_file = settings.data.maps / f"{snap.period_end}-r{snap.revision}.png"
+        map_file = settings.data.maps / map_file_name(snap.period_end, snap.revision)
         context = build_context(snap, previous, changes, f"{base}/reports/{slugs[report_id]}/" if base else None)
         data = map_data(snap, newly_listed_keys(changes), previous.declined_total if previous else None)
         reports.append(SiteReport(
@@ -64,21 +64,21 @@ def site_reports(settings: Settings, db: Database) -> list[SiteReport]:
             parsed_at=facts.parsed_at, archive_file=settings.data.archived(snap.sha256),
             map_file=map_file if map_file.is_file() else None, map_alt=alt_text(data),
             schema_json=json.dumps(report_to_json(as_parsed(snap, facts)), indent=2, ensure_ascii=False) + "\n",
-            translated_maps=_translated_maps(settings, data, map_file, f"{snap.period_end}-r{snap.revision}"),
+            translated_maps=_translated_maps(settings, data, map_file, snap.period_end, snap.revision),
             earlier_revision=slugs[earlier[0]] if earlier else None,
             later_revision=slugs[max(later, key=lambda i: snapshots[i].revision)] if later else None))
     return reports
 
 
-def _translated_maps(settings: Settings, data: MapData, english: Path, stem: str
+def _translated_maps(settings: Settings, data: MapData, english: Path, period_end: dt.date | None, revision: int
                      ) -> tuple[tuple[str, Path, str], ...]:
     """The report's map in every other language, drawn once (and kept beside the English one)
     when the outbox has not drawn it already: a Spanish page shows a Spanish map."""
     found = []
     for language in LANGUAGES:
-        drawn = settings.data.maps / f"{stem}.{language}.png"
-        if language == "en" or not english.is_file():
+        if language == ENGLISH or not english.is_file():
             continue
+        drawn = settings.data.maps / map_file_name(period_end, revision, language)
         translated = replace(data, language=language)
         if not drawn.is_file():
             try:

@@ -5,7 +5,7 @@ Reader-facing words in templates go through Jinja2's i18n extension (`_()`, `nge
 messages.po`, extracted with `pybabel` (`make messages`) and read here straight from the .po
 (compiled in memory: no binary file in the repository). Dates and numbers come from Babel's
 CLDR data ("3 de febrero de 2017", "3.083"). English is the source language and the default;
-adding a language is a catalog (and its code in LANGUAGES), not code.
+adding a language is a catalog, not code (LANGUAGES is English plus every catalog found).
 
 Data from the documents (places, agencies, offence categories, policy text) is never
 translated: it reaches templates as values, never as message ids.
@@ -33,6 +33,16 @@ ENGLISH = "en"
 _LOCALE = Path(str(files("ddor_watch.templates"))) / "locale"
 # English, then every language with a catalog: adding a language is adding its catalog.
 LANGUAGES = (ENGLISH, *sorted(p.parent.parent.name for p in _LOCALE.glob("*/LC_MESSAGES/messages.po")))
+
+
+def folder(language: str) -> str:
+    """Where a language's copy of the site or its feeds lives below the English one ("es/")."""
+    return "" if language == ENGLISH else f"{language}/"
+
+
+def suffix(language: str) -> str:
+    """What a file drawn in a language carries before its extension ("….es.png")."""
+    return "" if language == ENGLISH else f".{language}"
 
 
 def catalog_path(language: str) -> Path:

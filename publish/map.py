@@ -86,6 +86,12 @@ class MapResult:
     pixels: dict[str, tuple[int, int]]     # fips -> (x, y) of its interior point in the PNG
 
 
+def map_file_name(period_end: dt.date | None, revision: int, language: str = i18n.ENGLISH) -> str:
+    """Where a report revision's map is kept in the data dir's maps folder, per language; the
+    outbox draws it and the site finds it by this name."""
+    return f"{period_end}-r{revision}{i18n.suffix(language)}.png"
+
+
 def colour_for(count: int) -> str:
     for (low, high, _label), colour in zip(BINS, COLOURS, strict=True):
         if low <= count <= high:

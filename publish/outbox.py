@@ -57,8 +57,8 @@ from ddor_watch.publish.channels.spec import ChannelSpec, one_recipient
 from ddor_watch.publish.context import ReportContext, build_context
 from ddor_watch.publish.list_context import ListContext, ListSourceInfo, build_list_context
 from ddor_watch.publish.list_map import AGREEMENT_LEGEND, LIST_LEGEND, ListMapData, render_list_map
-from ddor_watch.publish.map import digest_copy, map_data, newly_listed_keys, render_map
-from ddor_watch.publish.render import render_digest, render_post
+from ddor_watch.publish.map import digest_copy, map_data, map_file_name, newly_listed_keys, render_map
+from ddor_watch.publish.render import render_digest, render_post, render_subject
 from ddor_watch.publish.settings import PublishSettings
 
 logger = logging.getLogger(__name__)
@@ -124,10 +124,9 @@ def enqueue_report(data: DataDir, db: Database, report_id: int, include_silent: 
     # One map per language a message is written in: its title, legend and alt text are words too.
     drawn = map_data(current, newly_listed_keys(changes), previous.declined_total if previous else None)
     maps: dict[str, tuple[str | None, str | None]] = {}
-    for language in dict.fromkeys([i18n.ENGLISH, *(_language(publish, s) for s, _ in posting), *languages]):
-        suffix = "" if language == i18n.ENGLISH else f".{language}"
+    for language in _drawn_languages(publish, posting, languages):
         try:
-            output = data.maps / f"{current.period_end}-r{current.revision}{suffix}.png"
+            output = data.maps / map_file_name(current.period_end, current.revision, language)
             result = render_map(replace(drawn, language=language), output, data.cache)
             # Stored relative to the data dir: the same outbox works from any working folder.
             maps[language] = str(result.path.relative_to(data.root)), result.alt_text
@@ -147,7 +146,7 @@ def enqueue_report(data: DataDir, db: Database, report_id: int, include_silent: 
             parts = tuple(render_post(channel, kind, context, language))
         except PublishError as error:
             parts, message_status, message_reason = ("",), MessageStatus.HELD, str(error)
-        subject = render_digest(kind, context, map_path is not None, language)[0] if spec.titled else None
+        subject = render_subject(kind, context, language) if spec.titled else None
         added = add_message(db, Message(report_id, channel, kind, parts, subject, None, map_path, alt, link,
                                         language=language), message_status, message_reason, recipients)
         if added:
@@ -168,7 +167,14 @@ def enqueue_report(data: DataDir, db: Database, report_id: int, include_silent: 
 
 def _language(publish: PublishSettings | None, spec: ChannelSpec) -> str:
     """The language of a posting channel's account (English when not configured)."""
-    return publish.language(spec.name) if publish else "en"
+    return publish.language(spec.name) if publish else i18n.ENGLISH
+
+
+def _drawn_languages(publish: PublishSettings | None, posting: list[tuple[ChannelSpec, list[str]]],
+                     digests: list[str]) -> list[str]:
+    """The languages an update's map is drawn in: English (what the site and the result name),
+    each posting account's and each digest's, once each."""
+    return list(dict.fromkeys([i18n.ENGLISH, *(_language(publish, spec) for spec, _ in posting), *digests]))
 
 
 def _retry_at(attempts: int, error: PublishError | None) -> dt.datetime:
@@ -261,7 +267,7 @@ def enqueue_list(data: DataDir, db: Database, snapshot_id: int, info: ListSource
     languages = subscriber_languages(db)
     maps: dict[str, tuple[str | None, str | None]] = {}
     map_error: str | None = None
-    for language in dict.fromkeys([i18n.ENGLISH, *(_language(publish, s) for s, _ in posting), *languages]):
+    for language in _drawn_languages(publish, posting, languages):
         drawn_path, drawn_alt, error = _list_map(data, info, snapshot, changes, context, language) if postable \
             else (None, None, None)
         maps[language] = drawn_path, drawn_alt
@@ -277,7 +283,7 @@ def enqueue_list(data: DataDir, db: Database, snapshot_id: int, info: ListSource
             parts = tuple(render_post(channel, kind, context, language))
         except PublishError as error:
             parts, message_status, message_reason = ("",), MessageStatus.HELD, str(error)
-        subject = render_digest(kind, context, map_path is not None, language)[0] if spec.titled else None
+        subject = render_subject(kind, context, language) if spec.titled else None
         message = Message(None, channel, kind, parts, subject, None, map_path, alt, snapshot.url, snapshot_id,
                           language=language)
         if add_message(db, message, message_status, message_reason, recipients):
@@ -315,14 +321,13 @@ def _list_map(data: DataDir, info: ListSourceInfo, snapshot: StoredList, changes
     subtitle = words.gettext("{new} new agreements, {ended} no longer listed; a county is filled where an agency in "
                              "it holds one").format(new=len(added), ended=len(removed)) if agreements else ""
     day = context.date if language == i18n.ENGLISH or context.day is None else i18n.day(context.day, language)
-    suffix = "" if language == i18n.ENGLISH else f".{language}"
     try:
         result = render_list_map(ListMapData(words.gettext("{agency} {title}, {day}").format(
                                                  agency=info.agency, title=info.title, day=day),
                                              tuple(e for e in snapshot.entries if drawn(e)), added, removed,
                                              snapshot.url, subtitle,
                                              AGREEMENT_LEGEND if agreements else LIST_LEGEND, language),
-                                 data.maps / f"{info.name}-{snapshot.id}{suffix}.png", data.cache)
+                                 data.maps / f"{info.name}-{snapshot.id}{i18n.suffix(language)}.png", data.cache)
     except Exception as error:  # a degradation boundary, as for report maps
         logger.error("map for list snapshot %s failed: %s", snapshot.id, error, exc_info=True)
         return None, None, f"{type(error).__name__}: {error}"

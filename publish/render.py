@@ -84,15 +84,17 @@ def environment(html: bool, language: str = i18n.ENGLISH) -> Environment:
         the noun in the catalog's plural form for it."""
         return f"{number(value)} {catalog.ngettext(singular, plural, value if value is not None else 2)}"
 
+    def period_words(start: dt.date | None, end: dt.date | None, printed: str) -> str:
+        """A period in this language: English keeps the wording the context already holds."""
+        if english or start is None or end is None:
+            return printed
+        return i18n.period(start, end, language)
+
     def period_of(context: Any) -> str:
-        if english or context.period_start is None:
-            return str(context.period)
-        return i18n.period(context.period_start, context.period_end, language)
+        return period_words(context.period_start, context.period_end, str(context.period))
 
     def previous_period_of(context: Any) -> str:
-        if english or context.previous_period_start is None:
-            return str(context.previous_period)
-        return i18n.period(context.previous_period_start, context.previous_period_end, language)
+        return period_words(context.previous_period_start, context.previous_period_end, str(context.previous_period))
 
     def say(words: i18n.Phrase | str) -> str:
         """A phrase composed by code, in this language (a plain string is shown as it is)."""
@@ -105,7 +107,7 @@ def environment(html: bool, language: str = i18n.ENGLISH) -> Environment:
     def _shown(value: object) -> str:
         if isinstance(value, tuple):
             start, end = value
-            return period_text(start, end) if english else i18n.period(start, end, language)
+            return period_words(start, end, period_text(start, end))
         if isinstance(value, dt.date):
             return day(value)
         if isinstance(value, int):
@@ -163,8 +165,16 @@ def render_post(channel: str, kind: str, context: Context, language: str = i18n.
 def render_digest(kind: str, context: Context, with_map: bool,
                   language: str = i18n.ENGLISH) -> tuple[str, str, str]:
     """(subject, text, html) of an email digest; both bodies complete on their own."""
-    name = {"report": "digest"}.get(kind, kind)
-    subject = " ".join(render(f"email/{name}.subject.j2", context, language=language).split())
+    name = _digest_template(kind)
     html_context = replace(context, map_cid="map@ddor-watch" if with_map else None)
-    return (subject, render(f"email/{name}.txt.j2", context, language=language),
+    return (render_subject(kind, context, language), render(f"email/{name}.txt.j2", context, language=language),
             render(f"email/{name}.html.j2", html_context, html=True, language=language))
+
+
+def render_subject(kind: str, context: Context, language: str = i18n.ENGLISH) -> str:
+    """A digest's subject on one line (also the title of a channel's message that takes one)."""
+    return " ".join(render(f"email/{_digest_template(kind)}.subject.j2", context, language=language).split())
+
+
+def _digest_template(kind: str) -> str:
+    return {"report": "digest"}.get(kind, kind)

@@ -248,7 +248,7 @@ def _csv(report: SiteReport) -> str:
 def _feed(site_url: str, name: str, title: str, items: list[SiteReport], language: str = i18n.ENGLISH) -> bytes:
     """An Atom feed of reports in `language` (its entries link that language's pages)."""
     words = i18n.translations(language)
-    folder = "" if language == i18n.ENGLISH else f"{language}/"
+    folder = i18n.folder(language)
     feed = FeedGenerator()
     base = site_url.rstrip("/")
     feed.id(f"{base}/feeds/{folder}{name}.atom" if base else f"urn:ddor-watch:feed:{folder}{name}")
@@ -344,7 +344,7 @@ def _write_site(reports: list[SiteReport], root: Path, site_url: str,
         (`es/…`), each linking its counterparts (hreflang and the language switch). Data files
         (CSV, JSON, PDF, maps, feeds) are written once and linked from every language."""
         for language in i18n.LANGUAGES:
-            folder = "" if language == i18n.ENGLISH else f"{language}/"
+            folder = i18n.folder(language)
             prefix = values.prefix if not folder else "../" + values.prefix
             shown = replace(values, prefix=prefix, home=prefix + folder, language=language, path=relative)
             write(folder + relative, render(f"site/{template}", shown, html=True, language=language))
@@ -387,7 +387,7 @@ def _write_site(reports: list[SiteReport], root: Path, site_url: str,
         _write_agreements(agreements, site_url, write, page, at(1))
     for language in i18n.LANGUAGES:   # each language its own feeds (feeds/es/…), linked from its pages
         words = i18n.translations(language)
-        folder = "" if language == i18n.ENGLISH else f"{language}/"
+        folder = i18n.folder(language)
         write(f"feeds/{folder}reports.atom", _feed(
             site_url, "reports", words.gettext("ddor-watch: every Declined Detainer Outcome Report"), ordered,
             language))
@@ -453,11 +453,11 @@ class _Page:
     @property
     def feeds(self) -> str:
         """The way to this language's feeds."""
-        return self.prefix + "feeds/" + ("" if self.language == i18n.ENGLISH else f"{self.language}/")
+        return self.prefix + "feeds/" + i18n.folder(self.language)
 
     def alternate(self, language: str) -> str:
         """This page in `language`: absolute under the public address when there is one."""
-        folder = "" if language == i18n.ENGLISH else f"{language}/"
+        folder = i18n.folder(language)
         if self.site_url:
             return f"{self.site_url.rstrip('/')}/{folder}{self.path}"
         return f"{self.prefix}{folder}{self.path}"

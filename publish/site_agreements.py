@@ -235,7 +235,7 @@ def feeds(section: AgreementSection, site_url: str, pages: tuple[AgencyPage, ...
     out = {}
     for language in i18n.LANGUAGES:
         words = i18n.translations(language)
-        folder = "" if language == i18n.ENGLISH else f"{language}/"
+        folder = i18n.folder(language)
         out[f"feeds/{folder}agreements.atom"] = _feed(base, "agreements", words.gettext(
             "ddor-watch: changes to ICE's 287(g) list"), chosen, href, language)
         for state, events in sorted(by_state.items()):
@@ -248,7 +248,7 @@ def feeds(section: AgreementSection, site_url: str, pages: tuple[AgencyPage, ...
 def _feed(base: str, name: str, title: str, events: list[AgreementEvent],
           href: Callable[[AgreementEvent], str], language: str = i18n.ENGLISH) -> bytes:
     words = i18n.translations(language)
-    folder = "" if language == i18n.ENGLISH else f"{language}/"
+    folder = i18n.folder(language)
     feed = FeedGenerator()
     feed.id(f"{base}/feeds/{folder}{name}.atom" if base else f"urn:ddor-watch:feeds:{folder}{name}")
     feed.title(title)
